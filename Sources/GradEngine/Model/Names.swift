@@ -1,0 +1,113 @@
+// The one set of names every layer of gradsweep uses for an engine choice: YAML
+// values, CLI arguments, CSV cells and report labels are these raw values. Aliases
+// are accepted on input only; output always uses the canonical name.
+
+/// A name that users type: canonical raw value plus accepted aliases.
+public protocol UserFacingName: RawRepresentable, CaseIterable, Sendable, Hashable, Codable
+where RawValue == String {
+  /// Other spellings accepted on input (e.g. `glorot_normal` for `xavier_normal`).
+  static var aliases: [String: Self] { get }
+}
+
+extension UserFacingName {
+  public static var aliases: [String: Self] { [:] }
+
+  /// Parses a canonical name or an alias.
+  public init?(userName: String) {
+    if let value = Self(rawValue: userName) {
+      self = value
+    } else if let value = Self.aliases[userName] {
+      self = value
+    } else {
+      return nil
+    }
+  }
+
+  /// Every accepted spelling, canonical names first (for help text and suggestions).
+  public static var allUserNames: [String] {
+    allCases.map(\.rawValue) + aliases.keys.sorted()
+  }
+}
+
+/// Hidden-layer activation functions.
+public enum ActivationKind: String, UserFacingName {
+  case sigmoid
+  case tanh
+  case relu
+  case leakyReLU = "leaky_relu"
+  case elu
+  case selu
+  /// GELU, exact: x·Φ(x) with the error function (PyTorch's default).
+  case gelu
+  /// GELU, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+  case geluTanh = "gelu_tanh"
+  case silu
+  case softplus
+  case softsign
+  case hardTanh = "hard_tanh"
+  case identity
+  /// Leaky ReLU whose slope is learned, one per layer (He et al. 2015), initialised to 0.25.
+  case prelu
+
+  public static var aliases: [String: ActivationKind] {
+    ["swish": .silu, "linear": .identity, "hardtanh": .hardTanh, "leakyrelu": .leakyReLU]
+  }
+}
+
+/// Weight and bias initializers. Each case's formula is documented where it is implemented.
+public enum InitializerKind: String, UserFacingName {
+  case standard
+  case normal
+  case uniform
+  case xavierUniform = "xavier_uniform"
+  case xavierNormal = "xavier_normal"
+  case heUniform = "he_uniform"
+  case heNormal = "he_normal"
+  case lecunUniform = "lecun_uniform"
+  case lecunNormal = "lecun_normal"
+  case orthogonal
+  case zeros
+  case constant
+  /// N(0, gain²/fan_in): the mean-field parameterisation σ_w²/N of Schoenholz et al. 2017.
+  case scaledNormal = "scaled_normal"
+
+  public static var aliases: [String: InitializerKind] {
+    [
+      "glorot_uniform": .xavierUniform, "glorot_normal": .xavierNormal,
+      "kaiming_uniform": .heUniform, "kaiming_normal": .heNormal,
+    ]
+  }
+}
+
+/// What the output layer computes before the loss.
+public enum OutputHead: String, UserFacingName {
+  /// Softmax over classes (multi-class classification).
+  case softmax
+  /// Logistic sigmoid per output (binary or multi-label).
+  case sigmoid
+  /// No nonlinearity (regression).
+  case linear
+}
+
+/// Training losses; all are computed from logits in a numerically stable way.
+public enum LossKind: String, UserFacingName {
+  /// Softmax cross-entropy, −Σ yₖ log softmax(z)ₖ, via log-sum-exp.
+  case crossEntropy = "cross_entropy"
+  /// Sigmoid binary cross-entropy, max(z,0) − z·y + log(1 + e^−|z|).
+  case binaryCrossEntropy = "binary_cross_entropy"
+  /// Mean squared error, ½·mean over outputs of (ŷ − y)²... see Loss.swift for the exact scaling.
+  case meanSquaredError = "mse"
+
+  public static var aliases: [String: LossKind] {
+    ["mean_squared_error": .meanSquaredError, "bce": .binaryCrossEntropy, "softmax_cross_entropy": .crossEntropy]
+  }
+}
+
+/// Parameter-update rules.
+public enum OptimizerKind: String, UserFacingName {
+  case sgd
+  case momentum
+  case nesterov
+  case adam
+  case rmsprop
+}

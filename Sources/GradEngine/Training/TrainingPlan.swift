@@ -1,0 +1,139 @@
+// The engine's contract with its callers (the scheduler, the benchmark, the tests):
+// what to train, what gets reported while training, and how it ended.
+
+/// An initializer with its parameters. Unused parameters are ignored by a kind.
+public struct Initializer: Sendable, Equatable, Codable {
+  public var kind: InitializerKind
+  /// Multiplies the initializer's standard deviation or limit (orthogonal: the gain;
+  /// scaled_normal: σ_w, so that Var w = gain²/fan_in).
+  public var gain: Double
+  /// Standard deviation for `normal`.
+  public var std: Double
+  /// Half-width for `uniform`: U[−limit, limit].
+  public var limit: Double
+  /// Value for `constant`.
+  public var value: Double
+
+  public init(_ kind: InitializerKind, gain: Double = 1, std: Double = 0.01, limit: Double = 0.05, value: Double = 0) {
+    self.kind = kind
+    self.gain = gain
+    self.std = std
+    self.limit = limit
+    self.value = value
+  }
+}
+
+/// A hidden-layer activation with its parameters.
+public struct Activation: Sendable, Equatable, Codable {
+  public var kind: ActivationKind
+  /// Negative-side slope of `leaky_relu`, and the initial slope of `prelu`.
+  public var slope: Float
+  public init(_ kind: ActivationKind, slope: Float? = nil) {
+    self.kind = kind
+    self.slope = slope ?? (kind == .prelu ? 0.25 : 0.01)
+  }
+}
+
+/// The architecture of a fully connected network:
+/// `input → hidden[0] → … → hidden[L−1] → output`, the activation after every hidden
+/// layer and `head` after the output layer.
+public struct NetworkSpec: Sendable, Equatable {
+  public var inputSize: Int
+  public var hiddenWidths: [Int]
+  public var outputSize: Int
+  public var activation: Activation
+  public var head: OutputHead
+  public var useBias: Bool
+  public var weightInitializer: Initializer
+  public var biasInitializer: Initializer
+
+  public init(
+    inputSize: Int, hiddenWidths: [Int], outputSize: Int, activation: Activation,
+    head: OutputHead, useBias: Bool = true,
+    weightInitializer: Initializer, biasInitializer: Initializer = Initializer(.zeros)
+  ) {
+    self.inputSize = inputSize
+    self.hiddenWidths = hiddenWidths
+    self.outputSize = outputSize
+    self.activation = activation
+    self.head = head
+    self.useBias = useBias
+    self.weightInitializer = weightInitializer
+    self.biasInitializer = biasInitializer
+  }
+
+  /// Number of trainable parameters (weights plus biases).
+  public var parameterCount: Int {
+    let sizes = [inputSize] + hiddenWidths + [outputSize]
+    var total = 0
+    for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
+      total += fanIn * fanOut + (useBias ? fanOut : 0)
+    }
+    return total
+  }
+}
+
+/// An optimizer with its hyper-parameters.
+public struct OptimizerSpec: Sendable, Equatable {
+  public var kind: OptimizerKind
+  public var learningRate: Double
+  /// Momentum coefficient μ for `momentum` and `nesterov`.
+  public var momentum: Double
+  /// Adam's β₁, β₂; RMSProp uses `beta2` as its decay ρ.
+  public var beta1: Double
+  public var beta2: Double
+  public var epsilon: Double
+  /// L2 weight decay λ added to the weight gradient (λ·W), not applied to biases.
+  public var weightDecay: Double
+  /// Rescale all gradients when their global L2 norm exceeds this (nil = never).
+  public var clipGradNorm: Double?
+
+  public init(
+    kind: OptimizerKind, learningRate: Double, momentum: Double = 0.9, beta1: Double = 0.9,
+    beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0, clipGradNorm: Double? = nil
+  ) {
+    self.kind = kind
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+    self.clipGradNorm = clipGradNorm
+  }
+}
+
+/// How long to train.
+public enum TrainingLength: Sendable, Equatable {
+  /// Passes over the training set; each pass is ⌈count / batchSize⌉ updates.
+  case epochs(Int)
+  /// Parameter updates.
+  case steps(Int)
+}
+
+/// Everything one training needs besides its data and its random streams.
+public struct TrainingPlan: Sendable, Equatable {
+  public var network: NetworkSpec
+  public var optimizer: OptimizerSpec
+  public var loss: LossKind
+  public var batchSize: Int
+  public var length: TrainingLength
+  /// Log metrics and per-layer statistics every this many steps (plus step 0 and the
+  /// final step). 0 logs only step 0 and the final step.
+  public var logEvery: Int
+  /// Evaluate on the validation set at each logged step.
+  public var validateAtLogSteps: Bool
+
+  public init(
+    network: NetworkSpec, optimizer: OptimizerSpec, loss: LossKind, batchSize: Int,
+    length: TrainingLength, logEvery: Int, validateAtLogSteps: Bool = true
+  ) {
+    self.network = network
+    self.optimizer = optimizer
+    self.loss = loss
+    self.batchSize = batchSize
+    self.length = length
+    self.logEvery = logEvery
+    self.validateAtLogSteps = validateAtLogSteps
+  }
+}

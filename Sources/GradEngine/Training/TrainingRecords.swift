@@ -1,0 +1,121 @@
+/// One row of a run's metrics log, describing the network after `step` updates.
+public struct StepRecord: Sendable, Equatable {
+  /// Updates applied so far (0 = the network at initialisation).
+  public var step: Int
+  /// Fractional epochs completed: step / updatesPerEpoch.
+  public var epoch: Double
+  /// Loss and accuracy on the mini-batch used for the next update (or, at the final
+  /// step, on one more mini-batch), computed by the same forward pass as the gradients.
+  public var loss: Double
+  /// Fraction correct (nan for regression).
+  public var accuracy: Double
+  /// On the whole validation set (nil when there is none or it was not evaluated).
+  public var validationLoss: Double?
+  public var validationAccuracy: Double?
+  /// Global L2 norm of all parameter gradients of that mini-batch (before clipping).
+  public var gradientNorm: Double
+
+  public init(
+    step: Int, epoch: Double, loss: Double, accuracy: Double, validationLoss: Double?,
+    validationAccuracy: Double?, gradientNorm: Double
+  ) {
+    self.step = step
+    self.epoch = epoch
+    self.loss = loss
+    self.accuracy = accuracy
+    self.validationLoss = validationLoss
+    self.validationAccuracy = validationAccuracy
+    self.gradientNorm = gradientNorm
+  }
+}
+
+/// Per-layer statistics at a logged step. Layer 1 is nearest the input; the output
+/// layer is layer L+1 (its activation statistics describe the head's input logits).
+public struct LayerStatistics: Sendable, Equatable {
+  public var layer: Int
+  /// ‖∂L/∂W‖₂ (Frobenius) and mean |∂L/∂W|.
+  public var gradWNorm: Double
+  public var gradWMeanAbs: Double
+  /// ‖∂L/∂b‖₂: Nielsen's "speed of learning" of the layer.
+  public var gradBNorm: Double
+  /// ‖W‖₂ (Frobenius).
+  public var weightNorm: Double
+  /// ‖ΔW‖ / ‖W‖ of the update applied at this step (nan at the final step, where no update follows).
+  public var updateRatio: Double
+  /// Mean and standard deviation of the pre-activations z over batch × units.
+  public var preactMean: Double
+  public var preactStd: Double
+  /// Mean and standard deviation of the activations f(z).
+  public var actMean: Double
+  public var actStd: Double
+  /// Mean of f′(z).
+  public var derivMean: Double
+  /// Fraction of (example, unit) pairs with |f′(z)| ≤ 1 % of max |f′|.
+  public var saturatedFraction: Double
+  /// Fraction of units with f′(z) ≤ 1 % of max |f′| for every example of the batch.
+  public var deadFraction: Double
+
+  public init(
+    layer: Int, gradWNorm: Double, gradWMeanAbs: Double, gradBNorm: Double, weightNorm: Double,
+    updateRatio: Double, preactMean: Double, preactStd: Double, actMean: Double, actStd: Double,
+    derivMean: Double, saturatedFraction: Double, deadFraction: Double
+  ) {
+    self.layer = layer
+    self.gradWNorm = gradWNorm
+    self.gradWMeanAbs = gradWMeanAbs
+    self.gradBNorm = gradBNorm
+    self.weightNorm = weightNorm
+    self.updateRatio = updateRatio
+    self.preactMean = preactMean
+    self.preactStd = preactStd
+    self.actMean = actMean
+    self.actStd = actStd
+    self.derivMean = derivMean
+    self.saturatedFraction = saturatedFraction
+    self.deadFraction = deadFraction
+  }
+}
+
+/// Receives a training's logs as they are produced (the scheduler streams them to CSV).
+public protocol TrainingObserver {
+  /// Called at every logged step with the metrics and the per-layer statistics.
+  mutating func record(_ step: StepRecord, layers: [LayerStatistics]) throws
+  /// Polled before every update; returning true stops the training as `interrupted`.
+  func shouldStop() -> Bool
+}
+
+/// How a training ended.
+public enum TrainingOutcome: Sendable, Equatable {
+  case completed
+  /// A loss or gradient became NaN or ±Inf at this step; training stopped there.
+  case diverged(atStep: Int, reason: String)
+  /// The observer asked to stop (e.g. Ctrl-C) after this many updates.
+  case interrupted(atStep: Int)
+}
+
+/// What a finished training returns.
+public struct TrainingResult: Sendable, Equatable {
+  public var outcome: TrainingOutcome
+  /// Updates applied.
+  public var steps: Int
+  /// Loss and accuracy over the whole training set after the last update.
+  public var finalTrainLoss: Double
+  public var finalTrainAccuracy: Double
+  public var finalValidationLoss: Double?
+  public var finalValidationAccuracy: Double?
+  /// Per-layer standard deviation of the initial weights (for provenance).
+  public var initialWeightStd: [Double]
+
+  public init(
+    outcome: TrainingOutcome, steps: Int, finalTrainLoss: Double, finalTrainAccuracy: Double,
+    finalValidationLoss: Double?, finalValidationAccuracy: Double?, initialWeightStd: [Double]
+  ) {
+    self.outcome = outcome
+    self.steps = steps
+    self.finalTrainLoss = finalTrainLoss
+    self.finalTrainAccuracy = finalTrainAccuracy
+    self.finalValidationLoss = finalValidationLoss
+    self.finalValidationAccuracy = finalValidationAccuracy
+    self.initialWeightStd = initialWeightStd
+  }
+}

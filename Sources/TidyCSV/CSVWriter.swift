@@ -1,0 +1,76 @@
+import Foundation
+
+/// Streams a CSV file row by row with bounded memory: rows are buffered up to
+/// `flushThreshold` bytes and then written, so a long training never holds its log
+/// in memory and a reader sees the file grow.
+///
+/// Not thread-safe: each run owns its writers.
+public final class CSVWriter {
+  public let url: URL
+  public let header: [String]
+  private let handle: FileHandle
+  private var buffer: [UInt8] = []
+  private let flushThreshold: Int
+  private var closed = false
+
+  /// Creates (or truncates) the file and writes the header row.
+  public init(url: URL, header: [String], flushThreshold: Int = 1 << 16) throws {
+    self.url = url
+    self.header = header
+    self.flushThreshold = flushThreshold
+    guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+      throw CSVError.cannotCreate(path: url.path)
+    }
+    handle = try FileHandle(forWritingTo: url)
+    try write(header.map(CSVCell.text))
+  }
+
+  /// Appends one row; it must have as many cells as the header.
+  public func write(_ cells: [CSVCell]) throws {
+    precondition(cells.count == header.count, "CSV row width \(cells.count) != header width \(header.count)")
+    var line = ""
+    for (i, cell) in cells.enumerated() {
+      if i > 0 { line += "," }
+      line += cell.field
+    }
+    line += "\n"
+    buffer.append(contentsOf: line.utf8)
+    if buffer.count >= flushThreshold { try flush() }
+  }
+
+  /// Writes buffered rows to the file.
+  public func flush() throws {
+    guard !buffer.isEmpty else { return }
+    try handle.write(contentsOf: buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Flushes and closes; further writes are a programming error.
+  public func close() throws {
+    guard !closed else { return }
+    closed = true
+    try flush()
+    try handle.close()
+  }
+
+  deinit {
+    if !closed { try? close() }
+  }
+}
+
+public enum CSVError: Error, CustomStringConvertible, Equatable {
+  case cannotCreate(path: String)
+  case unterminatedQuote(path: String, line: Int)
+  case ragged(path: String, line: Int, expected: Int, found: Int)
+  case missingColumn(path: String, column: String)
+
+  public var description: String {
+    switch self {
+    case .cannotCreate(let path): "cannot create '\(path)': check that the folder exists and is writable"
+    case .unterminatedQuote(let path, let line): "\(path):\(line): error: a quoted field is never closed"
+    case .ragged(let path, let line, let expected, let found):
+      "\(path):\(line): error: row has \(found) fields, the header has \(expected)"
+    case .missingColumn(let path, let column): "\(path): error: no column named '\(column)'"
+    }
+  }
+}

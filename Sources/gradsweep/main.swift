@@ -1,0 +1,3 @@
+import GradsweepCLI
+
+Gradsweep.main()
