@@ -14,7 +14,7 @@ let numeric: [SwiftSetting] = vectorISA + [.unsafeFlags(["-O"], .when(configurat
 
 let package = Package(
   name: "gradsweep",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "gradsweep", targets: ["gradsweep"])
   ],

@@ -1,0 +1,199 @@
+import Dispatch
+import Foundation
+import GradData
+import GradEngine
+import Synchronization
+import SweepSpec
+
+/// How `gradsweep run` treats a results folder and how wide it runs.
+public struct SchedulerOptions: Sendable {
+  /// Trainings at once (each single-threaded).
+  public var jobs: Int
+  /// Keep finished runs whose resolved config is unchanged; redo the rest.
+  public var resume: Bool
+  /// Delete existing results first.
+  public var force: Bool
+  /// With `resume`: also redo runs recorded as failed / diverged.
+  public var retryFailed: Bool
+  public var retryDiverged: Bool
+  /// Run only these planned runs (a shard); nil runs all.
+  public var only: Set<Int>?
+  public var progress: ProgressMode
+  /// Recorded in the manifest.
+  public var version: String
+
+  public init(
+    jobs: Int, resume: Bool = false, force: Bool = false, retryFailed: Bool = false,
+    retryDiverged: Bool = false, only: Set<Int>? = nil, progress: ProgressMode = .automatic,
+    version: String
+  ) {
+    self.jobs = jobs
+    self.resume = resume
+    self.force = force
+    self.retryFailed = retryFailed
+    self.retryDiverged = retryDiverged
+    self.only = only
+    self.progress = progress
+    self.version = version
+  }
+}
+
+/// What a sweep did this time.
+public struct SweepOutcome: Sendable {
+  public let resultsFolder: URL
+  /// Status of every run trained this time, by run id.
+  public let statuses: [String: RunStatus]
+  /// Finished runs kept from before (`--resume`).
+  public let kept: Int
+  /// Ctrl-C stopped the sweep before every run had started.
+  public let interrupted: Bool
+
+  public var failed: Int { statuses.values.filter { $0.status == .failed }.count }
+  public var diverged: Int { statuses.values.filter { $0.status == .diverged }.count }
+  public var completed: Int { statuses.values.filter { $0.status == .completed }.count }
+
+  /// 130 after Ctrl-C, 1 when any run failed, else 0 (diverged runs are results).
+  public var exitCode: Int32 { interrupted ? 130 : (failed > 0 ? 1 : 0) }
+}
+
+/// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
+///
+/// Each worker takes the next run from a shared queue (most expensive first, so the
+/// pool drains evenly), trains it single-threaded into its own folder, and stores its
+/// status in that run's own slot. The only shared mutable state is the queue position
+/// and the slots, both behind a `Mutex`; the data sets are immutable values. A run's
+/// numbers therefore depend on its config and seed only, never on `jobs`.
+public enum SweepScheduler {
+  public static func run(
+    _ plan: SweepPlan, outputRoot: URL, options: SchedulerOptions, stop: StopFlag
+  ) throws -> SweepOutcome {
+    let selected = plan.runs.filter { options.only?.contains($0.index) ?? true }
+    // Everything that can fail on bad input happens before the folder is touched.
+    let catalog = try DataCatalog(plan: plan, runs: selected, sweepSeed: plan.seed)
+    let layout = ResultsLayout(root: outputRoot.appendingPathComponent(plan.name, isDirectory: true))
+    let lock = try prepareFolder(layout, plan: plan, options: options)
+    defer { withExtendedLifetime(lock) {} }
+
+    var todo: [(run: PlannedRun, data: DataSplit, cost: Double)] = []
+    var kept = 0
+    for run in selected {
+      if options.resume && keeps(run, in: layout, options: options) {
+        kept += 1
+        continue
+      }
+      let data = catalog[DataCatalog.key(for: run, sweepSeed: plan.seed)]!
+      todo.append((run, data, estimatedCost(run, data: data)))
+    }
+    // Longest first, ties by plan order: a deterministic, well-packed schedule.
+    todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
+
+    let progress = ProgressReporter(total: todo.count, skipped: kept, mode: options.progress)
+    let executor = RunExecutor(layout: layout, stop: stop)
+    let next = Mutex(0)
+    let slots = Mutex([RunStatus?](repeating: nil, count: todo.count))
+    let work = todo
+    DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, work.count))) { _ in
+      while true {
+        let position: Int? = next.withLock { i in
+          guard i < work.count, !stop.isSet else { return nil }
+          defer { i += 1 }
+          return i
+        }
+        guard let position else { return }
+        let item = work[position]
+        progress.started(item.run.id)
+        let status = executor.execute(item.run, data: item.data)
+        slots.withLock { $0[position] = status }
+        progress.finished(item.run.id, status: status)
+      }
+    }
+    progress.finish()
+
+    var statuses: [String: RunStatus] = [:]
+    let finished = slots.withLock { $0 }
+    for (item, status) in zip(work, finished) {
+      if let status { statuses[item.run.id] = status }
+    }
+    let interrupted = stop.isSet && (statuses.count < work.count || statuses.values.contains { $0.status == .interrupted })
+    return SweepOutcome(resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted)
+  }
+
+  /// Creates or reopens the results folder under the lock and records the plan.
+  private static func prepareFolder(_ layout: ResultsLayout, plan: SweepPlan, options: SchedulerOptions) throws -> FolderLock {
+    let fm = FileManager.default
+    do {
+      try fm.createDirectory(at: layout.root, withIntermediateDirectories: true)
+    } catch {
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
+    }
+    let lock = try FolderLock(layout.lockFile)
+    let existing = (try? fm.contentsOfDirectory(atPath: layout.root.path))?.filter { $0 != ".gradsweep.lock" } ?? []
+    if !existing.isEmpty {
+      if options.force {
+        for name in existing { try? fm.removeItem(at: layout.root.appendingPathComponent(name)) }
+      } else if !options.resume {
+        throw SchedulerError.resultsExist(path: layout.root.path)
+      }
+    }
+    do {
+      try fm.createDirectory(at: layout.runsFolder, withIntermediateDirectories: true)
+      // Leftovers of a crashed process: never results (they were never renamed).
+      for name in (try fm.contentsOfDirectory(atPath: layout.runsFolder.path)) where name.hasPrefix(".tmp-") {
+        try? fm.removeItem(at: layout.runsFolder.appendingPathComponent(name))
+      }
+      try writeAtomically(Data(plan.sourceText.utf8), to: layout.sweepCopy)
+      let manifest = Manifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
+      try writeAtomically(manifest.jsonData(), to: layout.manifest)
+    } catch let error as SchedulerError {
+      throw error
+    } catch {
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
+    }
+    return lock
+  }
+
+  /// Whether `--resume` keeps a run: it finished as a result (or as a failure without
+  /// `--retry-failed`) with exactly the resolved config it would have now.
+  static func keeps(_ run: PlannedRun, in layout: ResultsLayout, options: SchedulerOptions) -> Bool {
+    let folder = layout.runFolder(run.id)
+    guard let status = try? RunStatus.read(from: folder.appendingPathComponent(ResultsLayout.statusFile)),
+      let config = try? String(contentsOf: folder.appendingPathComponent(ResultsLayout.configFile), encoding: .utf8),
+      config == run.config.yamlText()
+    else { return false }
+    switch status.status {
+    case .completed: return true
+    case .diverged: return !options.retryDiverged
+    case .failed: return !options.retryFailed
+    case .interrupted: return false
+    }
+  }
+
+  /// Multiply-adds of the whole training: orders the queue, never changes a result.
+  static func estimatedCost(_ run: PlannedRun, data: DataSplit) -> Double {
+    guard let plan = try? run.config.trainingPlan(for: data.train) else { return 0 }
+    let steps: Int
+    switch plan.length {
+    case .steps(let n): steps = n
+    case .epochs(let e): steps = e * max(1, (data.train.count + plan.batchSize - 1) / plan.batchSize)
+    }
+    return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * Double(steps)
+  }
+
+  /// Writes through a temporary file and a rename, so readers never see half a file.
+  static func writeAtomically(_ data: Data, to url: URL) throws {
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    try data.write(to: temporary)
+    guard rename(temporary.path, url.path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temporary)
+      throw SchedulerError.cannotWrite(path: url.path, reason: reason)
+    }
+  }
+
+  static func reason(_ error: Error) -> String {
+    if let e = error as? CocoaError, let underlying = e.underlying as? POSIXError {
+      return String(cString: strerror(underlying.code.rawValue))
+    }
+    return (error as NSError).localizedDescription
+  }
+}
