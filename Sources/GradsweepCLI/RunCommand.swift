@@ -34,6 +34,11 @@ extension Gradsweep {
     @Flag(help: "With --resume: also redo runs recorded as diverged.")
     var retryDiverged = false
 
+    @Option(help: ArgumentHelp(
+      "Run only shard I of N (0-based, e.g. 2/8): a deterministic, cost-balanced part of the runs, the same on every machine. Shards share one results folder and resume what is there.",
+      valueName: "I/N"))
+    var shard: ShardSelection?
+
     @Flag(help: "Print nothing while running (errors still go to stderr).")
     var quiet = false
 
@@ -42,7 +47,10 @@ extension Gradsweep {
       guard !(resume && force) else {
         throw ValidationError("--resume keeps finished runs and --force deletes them: choose one.")
       }
-      guard resume || !(retryFailed || retryDiverged) else {
+      guard !(shard != nil && force) else {
+        throw ValidationError("--force would delete the other shards' runs: remove the folder before starting the shards.")
+      }
+      guard resume || shard != nil || !(retryFailed || retryDiverged) else {
         throw ValidationError("--retry-failed and --retry-diverged only make sense with --resume.")
       }
     }
@@ -54,6 +62,7 @@ extension Gradsweep {
       defer { trap.forEach { $0.cancel() } }
       let options = SchedulerOptions(
         jobs: jobs, resume: resume, force: force, retryFailed: retryFailed, retryDiverged: retryDiverged,
+        shard: shard.map { ($0.index, $0.count) },
         progress: quiet ? .quiet : .automatic, version: GradsweepVersion.current)
       let outcome: SweepOutcome
       do {

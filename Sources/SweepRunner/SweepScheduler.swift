@@ -16,15 +16,15 @@ public struct SchedulerOptions: Sendable {
   /// With `resume`: also redo runs recorded as failed / diverged.
   public var retryFailed: Bool
   public var retryDiverged: Bool
-  /// Run only these planned runs (a shard); nil runs all.
-  public var only: Set<Int>?
+  /// Run only shard `index` of `count` (see `ShardPartition`); nil runs all.
+  public var shard: (index: Int, count: Int)?
   public var progress: ProgressMode
   /// Recorded in the manifest.
   public var version: String
 
   public init(
     jobs: Int, resume: Bool = false, force: Bool = false, retryFailed: Bool = false,
-    retryDiverged: Bool = false, only: Set<Int>? = nil, progress: ProgressMode = .automatic,
+    retryDiverged: Bool = false, shard: (index: Int, count: Int)? = nil, progress: ProgressMode = .automatic,
     version: String
   ) {
     self.jobs = jobs
@@ -32,7 +32,7 @@ public struct SchedulerOptions: Sendable {
     self.force = force
     self.retryFailed = retryFailed
     self.retryDiverged = retryDiverged
-    self.only = only
+    self.shard = shard
     self.progress = progress
     self.version = version
   }
@@ -67,17 +67,30 @@ public enum SweepScheduler {
   public static func run(
     _ plan: SweepPlan, outputRoot: URL, options: SchedulerOptions, stop: StopFlag
   ) throws -> SweepOutcome {
-    let selected = plan.runs.filter { options.only?.contains($0.index) ?? true }
+    var selected = plan.runs
+    if let shard = options.shard {
+      guard shard.count >= 1, (0..<shard.count).contains(shard.index) else {
+        throw SchedulerError.invalidShard("--shard \(shard.index)/\(shard.count): the shard index must be in 0..<\(shard.count)")
+      }
+      guard shard.count <= plan.runs.count else {
+        throw SchedulerError.invalidShard("--shard \(shard.index)/\(shard.count): the sweep has only \(plan.runs.count) runs; use at most \(plan.runs.count) shards")
+      }
+      guard !options.force else {
+        throw SchedulerError.invalidShard("--force would delete the other shards' runs; remove the folder yourself before starting the array")
+      }
+      let mine = ShardPartition.runs(of: plan, shard: shard.index, of: shard.count)
+      selected = plan.runs.filter { mine.contains($0.index) }
+    }
     // Everything that can fail on bad input happens before the folder is touched.
     let catalog = try DataCatalog(plan: plan, runs: selected, sweepSeed: plan.seed)
     let layout = ResultsLayout(root: outputRoot.appendingPathComponent(plan.name, isDirectory: true))
-    let lock = try prepareFolder(layout, plan: plan, options: options)
-    defer { withExtendedLifetime(lock) {} }
+    let locks = try prepareFolder(layout, plan: plan, selected: selected, options: options)
+    defer { withExtendedLifetime(locks) {} }
 
     var todo: [(run: PlannedRun, data: DataSplit, cost: Double)] = []
     var kept = 0
     for run in selected {
-      if options.resume && keeps(run, in: layout, options: options) {
+      if (options.resume || options.shard != nil) && keeps(run, in: layout, options: options) {
         kept += 1
         continue
       }
@@ -119,16 +132,25 @@ public enum SweepScheduler {
   }
 
   /// Creates or reopens the results folder under the lock and records the plan.
-  private static func prepareFolder(_ layout: ResultsLayout, plan: SweepPlan, options: SchedulerOptions) throws -> FolderLock {
+  private static func prepareFolder(
+    _ layout: ResultsLayout, plan: SweepPlan, selected: [PlannedRun], options: SchedulerOptions
+  ) throws -> [FolderLock] {
     let fm = FileManager.default
     do {
       try fm.createDirectory(at: layout.root, withIntermediateDirectories: true)
     } catch {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
     }
-    let lock = try FolderLock(layout.lockFile)
-    let existing = (try? fm.contentsOfDirectory(atPath: layout.root.path))?.filter { $0 != ".gradsweep.lock" } ?? []
-    if !existing.isEmpty {
+    var locks: [FolderLock] = []
+    if let shard = options.shard {
+      locks.append(try FolderLock(layout.lockFile, mode: .shared))
+      locks.append(try FolderLock(layout.root.appendingPathComponent(".gradsweep.lock.shard-\(shard.index)-of-\(shard.count)")))
+    } else {
+      locks.append(try FolderLock(layout.lockFile))
+    }
+    let existing = (try? fm.contentsOfDirectory(atPath: layout.root.path))?.filter { !$0.hasPrefix(".gradsweep.lock") } ?? []
+    // Shards always share a folder: each resumes what is there.
+    if !existing.isEmpty && options.shard == nil {
       if options.force {
         for name in existing { try? fm.removeItem(at: layout.root.appendingPathComponent(name)) }
       } else if !options.resume {
@@ -138,7 +160,10 @@ public enum SweepScheduler {
     do {
       try fm.createDirectory(at: layout.runsFolder, withIntermediateDirectories: true)
       // Leftovers of a crashed process: never results (they were never renamed).
-      for name in (try fm.contentsOfDirectory(atPath: layout.runsFolder.path)) where name.hasPrefix(".tmp-") {
+      // Only our own runs' leftovers: another shard may be writing its own right now.
+      let prefixes = selected.map { ".tmp-\($0.id)-" }
+      for name in (try fm.contentsOfDirectory(atPath: layout.runsFolder.path))
+      where name.hasPrefix(".tmp-") && prefixes.contains(where: name.hasPrefix) {
         try? fm.removeItem(at: layout.runsFolder.appendingPathComponent(name))
       }
       try writeAtomically(Data(plan.sourceText.utf8), to: layout.sweepCopy)
@@ -149,7 +174,7 @@ public enum SweepScheduler {
     } catch {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
     }
-    return lock
+    return locks
   }
 
   /// Whether `--resume` keeps a run: it finished as a result (or as a failure without
