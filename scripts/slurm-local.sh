@@ -154,6 +154,13 @@ PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
+# port_in_use PORT: something listens on TCP PORT (IPv4 or IPv6), from /proc/net.
+port_in_use() {
+  local hex
+  hex=$(printf ':%04X' "$1")
+  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p="$hex" '$2 ~ p"$" && $4 == "0A" { found = 1 } END { exit !found }'
+}
+
 # --- readiness ---------------------------------------------------------------------
 # wait_for WHAT CMD...: run CMD every 0.2 s until it succeeds, at most $WAIT s.
 wait_for() {
@@ -193,6 +200,12 @@ start() {
   fi
   [[ $(id -u) == 0 ]] || die "must run as root: slurmd starts jobs as their user, and the test cluster's SlurmUser is root"
   install_if_missing
+  local port
+  for port in "$CTLD_PORT" "$SLURMD_PORT"; do
+    if port_in_use "$port"; then
+      die "TCP port $port is already in use (another Slurm, or a cluster started with another GRADSWEEP_SLURM_DIR?); stop it or choose other ports with GRADSWEEP_SLURM_PORT"
+    fi
+  done
   host=$(hostname -s)
   [[ -n $host ]] || die "hostname -s printed nothing"
 
