@@ -43,12 +43,16 @@ extension Gradsweep {
     @Option(help: "Slurm account to charge.")
     var account: String?
 
+    // Unconditional: the value may itself start with dashes (`--extra --qos=short`).
     @Option(
-      parsing: .singleValue,
+      parsing: .unconditionalSingleValue,
       help: ArgumentHelp(
-        "An extra line for both scripts, e.g. '#SBATCH --qos=short' (repeatable; later lines override earlier ones).",
+        "An extra line for both scripts, e.g. '#SBATCH --qos=short' or just '--qos=short' (repeatable; later lines override earlier ones).",
         valueName: "#SBATCH ..."))
     var extra: [String] = []
+
+    /// The --extra values as #SBATCH lines: a bare option gets the prefix.
+    var extraDirectives: [String] { extra.map { $0.hasPrefix("-") ? "#SBATCH " + $0 : $0 } }
 
     @Option(help: ArgumentHelp("Where to write the array script (default: <out>/<sweep name>.sbatch); the report script goes beside it as <name>.report.<ext>.", valueName: "PATH"), completion: .file())
     var script: String?
@@ -67,7 +71,7 @@ extension Gradsweep {
         partition.flatMap { SlurmSettings.problem(name: $0, option: "--partition") },
         account.flatMap { SlurmSettings.problem(name: $0, option: "--account") },
       ].compactMap { $0 }
-      problems += extra.compactMap { SlurmSettings.problem(extraDirective: $0) }
+      problems += extraDirectives.compactMap { SlurmSettings.problem(extraDirective: $0) }
       if let script, script.hasSuffix("/") {
         problems.append("--script '\(script)' names a folder; give a file path, e.g. \(script)sweep.sbatch")
       }
@@ -87,7 +91,7 @@ extension Gradsweep {
         sweepFile: Self.absolute(sweep.file), outputRoot: outputRoot,
         scriptPath: script.map(Self.absolute) ?? outputRoot + "/" + plan.name + ".sbatch",
         tasks: tasks, partition: partition, time: time, cpusPerTask: cpusPerTask, memory: mem,
-        account: account, extraDirectives: extra)
+        account: account, extraDirectives: extraDirectives)
 
       let arrayText: String, reportText: String
       do {

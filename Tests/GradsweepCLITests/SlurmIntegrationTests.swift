@@ -36,7 +36,7 @@ enum SlurmTesting {
     process.currentDirectoryURL = directory
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let errorFile = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
     defer { try? FileManager.default.removeItem(at: errorFile) }
     let out = Pipe()
     process.standardOutput = out
@@ -73,7 +73,10 @@ struct SlurmCommandTests {
     let dir = try CommandHarness.temporaryFolder()
     let sweep = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try CommandHarness.run(
-      ["slurm", "sweep.yaml", "--tasks", "3", "--out", "out", "--cpus-per-task", "2", "--time", "00:10:00"], in: dir)
+      [
+        "slurm", "sweep.yaml", "--tasks", "3", "--out", "out", "--cpus-per-task", "2", "--time", "00:10:00",
+        "--extra", "#SBATCH --qos=low", "--extra", "--mail-type=END",
+      ], in: dir)
     #expect(result.status == 0, "\(result.stderr)")
     let out = dir.appendingPathComponent("out").standardizedFileURL.resolvingSymlinksInPath()
     let arrayScript = out.appendingPathComponent("slurm-small.sbatch")
@@ -91,6 +94,9 @@ struct SlurmCommandTests {
     #expect(lines.contains("#SBATCH --array=0-2"))
     #expect(lines.contains("#SBATCH --cpus-per-task=2"))
     #expect(lines.contains("#SBATCH --time=00:10:00"))
+    // --extra takes a whole #SBATCH line, or just the option (the prefix is added).
+    #expect(lines.contains("#SBATCH --qos=low"))
+    #expect(lines.contains("#SBATCH --mail-type=END"))
     #expect(report.split(separator: "\n").last.map(String.init) == "\(executable) report \(out.path)/slurm-small")
     for script in [arrayScript, reportScript] {
       let mode = try FileManager.default.attributesOfItem(atPath: script.path)[.posixPermissions] as? Int
@@ -125,9 +131,9 @@ struct SlurmCommandTests {
     let dir = try CommandHarness.temporaryFolder()
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try CommandHarness.run(
-      ["slurm", "sweep.yaml", "--tasks", "0", "--time", "2h", "--mem", "4GB", "--extra", "--qos=low", "--out", "out"], in: dir)
+      ["slurm", "sweep.yaml", "--tasks", "0", "--time", "2h", "--mem", "4GB", "--extra", "#SBATCH", "--out", "out"], in: dir)
     #expect(result.status == 64)
-    for fragment in ["--tasks must be at least 1", "--time '2h'", "--mem '4GB'", "--extra '--qos=low'"] {
+    for fragment in ["--tasks must be at least 1", "--time '2h'", "--mem '4GB'", "--extra '#SBATCH'"] {
       #expect(result.stderr.contains(fragment), "\(fragment) in \(result.stderr)")
     }
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
