@@ -206,8 +206,9 @@ start() {
       die "TCP port $port is already in use (another Slurm, or a cluster started with another GRADSWEEP_SLURM_DIR?); stop it or choose other ports with GRADSWEEP_SLURM_PORT"
     fi
   done
-  host=$(hostname -s)
-  [[ -n $host ]] || die "hostname -s printed nothing"
+  host=$(hostname -s 2>/dev/null || uname -n)
+  host=${host%%.*}
+  [[ -n $host ]] || die "cannot tell this machine's host name (hostname -s and uname -n printed nothing)"
 
   # A fresh cluster on every start: no jobs carried over from an earlier one.
   rm -rf "$DIR/state" "$DIR/spool" "$DIR/log" "$DIR/run" "$DIR/munge"
