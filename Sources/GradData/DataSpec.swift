@@ -69,10 +69,10 @@ public struct DataSpec: Sendable, Hashable, Codable {
     set { explicitSamples = newValue }
   }
 
-  /// Classes. Default: 3 (spirals, gaussian, teacher), 2 (moons, circles, xor,
-  /// checkerboard), 10 (mnist1d), 0 = inferred from the labels (idx, csv).
+  /// Classes. Default: 3 (spirals, gaussian, teacher), 0 = inferred from the labels
+  /// (idx, csv). Fixed, whatever is written: 2 (moons, circles, xor, checkerboard), 10 (mnist1d).
   public var classes: Int {
-    get { explicitClasses ?? name.defaultClasses }
+    get { name.fixedClasses ?? explicitClasses ?? name.defaultClasses }
     set { explicitClasses = newValue }
   }
 
@@ -81,6 +81,67 @@ public struct DataSpec: Sendable, Hashable, Codable {
   public var testFraction: Double {
     get { explicitTestFraction ?? name.defaultTestFraction }
     set { explicitTestFraction = newValue }
+  }
+
+  /// Equal when every setting resolves to the same value (`samples`, `classes` and
+  /// `test_fraction` as resolved for the source), so a spec and its encoded-then-decoded
+  /// copy are equal and share one cached data set.
+  public static func == (a: DataSpec, b: DataSpec) -> Bool {
+    a.name == b.name
+      && a.samples == b.samples
+      && a.classes == b.classes
+      && a.noise == b.noise
+      && a.turns == b.turns
+      && a.spread == b.spread
+      && a.features == b.features
+      && a.factor == b.factor
+      && a.cells == b.cells
+      && a.teacherDepth == b.teacherDepth
+      && a.teacherWidth == b.teacherWidth
+      && a.teacherActivation == b.teacherActivation
+      && a.task == b.task
+      && a.outputs == b.outputs
+      && a.images == b.images
+      && a.labels == b.labels
+      && a.path == b.path
+      && a.labelColumn == b.labelColumn
+      && a.header == b.header
+      && a.scale == b.scale
+      && a.validation == b.validation
+      && a.stratify == b.stratify
+      && a.test == b.test
+      && a.testLabels == b.testLabels
+      && a.testFraction == b.testFraction
+      && a.seed == b.seed
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(name)
+    hasher.combine(samples)
+    hasher.combine(classes)
+    hasher.combine(noise)
+    hasher.combine(turns)
+    hasher.combine(spread)
+    hasher.combine(features)
+    hasher.combine(factor)
+    hasher.combine(cells)
+    hasher.combine(teacherDepth)
+    hasher.combine(teacherWidth)
+    hasher.combine(teacherActivation)
+    hasher.combine(task)
+    hasher.combine(outputs)
+    hasher.combine(images)
+    hasher.combine(labels)
+    hasher.combine(path)
+    hasher.combine(labelColumn)
+    hasher.combine(header)
+    hasher.combine(scale)
+    hasher.combine(validation)
+    hasher.combine(stratify)
+    hasher.combine(test)
+    hasher.combine(testLabels)
+    hasher.combine(testFraction)
+    hasher.combine(seed)
   }
 
   public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -206,10 +267,17 @@ public enum DataSourceKind: String, UserFacingName {
 
   var defaultClasses: Int {
     switch self {
-    case .spirals, .gaussian, .teacher: 3
+    case .idx, .csv: 0
+    default: fixedClasses ?? 3
+    }
+  }
+
+  /// The class count of sources that have a fixed one.
+  var fixedClasses: Int? {
+    switch self {
     case .moons, .circles, .xor, .checkerboard: 2
     case .mnist1d: 10
-    case .idx, .csv: 0
+    default: nil
     }
   }
 
