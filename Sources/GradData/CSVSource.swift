@@ -3,7 +3,7 @@ import GradEngine
 
 /// `{name: csv, path: FILE, label_column: last|first|INDEX|NAME, header: auto|true|false,
 /// task: classification|regression[, test: FILE]}` — one example per row, every column
-/// but the label a numeric feature.
+/// but the label a numeric feature. A gzip-compressed file (`.csv.gz`) is read as well.
 ///
 /// - Header: `auto` takes the first row for a header when some column is non-numeric
 ///   there but numeric in the second row (so a file whose header names are numbers
@@ -33,29 +33,35 @@ enum CSVSource {
     var isName: Bool { if case .name = self { true } else { false } }
   }
 
-  /// One parsed file: optional header, data rows with their line numbers, and the label column.
+  /// One file, read: the header if any, the features row-major, and each row's label
+  /// text and line number.
   struct Table {
     var location: FileLocation
     var header: [String]?
-    var rows: [(line: Int, fields: [String])]
     var width: Int
     var labelIndex: Int
+    var features: [Float] = []
+    var labelTexts: [String] = []
+    var lines: [Int] = []
+
+    var rowCount: Int { lines.count }
   }
 
   static func load(_ spec: DataSpec, baseDirectory: URL) throws -> DataLoader.SourceData {
     guard let path = spec.path else { throw DataProblem(field: "data.path", message: "csv needs path: FILE.csv") }
     let location = FileLocation(field: "data.path", written: path, baseDirectory: baseDirectory)
-    var train = try readTable(location, spec: spec)
-    if spec.samples > 0 && spec.samples < train.rows.count { train.rows = Array(train.rows.prefix(spec.samples)) }
+    let train = try readTable(location, spec: spec, limit: spec.samples > 0 ? spec.samples : nil)
     var test: Table? = nil
     if let testPath = spec.test {
-      let t = try readTable(FileLocation(field: "data.test", written: testPath, baseDirectory: baseDirectory), spec: spec)
+      let t = try readTable(
+        FileLocation(field: "data.test", written: testPath, baseDirectory: baseDirectory), spec: spec, limit: nil)
       guard t.width == train.width else {
         throw t.location.problem(
-          "the test file has \(t.width) columns but the training file has \(train.width)",
-          line: t.rows.first?.line)
+          "the test file has \(t.width) columns but the training file has \(train.width)", line: t.lines.first)
       }
-      if let a = train.header, let b = t.header, featureNames(a, label: train.labelIndex) != featureNames(b, label: t.labelIndex) {
+      if let a = train.header, let b = t.header,
+        featureNames(a, label: train.labelIndex) != featureNames(b, label: t.labelIndex)
+      {
         throw t.location.problem(
           "the test file's feature columns (\(featureNames(b, label: t.labelIndex).joined(separator: ", "))) differ from the training file's (\(featureNames(a, label: train.labelIndex).joined(separator: ", ")))",
           line: 1)
@@ -63,72 +69,107 @@ enum CSVSource {
       test = t
     }
 
-    let trainFeatures = try features(of: train)
-    let testFeatures = try test.map(features(of:))
+    let featureCount = train.width - 1
     switch spec.task {
     case .regression:
-      let y = try regressionTargets(train)
-      let ty = try test.map(regressionTargets)
-      func dataset(_ x: [Float], _ y: [Float]) -> Dataset {
-        Dataset(features: x, featureCount: train.width - 1, targets: .values(y, outputCount: 1))
+      func dataset(_ table: Table) throws -> Dataset {
+        Dataset(features: table.features, featureCount: featureCount, targets: .values(try regressionTargets(table), outputCount: 1))
       }
-      return DataLoader.SourceData(
-        examples: dataset(trainFeatures, y), test: testFeatures.map { dataset($0, ty ?? []) })
+      return DataLoader.SourceData(examples: try dataset(train), test: try test.map(dataset))
     case .classification:
       let (trainLabels, testLabels, classCount) = try classLabels(train, test, spec: spec)
-      func dataset(_ x: [Float], _ l: [Int32]) -> Dataset {
-        Dataset(features: x, featureCount: train.width - 1, targets: .classes(labels: l, classCount: classCount))
-      }
       return DataLoader.SourceData(
-        examples: dataset(trainFeatures, trainLabels), test: testFeatures.map { dataset($0, testLabels) })
+        examples: Dataset(
+          features: train.features, featureCount: featureCount,
+          targets: .classes(labels: trainLabels, classCount: classCount)),
+        test: test.map {
+          Dataset(features: $0.features, featureCount: featureCount, targets: .classes(labels: testLabels, classCount: classCount))
+        })
     }
   }
 
   static func featureNames(_ header: [String], label: Int) -> [String] {
-    header.enumerated().filter { $0.offset != label }.map { $0.element.trimmingCharacters(in: .whitespaces) }
+    header.enumerated().filter { $0.offset != label }.map(\.element)
   }
 
-  /// Reads, splits and checks one file: header, equal widths, the label column.
-  static func readTable(_ location: FileLocation, spec: DataSpec) throws -> Table {
-    let bytes = try location.read()
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw location.problem("is not UTF-8 text", suggestion: "save the file as UTF-8 CSV")
+  /// Reads one file: header, equal widths, the label column, numeric features (at most `limit` rows).
+  static func readTable(_ location: FileLocation, spec: DataSpec, limit: Int?) throws -> Table {
+    var bytes = try location.read()
+    if Gzip.isCompressed(bytes) {
+      do {
+        bytes = try Gzip.decompress(bytes)
+      } catch {
+        throw location.problem("\(error)")
+      }
     }
-    let records: [(line: Int, fields: [String])]
-    do {
-      records = try CSVRecords(text: text).records
-    } catch let error as FormatError {
-      throw location.problem("line \(error.line ?? 0): \(error.message)", line: error.line)
+    if bytes.prefix(4096).contains(0) {
+      throw location.problem("looks like a binary file, not CSV text", suggestion: "give a comma-separated text file")
     }
-    guard let first = records.first else {
+    var scanner = CSVScanner(bytes: bytes)
+    var fields: [CSVScanner.Field] = []
+    func next() throws -> (line: Int, fields: [CSVScanner.Field])? {
+      do {
+        guard let line = try scanner.next(into: &fields) else { return nil }
+        return (line, fields)
+      } catch let error as FormatError {
+        throw location.problem("line \(error.line ?? 0): \(error.message)", line: error.line)
+      }
+    }
+    guard let first = try next() else {
       throw location.problem("the file is empty", suggestion: "give a CSV file with one example per row")
     }
+    let second = try next()
     let hasHeader: Bool
     switch spec.header {
     case .true: hasHeader = true
     case .false: hasHeader = false
-    case .auto: hasHeader = detectHeader(records)
+    case .auto:
+      hasHeader = first.fields.indices.contains { j in
+        guard scanner.number(first.fields[j]) == nil else { return false }
+        guard let second else { return true }
+        return j < second.fields.count && scanner.number(second.fields[j]) != nil
+      }
     }
     let width = first.fields.count
-    for record in records where record.fields.count != width {
-      throw location.problem(
-        "line \(record.line) has \(record.fields.count) fields, expected \(width) as on line \(first.line)",
-        line: record.line, suggestion: "every row needs the same columns; quote fields that contain commas")
-    }
     guard width >= 2 else {
       throw location.problem(
-        "the file has \(width) column; it needs at least one feature and the label",
+        "the file has 1 column; it needs at least one feature and the label",
         suggestion: "separate columns with commas (semicolons and tabs are not read)")
     }
-    let header = hasHeader ? first.fields.map { $0.trimmingCharacters(in: .whitespaces) } : nil
-    let rows = Array(records.dropFirst(hasHeader ? 1 : 0))
-    guard !rows.isEmpty else {
-      throw location.problem("the file has a header but no data rows")
+    let header = hasHeader ? first.fields.map { scanner.text($0, trimming: true) } : nil
+    let labelIndex = try resolveLabelColumn(spec.labelColumn, header: header, width: width, location: location)
+    var table = Table(location: location, header: header, width: width, labelIndex: labelIndex)
+
+    func add(_ record: (line: Int, fields: [CSVScanner.Field])) throws {
+      guard record.fields.count == width else {
+        throw location.problem(
+          "line \(record.line) has \(record.fields.count) fields, expected \(width) as on line \(first.line)",
+          line: record.line, suggestion: "every row needs the same columns; quote fields that contain commas")
+      }
+      for (j, field) in record.fields.enumerated() where j != labelIndex {
+        guard let v = scanner.number(field), v.isFinite else {
+          let raw = scanner.text(field)
+          throw location.problem(
+            "line \(record.line), \(columnName(header, j)): \(describe(raw)) is not a finite number",
+            line: record.line,
+            suggestion: raw.isEmpty ? "fill or drop rows with missing values" : "every column but the label must be numeric")
+        }
+        table.features.append(Float(v))
+      }
+      table.labelTexts.append(scanner.text(record.fields[labelIndex], trimming: true))
+      table.lines.append(record.line)
     }
-    let labelIndex: Int
-    switch LabelColumn(spec.labelColumn) {
-    case .last: labelIndex = width - 1
-    case .first: labelIndex = 0
+    if !hasHeader { try add(first) }
+    if let second, table.rowCount < (limit ?? .max) { try add(second) }
+    while table.rowCount < (limit ?? .max), let record = try next() { try add(record) }
+    guard table.rowCount > 0 else { throw location.problem("the file has a header but no data rows") }
+    return table
+  }
+
+  static func resolveLabelColumn(_ text: String, header: [String]?, width: Int, location: FileLocation) throws -> Int {
+    switch LabelColumn(text) {
+    case .last: return width - 1
+    case .first: return 0
     case .index(let i):
       guard i < width else {
         throw DataProblem(
@@ -136,7 +177,7 @@ enum CSVSource {
           message: "label_column \(i) does not exist: '\(location.written)' has \(width) columns (0…\(width - 1))",
           path: location.written, resolvedPath: location.url.path)
       }
-      labelIndex = i
+      return i
     case .name(let name):
       guard let header else {
         throw DataProblem(
@@ -148,52 +189,16 @@ enum CSVSource {
       guard let i = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.lowercased() == name.lowercased() })
       else {
         throw DataProblem(
-          field: "data.label_column",
-          message: "no column named '\(name)' in '\(location.written)'",
+          field: "data.label_column", message: "no column named '\(name)' in '\(location.written)'",
           path: location.written, resolvedPath: location.url.path,
-          suggestion: "its columns are \(header.prefix(30).map { "'\($0)'" }.joined(separator: ", "))")
+          suggestion: "its columns are \(header.prefix(30).map { "'\($0)'" }.joined(separator: ", "))\(header.count > 30 ? ", …" : "")")
       }
-      labelIndex = i
-    }
-    return Table(location: location, header: header, rows: rows, width: width, labelIndex: labelIndex)
-  }
-
-  /// `auto`: the first record is a header when some column is non-numeric in it and
-  /// numeric in the second record; with a single record, when any field is non-numeric.
-  static func detectHeader(_ records: [(line: Int, fields: [String])]) -> Bool {
-    guard let first = records.first else { return false }
-    guard records.count > 1 else { return first.fields.contains { number($0) == nil } }
-    let second = records[1].fields
-    return first.fields.indices.contains { j in
-      number(first.fields[j]) == nil && j < second.count && number(second[j]) != nil
+      return i
     }
   }
 
-  /// A field as a number: surrounding spaces ignored; nil when it is not one.
-  static func number(_ field: String) -> Double? {
-    Double(field.trimmingCharacters(in: .whitespaces))
-  }
-
-  /// The feature columns, row-major; a non-numeric, empty or non-finite field is an error with its line and column.
-  static func features(of table: Table) throws -> [Float] {
-    var out = [Float]()
-    out.reserveCapacity(table.rows.count * (table.width - 1))
-    for (line, fields) in table.rows {
-      for (j, field) in fields.enumerated() where j != table.labelIndex {
-        guard let v = number(field), v.isFinite else {
-          throw table.location.problem(
-            "line \(line), \(columnName(table, j)): \(describe(field)) is not a finite number",
-            line: line,
-            suggestion: field.isEmpty ? "fill or drop rows with missing values" : "every column but the label must be numeric")
-        }
-        out.append(Float(v))
-      }
-    }
-    return out
-  }
-
-  static func columnName(_ table: Table, _ j: Int) -> String {
-    if let header = table.header { return "column \(j) ('\(header[j])')" }
+  static func columnName(_ header: [String]?, _ j: Int) -> String {
+    if let header { return "column \(j) ('\(header[j])')" }
     return "column \(j)"
   }
 
@@ -202,11 +207,10 @@ enum CSVSource {
   }
 
   static func regressionTargets(_ table: Table) throws -> [Float] {
-    try table.rows.map { line, fields in
-      let field = fields[table.labelIndex]
-      guard let v = number(field), v.isFinite else {
+    try zip(table.labelTexts, table.lines).map { text, line in
+      guard let v = Double(text), v.isFinite else {
         throw table.location.problem(
-          "line \(line), \(columnName(table, table.labelIndex)): the regression target \(describe(field)) is not a finite number",
+          "line \(line), \(columnName(table.header, table.labelIndex)): the regression target \(describe(text)) is not a finite number",
           line: line, suggestion: "for text labels use task: classification")
       }
       return Float(v)
@@ -217,25 +221,26 @@ enum CSVSource {
   static func classLabels(_ train: Table, _ test: Table?, spec: DataSpec) throws -> ([Int32], [Int32], Int) {
     let all = [train] + (test.map { [$0] } ?? [])
     for table in all {
-      for (line, fields) in table.rows where fields[table.labelIndex].trimmingCharacters(in: .whitespaces).isEmpty {
+      if let i = table.labelTexts.firstIndex(where: \.isEmpty) {
         throw table.location.problem(
-          "line \(line), \(columnName(table, table.labelIndex)): the label is empty", line: line)
+          "line \(table.lines[i]), \(columnName(table.header, table.labelIndex)): the label is empty", line: table.lines[i])
       }
     }
-    let text = all.map { t in t.rows.map { $0.fields[t.labelIndex].trimmingCharacters(in: .whitespaces) } }
     let explicit = spec.classes > 0 ? spec.classes : nil
-    let integers = text.map { $0.map { s -> Int? in
-      guard let v = Double(s), v >= 0, v < 1e9, v == v.rounded() else { return nil }
-      return Int(v)
-    } }
+    let integers = all.map { t in
+      t.labelTexts.map { s -> Int? in
+        guard let v = Double(s), v >= 0, v < 1e9, v == v.rounded() else { return nil }
+        return Int(v)
+      }
+    }
     if integers.allSatisfy({ $0.allSatisfy { $0 != nil } }) {
       let values = integers.map { $0.map { $0! } }
       let classCount = explicit ?? ((values.flatMap { $0 }.max() ?? 0) + 1)
       for (t, table) in all.enumerated() {
         if let i = values[t].firstIndex(where: { $0 >= classCount }) {
           throw table.location.problem(
-            "line \(table.rows[i].line): label \(values[t][i]) is out of range for classes: \(classCount) (0…\(classCount - 1))",
-            line: table.rows[i].line, suggestion: "raise classes, or remove it to infer the count")
+            "line \(table.lines[i]): label \(values[t][i]) is out of range for classes: \(classCount) (0…\(classCount - 1))",
+            line: table.lines[i], suggestion: "raise classes, or remove it to infer the count")
         }
       }
       guard classCount >= 2 else {
@@ -243,7 +248,7 @@ enum CSVSource {
       }
       return (values[0].map(Int32.init), values.count > 1 ? values[1].map(Int32.init) : [], classCount)
     }
-    let distinct = Set(text.flatMap { $0 })
+    let distinct = Set(all.flatMap(\.labelTexts))
     let numeric = distinct.allSatisfy { Double($0) != nil }
     let sorted = distinct.sorted { numeric ? Double($0)! < Double($1)! : $0 < $1 }
     let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, Int32($0.offset)) })
@@ -255,8 +260,9 @@ enum CSVSource {
         path: train.location.written, resolvedPath: train.location.url.path)
     }
     guard classCount >= 2 else {
-      throw train.location.problem("every row has the label '\(sorted.first ?? "")': a classification set needs at least 2 classes")
+      throw train.location.problem(
+        "every row has the label '\(sorted.first ?? "")': a classification set needs at least 2 classes")
     }
-    return (text[0].map { index[$0]! }, text.count > 1 ? text[1].map { index[$0]! } : [], classCount)
+    return (train.labelTexts.map { index[$0]! }, test?.labelTexts.map { index[$0]! } ?? [], classCount)
   }
 }

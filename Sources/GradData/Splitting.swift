@@ -58,33 +58,37 @@ struct FeatureScaler: Sendable, Equatable {
     offset = [Double](repeating: 0, count: d)
     divisor = [Double](repeating: 1, count: d)
     guard n > 0, method != .none else { return }
+    // Row by row (the memory order), accumulating per column: one pass per statistic.
     data.features.withUnsafeBufferPointer { x in
-      for j in 0..<d {
-        switch method {
-        case .standardize:
-          var mean = 0.0
-          for r in 0..<n { mean += Double(x[r * d + j]) }
-          mean /= Double(n)
-          var ss = 0.0
-          for r in 0..<n {
-            let e = Double(x[r * d + j]) - mean
-            ss += e * e
+      switch method {
+      case .standardize:
+        var sum = [Double](repeating: 0, count: d)
+        for r in 0..<n { for j in 0..<d { sum[j] += Double(x[r * d + j]) } }
+        let mean = sum.map { $0 / Double(n) }
+        var squares = [Double](repeating: 0, count: d)
+        for r in 0..<n {
+          for j in 0..<d {
+            let e = Double(x[r * d + j]) - mean[j]
+            squares[j] += e * e
           }
-          offset[j] = mean
-          divisor[j] = (ss / Double(n)).squareRoot()
-        case .minmax:
-          var lo = Double.infinity, hi = -Double.infinity
-          for r in 0..<n {
-            lo = Swift.min(lo, Double(x[r * d + j]))
-            hi = Swift.max(hi, Double(x[r * d + j]))
-          }
-          offset[j] = lo
-          divisor[j] = hi - lo
-        case .none: break
         }
-        if !(divisor[j] > 1e-12 * (1 + abs(offset[j]))) { divisor[j] = 1 }
+        offset = mean
+        divisor = squares.map { ($0 / Double(n)).squareRoot() }
+      case .minmax:
+        var lo = [Double](repeating: .infinity, count: d), hi = [Double](repeating: -.infinity, count: d)
+        for r in 0..<n {
+          for j in 0..<d {
+            let v = Double(x[r * d + j])
+            lo[j] = Swift.min(lo[j], v)
+            hi[j] = Swift.max(hi[j], v)
+          }
+        }
+        offset = lo
+        divisor = zip(hi, lo).map { $0 - $1 }
+      case .none: break
       }
     }
+    for j in 0..<d where !(divisor[j] > 1e-12 * (1 + abs(offset[j]))) { divisor[j] = 1 }
   }
 
   var isIdentity: Bool { offset.allSatisfy { $0 == 0 } && divisor.allSatisfy { $0 == 1 } }
@@ -93,9 +97,10 @@ struct FeatureScaler: Sendable, Equatable {
     guard !isIdentity else { return data }
     let d = data.featureCount
     var features = data.features
-    for i in features.indices {
-      let j = i % d
-      features[i] = Float((Double(features[i]) - offset[j]) / divisor[j])
+    features.withUnsafeMutableBufferPointer { x in
+      for r in 0..<data.count {
+        for j in 0..<d { x[r * d + j] = Float((Double(x[r * d + j]) - offset[j]) / divisor[j]) }
+      }
     }
     return Dataset(features: features, featureCount: d, targets: data.targets)
   }

@@ -91,4 +91,46 @@ import Testing
     let missing = problem { _ = try load(spec(.csv) { $0.path = "nope.csv" }, base: URL(fileURLWithPath: "/tmp")) }
     #expect(missing?.description == "data.path: no such file 'nope.csv' (looked for /tmp/nope.csv); relative paths are resolved from the sweep file's folder (/tmp)")
   }
+
+  @Test func quotingLineEndsAndLineNumbers() throws {
+    // A quoted field spanning two lines shifts later line numbers; CR, CRLF and LF all end rows.
+    let text = "name,x,label\r\n\"a \"\"b\"\"\nc\",1,0\r2,3,1\n\"q\",4,0\nz,oops,1\n"
+    let p = problem { _ = try Self.loadCSV(text) { $0.labelColumn = "label" } }
+    #expect(p?.message == "line 2, column 0 ('name'): 'a \"b\"\nc' is not a finite number")
+    let ok = try Self.loadCSV("x,label\r\n\"1.5\",\"cat, black\"\r2,dog\n3,\"cat, black\"") .train
+    #expect(ok.features == [1.5, 2, 3] && labels(ok) == [0, 1, 0])
+    let late = problem { _ = try Self.loadCSV("x,label\n1,0\n\"2\"x,1\n") }
+    #expect(late?.message == "line 3: text after a closing quote")
+  }
+
+  @Test func gzipCompressedCSVAndBinaryFiles() throws {
+    let folder = try makeTemporaryFolder()
+    let packed = try systemGzip(Array("a,b\n1,0\n2,1\n".utf8), folder: folder)
+    try Data(packed).write(to: folder.appendingPathComponent("d.csv.gz"))
+    let split = try load(spec(.csv) { $0.path = "d.csv.gz"; $0.validation = 0; $0.scale = .none }, base: folder)
+    #expect(split.train.features == [1, 2] && labels(split.train) == [0, 1])
+    try Data([0, 0, 8, 1, 0, 0, 0, 2, 1, 2]).write(to: folder.appendingPathComponent("labels.idx"))
+    let p = problem { _ = try load(spec(.csv) { $0.path = "labels.idx" }, base: folder) }
+    #expect(p?.message == "looks like a binary file, not CSV text")
+  }
+
+  @Test func fastNumberPathAgreesWithTheStandardLibrary() {
+    var rng = Xoshiro256(seed: 3)
+    var samples = ["0", "-0", "+7", "255", "5.1", "-12.5", ".5", "5.", "123456789012345", "1234567890123456",
+      "0.1", "0.30000000000000004", "1e3", "-2.5E-3", "nan", "inf", "12a", "-", ".", "1.2.3", " 4.25 "]
+    for _ in 0..<2000 {
+      let digits = 1 + rng.nextIndex(below: 15)
+      var text = String((0..<digits).map { _ in Character(String(rng.nextIndex(below: 10))) })
+      text.insert(".", at: text.index(text.startIndex, offsetBy: rng.nextIndex(below: digits + 1)))
+      samples.append(rng.nextIndex(below: 2) == 0 ? "-" + text : text)
+    }
+    for text in samples {
+      let bytes = Array(text.utf8)
+      let scanner = CSVScanner(bytes: bytes)
+      let field = CSVScanner.Field(start: 0, end: bytes.count, escapedQuotes: false)
+      let expected = Double(text.trimmingCharacters(in: .whitespaces))
+      let actual = scanner.number(field)
+      #expect(actual?.bitPattern == expected?.bitPattern || (actual?.isNaN == true && expected?.isNaN == true), "\(text)")
+    }
+  }
 }
