@@ -156,7 +156,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = DataSpec()
-    name = try c.decodeIfPresent(DataSourceKind.self, forKey: .name) ?? d.name
+    name = try c.decodeName(DataSourceKind.self, forKey: .name) ?? d.name
     explicitSamples = try c.decodeIfPresent(Int.self, forKey: .samples)
     explicitClasses = try c.decodeIfPresent(Int.self, forKey: .classes)
     noise = try c.decodeIfPresent(Double.self, forKey: .noise) ?? d.noise
@@ -168,15 +168,15 @@ public struct DataSpec: Sendable, Hashable, Codable {
     teacherDepth = try c.decodeIfPresent(Int.self, forKey: .teacherDepth) ?? d.teacherDepth
     teacherWidth = try c.decodeIfPresent(Int.self, forKey: .teacherWidth) ?? d.teacherWidth
     teacherActivation =
-      try c.decodeIfPresent(ActivationKind.self, forKey: .teacherActivation) ?? d.teacherActivation
-    task = try c.decodeIfPresent(DataTask.self, forKey: .task) ?? d.task
+      try c.decodeName(ActivationKind.self, forKey: .teacherActivation) ?? d.teacherActivation
+    task = try c.decodeName(DataTask.self, forKey: .task) ?? d.task
     outputs = try c.decodeIfPresent(Int.self, forKey: .outputs) ?? d.outputs
     images = try c.decodeIfPresent(String.self, forKey: .images)
     labels = try c.decodeIfPresent(String.self, forKey: .labels)
     path = try c.decodeIfPresent(String.self, forKey: .path)
     labelColumn = try c.decodeIfPresent(LabelColumnText.self, forKey: .labelColumn)?.text ?? d.labelColumn
-    header = try c.decodeIfPresent(CSVHeaderMode.self, forKey: .header) ?? d.header
-    scale = try c.decodeIfPresent(FeatureScaling.self, forKey: .scale) ?? d.scale
+    header = try c.decodeName(CSVHeaderMode.self, forKey: .header) ?? d.header
+    scale = try c.decodeName(FeatureScaling.self, forKey: .scale) ?? d.scale
     validation = try c.decodeIfPresent(Double.self, forKey: .validation) ?? d.validation
     stratify = try c.decodeIfPresent(Bool.self, forKey: .stratify) ?? d.stratify
     test = try c.decodeIfPresent(String.self, forKey: .test)
@@ -216,6 +216,27 @@ public struct DataSpec: Sendable, Hashable, Codable {
     try c.encode(testLabels, forKey: .testLabels)
     try c.encode(testFraction, forKey: .testFraction)
     try c.encode(seed, forKey: .seed)
+  }
+}
+
+extension KeyedDecodingContainer where Key == DataSpec.CodingKeys {
+  /// A user-facing name by its canonical spelling or an alias (`blobs`, `mnist_1d`,
+  /// `swish`); a YAML/JSON boolean reads as `true`/`false` (for `header: true`).
+  /// An unknown name throws a `DecodingError` that lists the accepted ones.
+  func decodeName<T: UserFacingName>(_ type: T.Type, forKey key: Key) throws -> T? {
+    guard contains(key), try !decodeNil(forKey: key) else { return nil }
+    let text: String
+    if let flag = try? decode(Bool.self, forKey: key) {
+      text = flag ? "true" : "false"
+    } else {
+      text = try decode(String.self, forKey: key)
+    }
+    guard let value = T(userName: text) else {
+      throw DecodingError.dataCorruptedError(
+        forKey: key, in: self,
+        debugDescription: "unknown \(key.stringValue) '\(text)'; expected one of \(T.allUserNames.joined(separator: ", "))")
+    }
+    return value
   }
 }
 

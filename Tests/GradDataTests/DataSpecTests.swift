@@ -17,6 +17,18 @@ import Testing
     #expect(spec.testFraction == 0.1 && spec.seed == 9 && spec.noise == 0.2 && spec.teacherWidth == 32)
   }
 
+  @Test func namesAcceptAliasesAndBooleans() throws {
+    let json = #"{"name": "blobs", "teacher_activation": "swish", "header": true, "scale": "standardise"}"#
+    let spec = try JSONDecoder().decode(DataSpec.self, from: Data(json.utf8))
+    #expect(spec.name == .gaussian && spec.teacherActivation == .silu && spec.header == .true && spec.scale == .standardize)
+    do {
+      _ = try JSONDecoder().decode(DataSpec.self, from: Data(#"{"name": "spiral"}"#.utf8))
+      Issue.record("an unknown source name decoded")
+    } catch let DecodingError.dataCorrupted(context) {
+      #expect(context.debugDescription.contains("unknown name 'spiral'; expected one of spirals, moons"))
+    }
+  }
+
   @Test func encodingWritesEveryKeyAndRoundTrips() throws {
     var spec = DataSpec()
     spec.name = .teacher
