@@ -7,10 +7,13 @@ struct FileLocation: Sendable {
   let field: String
   let written: String
   let url: URL
+  /// The folder relative paths are resolved from.
+  let baseDirectory: URL
 
   init(field: String, written: String, baseDirectory: URL) {
     self.field = field
     self.written = written
+    self.baseDirectory = baseDirectory.standardizedFileURL
     if written.hasPrefix("/") {
       url = URL(fileURLWithPath: written).standardizedFileURL
     } else if written == "~" || written.hasPrefix("~/") {
@@ -31,15 +34,18 @@ struct FileLocation: Sendable {
   func accessProblem() -> DataProblem? {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-      var suggestion = "relative paths are resolved from the sweep file's folder (\(url.deletingLastPathComponent().path))"
-      let alternative = written.hasSuffix(".gz") ? String(written.dropLast(3)) : written + ".gz"
-      let alternativeURL = url.deletingLastPathComponent()
-        .appendingPathComponent(url.lastPathComponent.hasSuffix(".gz") ? String(url.lastPathComponent.dropLast(3)) : url.lastPathComponent + ".gz")
-      if FileManager.default.fileExists(atPath: alternativeURL.path) {
-        suggestion = "did you mean '\(alternative)'? It exists"
-      } else if field != "data.path" && (field == "data.images" || field == "data.labels" || field.hasPrefix("data.test")) {
-        suggestion += "; scripts/fetch-mnist.sh DIR downloads MNIST's four files"
+      var hints: [String] = []
+      let isRelative = !written.hasPrefix("/") && !written.hasPrefix("~")
+      if isRelative { hints.append("relative paths are resolved from the sweep file's folder (\(baseDirectory.path))") }
+      let name = url.lastPathComponent
+      let sibling = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name + ".gz"
+      if FileManager.default.fileExists(atPath: url.deletingLastPathComponent().appendingPathComponent(sibling).path) {
+        let writtenSibling = written.hasSuffix(".gz") ? String(written.dropLast(3)) : written + ".gz"
+        hints = ["did you mean '\(writtenSibling)'? It exists"]
+      } else if ["data.images", "data.labels", "data.test_labels"].contains(field) || written.contains("-ubyte") {
+        hints.append("scripts/fetch-mnist.sh DIR downloads MNIST's four files")
       }
+      let suggestion = hints.isEmpty ? nil : hints.joined(separator: "; ")
       return problem("no such file '\(written)'", suggestion: suggestion)
     }
     if isDirectory.boolValue {

@@ -64,6 +64,7 @@ import Testing
     #expect(p.resolvedPath == folder.appendingPathComponent("mnist/train-images-idx3-ubyte.gz").standardizedFileURL.path)
     #expect(p.description.contains("no such file 'mnist/train-images-idx3-ubyte.gz'"))
     #expect(p.description.contains("looked for \(folder.standardizedFileURL.path)/mnist/train-images-idx3-ubyte.gz"))
+    #expect(p.description.contains("resolved from the sweep file's folder (\(folder.standardizedFileURL.path))"))
     #expect(p.description.contains("fetch-mnist.sh"))
     #expect(problem { _ = try load(s, base: folder) } == p)
     // Missing images/labels keys entirely.
