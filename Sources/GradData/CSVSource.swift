@@ -235,7 +235,13 @@ enum CSVSource {
     }
     if integers.allSatisfy({ $0.allSatisfy { $0 != nil } }) {
       let values = integers.map { $0.map { $0! } }
-      let classCount = explicit ?? ((values.flatMap { $0 }.max() ?? 0) + 1)
+      let largest = values.flatMap { $0 }.max() ?? 0
+      guard explicit != nil || largest < 10_000 else {
+        throw train.location.problem(
+          "the largest label is \(largest): as class indices that would be \(largest + 1) classes (at most 10,000)",
+          suggestion: "for a numeric target use task: regression; or check label_column")
+      }
+      let classCount = explicit ?? (largest + 1)
       for (t, table) in all.enumerated() {
         if let i = values[t].firstIndex(where: { $0 >= classCount }) {
           throw table.location.problem(

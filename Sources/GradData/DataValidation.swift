@@ -38,11 +38,13 @@ extension DataLoader {
         fail("samples", "\(source) needs at least \(minimum) samples, got \(spec.samples)")
       }
       let dimension = spec.name == .mnist1d ? MNIST1D.length : (spec.name.isPlanar ? 2 : spec.features)
-      if spec.samples > 0 && dimension > 0 && spec.samples > (1 << 31) / dimension {
+      // Generation holds the values in Double before storing Float32: cap at 2²⁸ values
+      // (1 GiB as Float32), refused before anything is allocated.
+      if spec.samples > 0 && dimension > 0 && spec.samples > (1 << 28) / dimension {
         let gib = Double(spec.samples) * Double(dimension) * 4 / Double(1 << 30)
         fail(
           "samples", "\(spec.samples) samples × \(dimension) features would need \(String(format: "%.1f", gib)) GiB",
-          "use fewer samples or features (at most 2³¹ values)")
+          "use fewer samples or features (at most 2²⁸ = 268,435,456 values)")
       }
     } else if spec.samples < 0 {
       fail("samples", "samples must be ≥ 0 (0 = every row of the file), got \(spec.samples)")
@@ -76,6 +78,15 @@ extension DataLoader {
       }
       if spec.task == .regression && !(1...1000).contains(spec.outputs) {
         fail("outputs", "outputs must be in 1…1000, got \(spec.outputs)")
+      }
+      let w = Double(spec.teacherWidth), depth = Double(max(spec.teacherDepth, 0))
+      let parameters = depth == 0
+        ? Double(spec.features) * Double(spec.outputs)
+        : Double(spec.features) * w + (depth - 1) * w * w + w * Double(spec.outputs)
+      if parameters > 10_000_000 {
+        fail(
+          "teacher_width", "the teacher network would have \(Int(parameters)) weights, more than 10,000,000",
+          "use a narrower or shallower teacher")
       }
     case .idx:
       checkFile(spec.images, field: "images", required: "idx needs images: PATH (e.g. train-images-idx3-ubyte.gz)", baseDirectory, &problems)

@@ -86,6 +86,8 @@ import Testing
     #expect(range?.message == "line 2: label 4 is out of range for classes: 3 (0…2)")
     let quote = problem { _ = try Self.loadCSV("1,2\n3,\"4\n") }
     #expect(quote?.message.contains("line 2: a quoted field opened here is never closed") == true)
+    let ids = problem { _ = try Self.loadCSV("1,0\n2,123456\n") }
+    #expect(ids?.message.contains("the largest label is 123456") == true && ids?.description.contains("task: regression") == true)
     let oneClass = problem { _ = try Self.loadCSV("1,0\n2,0\n") }
     #expect(oneClass?.message.contains("at least 2 classes") == true)
     let missing = problem { _ = try load(spec(.csv) { $0.path = "nope.csv" }, base: URL(fileURLWithPath: "/tmp")) }

@@ -37,6 +37,8 @@ import Testing
     #expect(Self.fields(spec(.csv) { $0.path = "/etc/hostname"; $0.labelColumn = "species"; $0.header = .false }) == ["data.label_column"])
     #expect(Self.fields(spec(.csv) { $0.path = "/etc/hostname"; $0.test = "/etc/hostname"; $0.testFraction = 0.2 }) == ["data.test_fraction"])
     #expect(Self.fields(spec(.gaussian) { $0.samples = 1 << 30; $0.features = 100 }) == ["data.samples"])
+    #expect(Self.fields(spec(.teacher) { $0.teacherWidth = 4096; $0.teacherDepth = 3 }) == ["data.teacher_width"])
+    #expect(Self.fields(spec(.teacher) { $0.teacherWidth = 512; $0.teacherDepth = 30 }) == [])
     // Fixed-class sources ignore classes rather than fail on it.
     #expect(Self.fields(spec(.moons) { $0.classes = 7 }) == [])
   }
