@@ -44,7 +44,8 @@ struct LegendEntry {
 struct LineChart {
   var id: String
   var title: String
-  var panels: [LinePanel]
+  /// Row-major; nil leaves a cell of the grid empty.
+  var panels: [LinePanel?]
   var columns: Int
   var panelHeight: Double = 260
   var legendTitle: String? = nil
@@ -69,6 +70,7 @@ struct LineChart {
     w.title(title)
     legendLayout.draw(into: &w, y: 0)
     for (i, panel) in panels.enumerated() {
+      guard let panel else { continue }
       let x0 = Double(i % columns) * panelWidth
       let y0 = legendLayout.height + Double(i / columns) * panelHeight
       draw(panel, index: i, into: &w, x: x0, y: y0, width: panelWidth, height: panelHeight)

@@ -4,7 +4,7 @@ enum RunIssuesSections {
   /// Rows listed at most in the missing-runs table (a shard's report may miss thousands).
   static let missingListLimit = 100
 
-  static func make(_ data: ReportData) -> [ReportSection] {
+  static func make(_ data: ReportData, extraWarnings: [String] = []) -> [ReportSection] {
     var sections: [ReportSection] = []
     let axes = data.axes
     let problems = data.folder.scan.finished.filter { $0.status?.status != "completed" }
@@ -62,10 +62,10 @@ enum RunIssuesSections {
       }
       sections.append(ReportSection(id: "missing-runs", title: "Missing runs", blocks: blocks))
     }
-    if !data.warnings.isEmpty {
+    let warnings = data.warnings + extraWarnings
+    if !warnings.isEmpty {
       sections.append(
-        ReportSection(
-          id: "warnings", title: "Warnings", blocks: [.bulletList(data.warnings.map { [.text($0)] })]))
+        ReportSection(id: "warnings", title: "Warnings", blocks: [.bulletList(warnings.map { [.text($0)] })]))
     }
     return sections
   }
