@@ -35,7 +35,7 @@ enum AggregateSections {
   /// Column titles after the axis columns.
   static func metricHeader(_ data: ReportData) -> [String] {
     ["runs"] + averagedColumns(data).map(\.title) + [
-      "steps to loss ≤ \(NumberFormatting.significant(data.lossThreshold))", "diverged",
+      "steps to loss ≤ \(NumberFormatting.setting(data.lossThreshold))", "diverged",
     ]
   }
 
@@ -115,7 +115,7 @@ enum AggregateSections {
         "Final loss is the training loss; grad ratio = ‖∂L/∂b‖ of layer 1 / that of the last hidden layer, at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding). "
       ),
       .text(
-        "Steps to loss ≤ \(NumberFormatting.significant(data.lossThreshold)): first logged step whose training loss is at or below it, averaged over the runs that reached it ((k/n) when not all did; — when none did). "
+        "Steps to loss ≤ \(NumberFormatting.setting(data.lossThreshold)): first logged step whose training loss is at or below it, averaged over the runs that reached it ((k/n) when not all did; — when none did). "
       ),
       .strong("Bold"), .text(": best mean \(data.metric.label)."),
     ]

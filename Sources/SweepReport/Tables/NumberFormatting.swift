@@ -29,6 +29,13 @@ public enum NumberFormatting {
     String(format: "%.\(max(digits - 1, 0))e", x)
   }
 
+  /// A setting as the user would type it: shortest round-trip ("0.5", "1e-05").
+  public static func setting(_ x: Double) -> String {
+    var s = "\(x)"
+    if s.hasSuffix(".0") { s.removeLast(2) }
+    return s
+  }
+
   /// "mean ± s" (just "mean" when s is nil), "—" for no values.
   public static func meanAndDeviation(_ stats: SampleStatistics) -> String {
     guard let mean = stats.mean else { return "—" }

@@ -63,17 +63,21 @@ enum OverviewSection {
     return "\(planned) planned" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
   }
 
-  /// Summed per-run time, and the span from the sweep's creation to its last finished run.
+  /// Summed per-run time, and the wall-clock span the finished runs cover: from the
+  /// earliest start (status.json's time minus the run's seconds) to the latest end.
+  /// For a resumed sweep the span includes the pause.
   static func trainingTime(_ data: ReportData) -> String? {
     let seconds = data.runs.compactMap(\.row.seconds).filter(\.isFinite)
     guard !seconds.isEmpty else { return nil }
     var text = "\(NumberFormatting.duration(seconds.reduce(0, +))) summed over runs"
     if let longest = seconds.max() { text += " (longest run \(NumberFormatting.duration(longest)))" }
-    if let createdText = data.folder.manifest.created,
-      let created = ISO8601DateFormatter().date(from: createdText),
-      let last = data.folder.scan.finished.compactMap(\.statusModified).max(), last >= created
-    {
-      text += "; \(NumberFormatting.duration(last.timeIntervalSince(created))) from the sweep's start to its last finished run"
+    let ends = data.folder.scan.finished.compactMap { entry -> (end: Date, start: Date)? in
+      guard let end = entry.statusModified else { return nil }
+      let s = entry.status?.seconds ?? 0
+      return (end, end.addingTimeInterval(-(s.isFinite ? s : 0)))
+    }
+    if let last = ends.map(\.end).max(), let first = ends.map(\.start).min(), data.runs.count > 1 {
+      text += "; \(NumberFormatting.duration(last.timeIntervalSince(first))) wall clock from the first run's start to the last run's end"
     }
     return text
   }
