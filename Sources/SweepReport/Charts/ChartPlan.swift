@@ -73,6 +73,12 @@ struct ChartPlan {
     fixed.keys.sorted().map { "\($0) = \(fixed[$0]!)" }.joined(separator: ", ")
   }
 
+  /// The last part of a dotted path ("model.activation" → "activation"), for panel
+  /// titles that must fit; legends and captions name the full path.
+  static func shortName(_ axis: String) -> String {
+    axis.split(separator: ".").last.map(String.init) ?? axis
+  }
+
   /// Runs matching the fixed axes (all seeds).
   func slice(_ data: ReportData, _ runs: [RunDigest]) -> [RunDigest] {
     runs.filter { run in fixed.allSatisfy { data.value(run, $0.key) == $0.value } }

@@ -41,7 +41,7 @@ enum LayerTrainingFigures {
           warnings.append("\(error)")
         }
       }
-      panels.append(PanelRuns(title: v.map { "\(axis!) = \($0)" } ?? "all runs", logs: logs))
+      panels.append(PanelRuns(title: v.map { "\(ChartPlan.shortName(axis!)) = \($0)" } ?? "all runs", logs: logs))
     }
     return panels
   }
@@ -90,11 +90,11 @@ enum LayerTrainingFigures {
     for p in panels {
       sat.append(
         LinePanel(
-          title: "\(p.title) — saturated", xLabel: "step", yLabel: "saturated fraction", yDomain: (0, 1), integerX: true,
+          title: "\(p.title): saturated", xLabel: "step", yLabel: "saturated fraction", yDomain: (0, 1), integerX: true,
           series: layerSeries(p, column: "saturated_frac", positiveOnly: false)))
       dead.append(
         LinePanel(
-          title: "\(p.title) — dead", xLabel: "step", yLabel: "dead fraction", yDomain: (0, 1), integerX: true,
+          title: "\(p.title): dead", xLabel: "step", yLabel: "dead fraction", yDomain: (0, 1), integerX: true,
           series: layerSeries(p, column: "dead_frac", positiveOnly: false)))
     }
     let columns = min(max(panels.count, 1), 4)

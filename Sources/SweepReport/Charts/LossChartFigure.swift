@@ -35,7 +35,7 @@ enum LossChartFigure {
     var secondPanels: [LinePanel] = []
     var seeds: [Int] = []
     for p in panelValues {
-      let title = p.map { "\(plan.panelsAxis!) = \($0)" } ?? "all runs"
+      let title = p.map { "\(ChartPlan.shortName(plan.panelsAxis!)) = \($0)" } ?? "all runs"
       var lossSeries: [PlotSeries] = []
       var secondSeries: [PlotSeries] = []
       for (qi, q) in lineValues.enumerated() {

@@ -104,7 +104,7 @@ struct LineChart {
       ])
     w.close("clipPath")
     w.close("defs")
-    w.label(panel.title, x: (left + right) / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
+    w.label(Self.fitted(panel.title, width: width - 8, size: 13), x: (left + right) / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
     w.empty(
       "rect",
       [
@@ -168,6 +168,13 @@ struct LineChart {
     }
     w.close("g")
     w.close("g")
+  }
+
+  /// The text, cut with "…" to fit `width` pixels.
+  static func fitted(_ s: String, width: Double, size: Double) -> String {
+    let fit = Int(width / (size * 0.56))
+    guard s.count > fit, fit > 1 else { return s }
+    return String(s.prefix(fit - 1)) + "…"
   }
 
   static func gridLine(_ w: inout SVGWriter, x1: Double, y1: Double, x2: Double, y2: Double, minor: Bool) {

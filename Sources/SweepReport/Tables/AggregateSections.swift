@@ -4,32 +4,36 @@
 enum AggregateSections {
   static func make(_ data: ReportData) -> [ReportSection] {
     let axes = data.axes
-    var sections: [ReportSection] = []
+    var blocks: [ReportBlock] = [.paragraph(howToRead(data))]
     if axes.isEmpty {
-      sections.append(
-        ReportSection(id: "results-all", title: "Results over all runs", blocks: [.table(table(data, by: []))]))
-      return sections
+      blocks += [.subheading("Results over all runs"), .table(table(data, by: []))]
     }
     for axis in axes {
-      sections.append(
-        ReportSection(id: "results-\(anchor(axis))", title: "Results by \(axis)", blocks: [.table(table(data, by: [axis]))]))
+      blocks += [.subheading("Results by \(axis)"), .table(table(data, by: [axis]))]
     }
     for i in axes.indices {
       for j in axes.indices where j > i {
-        let pair = [axes[i], axes[j]]
-        sections.append(
-          ReportSection(
-            id: "results-\(anchor(axes[i]))-\(anchor(axes[j]))", title: "Results by \(axes[i]) × \(axes[j])",
-            blocks: [.table(table(data, by: pair))]))
+        blocks += [.subheading("Results by \(axes[i]) × \(axes[j])"), .table(table(data, by: [axes[i], axes[j]]))]
       }
     }
     if axes.count >= 3 {
-      sections.append(
-        ReportSection(
-          id: "results-configurations", title: "Best configurations",
-          blocks: [.table(table(data, by: axes, rankedTop: 15))]))
+      blocks += [.subheading("Best configurations"), .table(table(data, by: axes, rankedTop: 15))]
     }
-    return sections
+    return [ReportSection(id: "results", title: "Results", blocks: blocks)]
+  }
+
+  /// What every results table shows, said once.
+  static func howToRead(_ data: ReportData) -> RichText {
+    [
+      .text(
+        "Each row: mean ± sample standard deviation (n − 1) over its runs — every seed, and every value of the axes the table does not show. Runs that failed or were interrupted are left out; diverged runs count in “runs” and “diverged”, their non-finite numbers are skipped. "
+      ),
+      .text("Final loss is the training loss. Grad ratio = ‖∂L/∂b‖ of layer 1 / ‖∂L/∂b‖ of the last hidden layer, at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding). "),
+      .text(
+        "Steps to loss ≤ \(NumberFormatting.setting(data.lossThreshold)): the first logged step whose training loss is at or below it, averaged over the runs that reached it, with (k/n) when only k of n did and — when none did. "
+      ),
+      .strong("Bold"), .text(": the best mean \(data.metric.label)."),
+    ]
   }
 
   /// Column titles after the axis columns.
@@ -105,22 +109,9 @@ enum AggregateSections {
 
   static func note(_ data: ReportData, axes: [String], shown: Int, total: Int, ranked: Bool) -> RichText {
     let others = data.axes.filter { !axes.contains($0) }
-    var over = "all seeds"
-    if !others.isEmpty { over += " and all values of " + others.joined(separator: ", ") }
-    var text: RichText = [
-      .text(
-        "Mean ± sample standard deviation (n − 1) over the runs of each row (\(over)); runs that failed or were interrupted are left out, diverged runs are counted, their non-finite numbers skipped. "
-      ),
-      .text(
-        "Final loss is the training loss; grad ratio = ‖∂L/∂b‖ of layer 1 / that of the last hidden layer, at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding). "
-      ),
-      .text(
-        "Steps to loss ≤ \(NumberFormatting.setting(data.lossThreshold)): first logged step whose training loss is at or below it, averaged over the runs that reached it ((k/n) when not all did; — when none did). "
-      ),
-      .strong("Bold"), .text(": best mean \(data.metric.label)."),
-    ]
-    if ranked { text.append(.text(" Sorted best first; \(shown) of \(total) configurations shown.")) }
-    return text
+    var text = "Over all seeds" + (others.isEmpty ? "." : " and all values of " + others.joined(separator: ", ") + ".")
+    if ranked { text = "Over seeds; sorted best first, \(shown) of \(total) configurations shown." }
+    return [.text(text)]
   }
 
   /// A dotted path as an HTML id fragment: "model.activation" → "model-activation".

@@ -36,11 +36,12 @@ public enum NumberFormatting {
     return s
   }
 
-  /// "mean ± s" (just "mean" when s is nil), "—" for no values.
+  /// "mean ± s" (just "mean" when s is nil), "—" for no values; the mean with 3
+  /// significant digits, s with 2 (a spread is not known better than that).
   public static func meanAndDeviation(_ stats: SampleStatistics) -> String {
     guard let mean = stats.mean else { return "—" }
     guard let s = stats.standardDeviation else { return significant(mean) }
-    return "\(significant(mean)) ± \(significant(s))"
+    return "\(significant(mean)) ± \(significant(s, digits: 2))"
   }
 
   /// A duration: "42.1 s", "3 min 12 s", "2 h 05 min".
