@@ -25,7 +25,7 @@ enum AccuracyMapFigure {
         bars[best].best = true
       }
       let chart = BarChart(
-        id: "heatmap", title: "\(metric.label) by \(axis)", axis: axis, valueLabel: metric.label, bars: bars,
+        id: "heatmap", title: "\(metric.label.capitalizedFirst) by \(axis)", axis: axis, valueLabel: metric.label, bars: bars,
         yDomain: metric.higherIsBetter && metric != .valLoss ? (0, 1) : nil)
       return ReportFigure(
         id: "heatmap", title: chart.title, svg: chart.svg(),
@@ -63,7 +63,7 @@ enum AccuracyMapFigure {
     }
     if let (j, i, _) = best { cells[j][i]?.best = true }
     let chart = HeatmapChart(
-      id: "heatmap", title: "\(metric.label): \(yAxis) × \(xAxis)", xAxis: xAxis, yAxis: yAxis, xValues: xValues,
+      id: "heatmap", title: "\(metric.label.capitalizedFirst): \(yAxis) × \(xAxis)", xAxis: xAxis, yAxis: yAxis, xValues: xValues,
       yValues: yValues, cells: cells, valueLabel: metric.label)
     return ReportFigure(
       id: "heatmap", title: chart.title, svg: chart.svg(),
@@ -73,4 +73,9 @@ enum AccuracyMapFigure {
         )
       ])
   }
+}
+
+extension String {
+  /// "final val accuracy" → "Final val accuracy".
+  var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

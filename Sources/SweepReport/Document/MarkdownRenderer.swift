@@ -5,7 +5,16 @@ enum MarkdownRenderer {
     var out = "# \(escape(doc.title))\n"
     for section in doc.sections {
       out += "\n## \(escape(section.title))\n"
+      var previousWasFigure = false
       for block in section.blocks {
+        // Charts become one tight list of links to report.html.
+        if case .figure = block {
+          if !previousWasFigure { out += "\nThe charts are drawn in \(htmlName) (one self-contained file that opens offline):\n\n" }
+          out += render(block, htmlName: htmlName)
+          previousWasFigure = true
+          continue
+        }
+        previousWasFigure = false
         out += "\n" + render(block, htmlName: htmlName)
       }
     }

@@ -172,7 +172,7 @@ struct LineChart {
 
   /// The text, cut with "…" to fit `width` pixels.
   static func fitted(_ s: String, width: Double, size: Double) -> String {
-    let fit = Int(width / (size * 0.56))
+    let fit = Int(width / (size * 0.62))  // bold titles run wider than body text
     guard s.count > fit, fit > 1 else { return s }
     return String(s.prefix(fit - 1)) + "…"
   }

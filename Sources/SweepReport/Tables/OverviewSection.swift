@@ -39,7 +39,7 @@ enum OverviewSection {
         .paragraph([
           .strong("Incomplete sweep: "),
           .text(
-            "\(missing) of \(manifest.runs.count) planned runs have not finished; the numbers below cover the \(data.runs.count) that have. See “Missing runs”."
+            "\(missing) of \(manifest.runs.count) planned runs \(missing == 1 ? "has" : "have") not finished; the numbers below cover the \(data.runs.count) that \(data.runs.count == 1 ? "has" : "have"). See “Missing runs”."
           ),
         ]))
     }

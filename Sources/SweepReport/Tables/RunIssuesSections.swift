@@ -50,7 +50,7 @@ enum RunIssuesSections {
       var blocks: [ReportBlock] = [
         .paragraph([
           .text(
-            "\(missing.count) of \(data.folder.manifest.runs.count) planned runs have no status.json, so they are not in the tables. "
+            "\(missing.count) of \(data.folder.manifest.runs.count) planned runs \(missing.count == 1 ? "has" : "have") no status.json, so \(missing.count == 1 ? "it is" : "they are") not in the tables. "
           ),
           .text("Finish them with "), .code("gradsweep run <sweep.yaml> --resume"),
           .text(" (or the missing shards), then run "), .code("gradsweep report"), .text(" again."),
