@@ -56,3 +56,38 @@ import Testing
     print(files.terminalText)
   }
 }
+
+/// Not a check: times a report on a seed-vanishing-sized folder (4 activations ×
+/// 5 depths up to 32 × 3 initializers × 3 seeds = 180 runs, 2000 steps logged every
+/// 10). Skipped unless $SWEEPREPORT_LARGE names a scratch folder.
+@Suite struct LargeReportTiming {
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["SWEEPREPORT_LARGE"] != nil))
+  func timeLargeReport() throws {
+    let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SWEEPREPORT_LARGE"]!)
+    try? FileManager.default.removeItem(at: root)
+    var runs: [SyntheticSweep.Run] = []
+    for activation in ["sigmoid", "tanh", "relu", "leaky_relu"] {
+      for depth in [2, 4, 8, 16, 32] {
+        for initializer in ["standard", "xavier_normal", "he_normal"] {
+          for seed in 1 ... 3 {
+            let ratio = activation == "sigmoid" ? 0.25 : (initializer == "he_normal" ? 1.0 : 0.8)
+            runs.append(
+              SyntheticSweep.Run(
+                id: "\(runs.count)-\(activation)-d\(depth)-\(initializer)-s\(seed)", index: runs.count,
+                axisValues: ["model.activation": activation, "model.depth": String(depth), "model.initializer": initializer],
+                seed: seed, status: "completed", depth: depth, rate: 0.002 * Double(seed), ratio: ratio,
+                finalValAccuracy: 0.5 + 0.1 * Double(seed)))
+          }
+        }
+      }
+    }
+    let sweep = SyntheticSweep(
+      name: "large", axes: ["model.activation", "model.depth", "model.initializer"], runs: runs, steps: 2000, every: 10)
+    try sweep.write(to: root)
+    let start = Date()
+    let files = try ReportWriter.write(for: root, now: Date())
+    let seconds = Date().timeIntervalSince(start)
+    let html = try Data(contentsOf: files.html).count
+    print("large report: \(runs.count) runs in \(String(format: "%.2f", seconds)) s, report.html \(html / 1024) KiB")
+  }
+}

@@ -22,6 +22,8 @@ public struct ResultsFolder: Sendable {
   public let summarySource: SummarySource
   /// Problems with single runs or files; the report prints them.
   public let warnings: [String]
+  /// What a rebuild already read of each run's logs (so the report reads each file once).
+  let prefetched: [String: LogDigest]
 
   public enum SummarySource: Sendable, Equatable {
     case file
@@ -42,8 +44,13 @@ public struct ResultsFolder: Sendable {
     case .success(let rows):
       self.rows = rows
       summarySource = .file
+      prefetched = [:]
     case .failure(let stale):
-      let (rows, w) = SummaryBuilder.rows(folder: url, manifest: manifest, scan: scan)
+      var digests: [String: LogDigest] = [:]
+      let (rows, w) = SummaryBuilder.rows(folder: url, manifest: manifest, scan: scan) { id, metrics, layers in
+        digests[id] = LogDigest(metrics: metrics, layers: layers)
+      }
+      prefetched = digests
       self.rows = rows
       warnings += w
       summarySource = .rebuilt(reason: stale.reason)
@@ -66,14 +73,14 @@ public struct ResultsFolder: Sendable {
   public func metrics(for runID: String) throws -> MetricsLog? {
     let file = runFolder(runID).appendingPathComponent("metrics.csv")
     guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-    return try MetricsLog(table: readTolerantCSV(file).table)
+    return try MetricsLog.read(file).log
   }
 
   /// A run's layers.csv, read now; nil when the file is absent.
   public func layers(for runID: String) throws -> LayerLog? {
     let file = runFolder(runID).appendingPathComponent("layers.csv")
     guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-    return try LayerLog(table: readTolerantCSV(file).table)
+    return try LayerLog.read(file).log
   }
 
   /// Planned runs that left no status.json (never ran, still running, or killed).

@@ -45,16 +45,26 @@ public struct MetricsLog: Sendable, Equatable {
 
   /// Parses a table with at least a `step` column; absent columns read as all-missing.
   public init(table: CSVTable) throws {
-    let n = table.rows.count
-    func col(_ name: String) throws -> [Double?] {
-      table.index(of: name) == nil ? Array(repeating: nil, count: n) : try table.numbers(name)
-    }
-    step = try table.numbers("step").map { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
-    loss = try col("loss")
-    accuracy = try col("accuracy")
-    valLoss = try col("val_loss")
-    valAccuracy = try col("val_accuracy")
-    gradNorm = try col("grad_norm")
+    guard table.index(of: "step") != nil else { throw CSVError.missingColumn(path: "metrics.csv", column: "step") }
+    let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
+    self.init(rowCount: table.rows.count, column: { columns[$0] })
+  }
+
+  init(rowCount n: Int, column: (String) -> [Double?]?) {
+    func col(_ name: String) -> [Double?] { column(name) ?? Array(repeating: nil, count: n) }
+    step = col("step").map { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
+    loss = col("loss")
+    accuracy = col("accuracy")
+    valLoss = col("val_loss")
+    valAccuracy = col("val_accuracy")
+    gradNorm = col("grad_norm")
+  }
+
+  /// Reads metrics.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
+  public static func read(_ url: URL) throws -> (log: MetricsLog, warning: String?) {
+    let (table, warning) = try NumericCSVReader.read(url)
+    guard table.column("step") != nil else { throw ReportError.unreadable(path: url.path, reason: "no column named 'step'") }
+    return (MetricsLog(rowCount: table.rowCount, column: table.column), warning)
   }
 
   public var count: Int { step.count }
@@ -87,14 +97,25 @@ public struct LayerLog: Sendable, Equatable {
   public var columns: [String: [Double?]]
 
   public init(table: CSVTable) throws {
-    let toInt: (Double?) -> Int = { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
-    step = try table.numbers("step").map(toInt)
-    layer = try table.numbers("layer").map(toInt)
-    var cols: [String: [Double?]] = [:]
-    for name in table.header where name != "step" && name != "layer" {
-      cols[name] = try table.numbers(name)
+    let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
+    try self.init(columns: columns, path: "layers.csv")
+  }
+
+  init(columns all: [String: [Double?]], path: String) throws {
+    guard let steps = all["step"], let layers = all["layer"] else {
+      throw ReportError.unreadable(path: path, reason: "layers.csv needs the columns 'step' and 'layer'")
     }
-    columns = cols
+    let toInt: (Double?) -> Int = { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
+    step = steps.map(toInt)
+    layer = layers.map(toInt)
+    columns = all.filter { $0.key != "step" && $0.key != "layer" }
+  }
+
+  /// Reads layers.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
+  public static func read(_ url: URL) throws -> (log: LayerLog, warning: String?) {
+    let (table, warning) = try NumericCSVReader.read(url)
+    let columns = Dictionary(zip(table.header, table.columns), uniquingKeysWith: { a, _ in a })
+    return (try LayerLog(columns: columns, path: url.path), warning)
   }
 
   /// The largest layer index (the output layer L+1).

@@ -33,23 +33,31 @@ public enum SummaryBuilder {
 
   /// Reads one run folder into a summary row, plus any warnings about its logs.
   public static func readRow(runFolder: URL, run: PlannedRun) throws -> (SummaryRow, [String]) {
+    let (row, _, _, warnings) = try readRowAndLogs(runFolder: runFolder, run: run)
+    return (row, warnings)
+  }
+
+  /// The row and the logs it was computed from (so a report reads each file once).
+  static func readRowAndLogs(runFolder: URL, run: PlannedRun) throws -> (
+    row: SummaryRow, metrics: MetricsLog?, layers: LayerLog?, warnings: [String]
+  ) {
     guard let status = try RunStatus.read(from: runFolder.appendingPathComponent("status.json")) else {
       throw ReportError.missingFile(
         path: runFolder.appendingPathComponent("status.json").path, what: "how the run ended")
     }
     var warnings: [String] = []
-    let metrics = readLog(runFolder.appendingPathComponent("metrics.csv"), &warnings, MetricsLog.init(table:))
-    let layers = readLog(runFolder.appendingPathComponent("layers.csv"), &warnings, LayerLog.init(table:))
-    return (computeRow(run: run, status: status, metrics: metrics, layers: layers), warnings)
+    let metrics = readLog(runFolder.appendingPathComponent("metrics.csv"), &warnings, MetricsLog.read)
+    let layers = readLog(runFolder.appendingPathComponent("layers.csv"), &warnings, LayerLog.read)
+    return (computeRow(run: run, status: status, metrics: metrics, layers: layers), metrics, layers, warnings)
   }
 
   /// Reads a log if it exists; problems become warnings (a failed run may have none).
-  static func readLog<T>(_ url: URL, _ warnings: inout [String], _ parse: (CSVTable) throws -> T) -> T? {
+  static func readLog<T>(_ url: URL, _ warnings: inout [String], _ read: (URL) throws -> (log: T, warning: String?)) -> T? {
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
     do {
-      let (table, warning) = try readTolerantCSV(url)
+      let (log, warning) = try read(url)
       if let warning { warnings.append(warning) }
-      return try parse(table)
+      return log
     } catch {
       warnings.append("\(error)")
       return nil
@@ -103,12 +111,21 @@ public enum SummaryBuilder {
 
   /// The rows of every finished run (one with status.json), in manifest order.
   public static func rows(folder: URL, manifest: SweepManifest, scan: RunScan) -> (rows: [SummaryRow], warnings: [String]) {
+    rows(folder: folder, manifest: manifest, scan: scan, logs: { _, _, _ in })
+  }
+
+  /// As `rows(folder:manifest:scan:)`, handing each run's logs to `logs` as they are read.
+  static func rows(
+    folder: URL, manifest: SweepManifest, scan: RunScan, logs: (String, MetricsLog?, LayerLog?) -> Void
+  ) -> (rows: [SummaryRow], warnings: [String]) {
     var rows: [SummaryRow] = []
     var warnings: [String] = []
     let runs = folder.appendingPathComponent("runs")
     for entry in scan.finished {
       do {
-        let (row, w) = try readRow(runFolder: runs.appendingPathComponent(entry.planned.runID), run: entry.planned)
+        let (row, metrics, layers, w) = try readRowAndLogs(
+          runFolder: runs.appendingPathComponent(entry.planned.runID), run: entry.planned)
+        logs(row.runID, metrics, layers)
         rows.append(row)
         warnings += w
       } catch {

@@ -20,6 +20,37 @@ public struct RunDigest: Sendable {
   public var runID: String { row.runID }
 }
 
+/// The parts of a run's logs the report keeps for every run (small: the metrics
+/// log and two gradient profiles), so layers.csv can be dropped once read.
+struct LogDigest: Sendable {
+  var metrics: MetricsLog?
+  var hiddenLayers = 0
+  var gradientsAtStart: [Double?] = []
+  var gradientsAtEnd: [Double?] = []
+  var firstLoggedStep: Int? = nil
+  var lastLoggedStep: Int? = nil
+
+  init(metrics: MetricsLog?, layers: LayerLog?) {
+    self.metrics = metrics
+    guard let layers else { return }
+    let L = layers.hiddenLayers
+    hiddenLayers = L
+    firstLoggedStep = layers.firstStep
+    lastLoggedStep = layers.lastStep
+    if let s = layers.firstStep { gradientsAtStart = layers.profile("grad_b_norm", at: s, through: L) }
+    if let s = layers.lastStep { gradientsAtEnd = layers.profile("grad_b_norm", at: s, through: L) }
+  }
+
+  /// Reads a run's logs; problems become warnings.
+  static func read(_ folder: ResultsFolder, runID: String, warnings: inout [String]) -> LogDigest {
+    var metrics: MetricsLog? = nil
+    var layers: LayerLog? = nil
+    do { metrics = try folder.metrics(for: runID) } catch { warnings.append("\(error)") }
+    do { layers = try folder.layers(for: runID) } catch { warnings.append("\(error)") }
+    return LogDigest(metrics: metrics, layers: layers)
+  }
+}
+
 /// The metric that ranks configurations: final validation accuracy, or — when the
 /// sweep has no validation set or no accuracy (regression) — the next best thing.
 public enum PrimaryMetric: Sendable, Equatable {
@@ -100,28 +131,12 @@ public struct ReportData: Sendable {
     var warnings = folder.warnings
     var runs: [RunDigest] = []
     for row in folder.rows {
-      var digest = RunDigest(
-        row: row, metrics: nil, hiddenLayers: 0, gradientsAtStart: [], gradientsAtEnd: [], firstLoggedStep: nil,
-        lastLoggedStep: nil, stepsToThreshold: nil)
-      do {
-        digest.metrics = try folder.metrics(for: row.runID)
-        digest.stepsToThreshold = digest.metrics?.firstStep(lossAtMost: threshold)
-      } catch {
-        warnings.append("\(error)")
-      }
-      do {
-        if let layers = try folder.layers(for: row.runID) {
-          let L = layers.hiddenLayers
-          digest.hiddenLayers = L
-          digest.firstLoggedStep = layers.firstStep
-          digest.lastLoggedStep = layers.lastStep
-          if let s = layers.firstStep { digest.gradientsAtStart = layers.profile("grad_b_norm", at: s, through: L) }
-          if let s = layers.lastStep { digest.gradientsAtEnd = layers.profile("grad_b_norm", at: s, through: L) }
-        }
-      } catch {
-        warnings.append("\(error)")
-      }
-      runs.append(digest)
+      let logs = folder.prefetched[row.runID] ?? LogDigest.read(folder, runID: row.runID, warnings: &warnings)
+      runs.append(
+        RunDigest(
+          row: row, metrics: logs.metrics, hiddenLayers: logs.hiddenLayers, gradientsAtStart: logs.gradientsAtStart,
+          gradientsAtEnd: logs.gradientsAtEnd, firstLoggedStep: logs.firstLoggedStep, lastLoggedStep: logs.lastLoggedStep,
+          stepsToThreshold: logs.metrics?.firstStep(lossAtMost: threshold)))
     }
     self.runs = runs
     self.warnings = warnings
