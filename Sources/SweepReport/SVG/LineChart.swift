@@ -136,11 +136,14 @@ struct LineChart {
       w.label("no data", x: (left + right) / 2, y: (top + bottom) / 2, anchor: "middle", size: 12, cssClass: "no-data", fill: "#777777")
     }
     w.open("g", [("clip-path", "url(#\(clipID))")])
+    // Overlapping bands add up: the more there are, the lighter each.
+    let bands = panel.series.filter { !$0.band.isEmpty }.count
+    let bandOpacity = bands <= 2 ? 0.18 : max(0.06, 0.36 / Double(bands))
     for s in panel.series where !s.band.isEmpty {
       if let d = Self.bandPath(s.band, sx, sy) {
         w.empty(
           "path",
-          [("class", "band"), ("d", d), ("fill", s.style.color), ("fill-opacity", "0.16"), ("stroke", "none")])
+          [("class", "band"), ("d", d), ("fill", s.style.color), ("fill-opacity", String(format: "%.2f", bandOpacity)), ("stroke", "none")])
       }
     }
     for s in panel.series {
