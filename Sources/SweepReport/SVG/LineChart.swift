@@ -104,7 +104,8 @@ struct LineChart {
       ])
     w.close("clipPath")
     w.close("defs")
-    w.label(Self.fitted(panel.title, width: width - 8, size: 13), x: (left + right) / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
+    // Centred on the whole panel cell so a long title can use its full width.
+    w.label(Self.fitted(panel.title, width: width - 8, size: 13), x: x + width / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
     w.empty(
       "rect",
       [
