@@ -106,14 +106,19 @@ enum HTMLRenderer {
     figure svg { display: block; width: 100%; height: auto; }
     .table-wrap { overflow-x: auto; margin: 8px 0; }
     table { border-collapse: collapse; font-size: 13.5px; }
-    th, td { padding: 4px 10px; border-bottom: 1px solid #E3E3E0; text-align: left; white-space: nowrap; vertical-align: top; }
-    thead th { background: #EFEFEC; border-bottom: 2px solid #CFCFCA; position: sticky; top: 0; }
+    th, td { padding: 4px 8px; border-bottom: 1px solid #E3E3E0; text-align: left; white-space: nowrap; vertical-align: top; }
+    thead th { white-space: normal; background: #EFEFEC; border-bottom: 2px solid #CFCFCA; position: sticky; top: 0; }
     tbody tr:nth-child(even) { background: #FAFAF8; }
     tr.best { background: #FFF3D6 !important; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
     td.muted { color: #8A8A8A; }
     td.pass { color: #00684A; font-weight: 600; }
     td.fail { color: #A63A00; }
+    /* The first column stays in view when a wide table (one column per layer) scrolls. */
+    tbody td:first-child, thead th:first-child { position: sticky; left: 0; z-index: 1; background: #FFFFFF; }
+    thead th:first-child { background: #EFEFEC; z-index: 2; }
+    tbody tr:nth-child(even) td:first-child { background: #FAFAF8; }
+    tbody tr.best td:first-child { background: #FFF3D6; }
     table.key-value th { background: none; font-weight: 600; color: #4A4A4A; }
     table.key-value td { white-space: normal; }
 
