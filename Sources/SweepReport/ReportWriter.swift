@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 
 /// What `ReportWriter.write` produced.

@@ -1,4 +1,5 @@
 import Foundation
+import SweepResults
 import GradData
 import GradEngine
 import SweepSpec

@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import Testing
 import TidyCSV
@@ -51,7 +52,7 @@ import TidyCSV
     do {
       _ = try NumericCSVReader.read(url)
       Issue.record("a ragged middle line must not be read")
-    } catch let error as ReportError {
+    } catch let error as ResultsError {
       #expect(error.description.contains("line 3 has 1 fields"))
     }
   }

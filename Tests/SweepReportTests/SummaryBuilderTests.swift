@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import Testing
 import TidyCSV
@@ -45,7 +46,7 @@ import TidyCSV
     let run = sweep.runs.first { $0.axisValues["model.activation"] == "sigmoid" && $0.depth == 4 && $0.seed == 1 }!
     let cells = try SummaryBuilder.summaryRow(
       runFolder: folder.appendingPathComponent("runs/\(run.id)"),
-      run: PlannedRun(runID: run.id, index: run.index, axisValues: run.axisValues, seed: run.seed), axes: sweep.axes)
+      run: ManifestRun(runID: run.id, index: run.index, axisValues: run.axisValues, seed: run.seed), axes: sweep.axes)
     let header = SummaryBuilder.summaryHeader(axes: sweep.axes)
     let ratio = try #require(CSVTable.number(cells[header.firstIndex(of: "grad_ratio_init")!].field))
     #expect(abs(ratio - 0.25 * 0.25 * 0.25) < 1e-12)
@@ -63,10 +64,10 @@ import TidyCSV
     defer { try? FileManager.default.removeItem(at: folder) }
     try sweep.write(to: folder)
     let missing = sweep.runs.first { $0.status == nil }!
-    #expect(throws: ReportError.self) {
+    #expect(throws: ResultsError.self) {
       try SummaryBuilder.summaryRow(
         runFolder: folder.appendingPathComponent("runs/\(missing.id)"),
-        run: PlannedRun(runID: missing.id, index: 0, axisValues: [:], seed: 1), axes: [])
+        run: ManifestRun(runID: missing.id, index: 0, axisValues: [:], seed: 1), axes: [])
     }
   }
 
@@ -103,11 +104,11 @@ import TidyCSV
   @Test func notAResultsFolderIsAClearError() throws {
     let folder = try SyntheticSweep.temporaryFolder("empty")
     defer { try? FileManager.default.removeItem(at: folder) }
-    #expect(throws: ReportError.self) { try ResultsFolder(url: folder.appendingPathComponent("nope")) }
+    #expect(throws: ResultsError.self) { try ResultsFolder(url: folder.appendingPathComponent("nope")) }
     do {
       _ = try ResultsFolder(url: folder)
       Issue.record("a folder without manifest.json must not load")
-    } catch let error as ReportError {
+    } catch let error as ResultsError {
       #expect(error.description.contains("manifest.json"))
     }
   }

@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import TidyCSV
 
@@ -36,7 +37,7 @@ enum NumericCSVReader {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ReportError.unreadable(path: url.path, reason: error.localizedDescription)
+      throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
     }
     if data.contains(UInt8(ascii: "\"")) {
       let (table, warning) = try readTolerantCSV(url)
@@ -95,7 +96,7 @@ enum NumericCSVReader {
           warning = "\(path): the last line is incomplete and was ignored (was the run killed?)"
           break
         }
-        throw ReportError.unreadable(path: path, reason: "line \(line) has \(count) fields, the header has \(width)")
+        throw ResultsError.unreadable(path: path, reason: "line \(line) has \(count) fields, the header has \(width)")
       }
       for c in 0 ..< width { columns[c].append(fields[c]) }
       rowCount += 1

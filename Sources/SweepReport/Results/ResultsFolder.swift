@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import SweepSpec
 import TidyCSV
@@ -33,7 +34,7 @@ public struct ResultsFolder: Sendable {
   public init(url: URL) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ReportError.notAFolder(path: url.path)
+      throw ResultsError.notAFolder(path: url.path)
     }
     self.url = url
     manifest = try SweepManifest.read(from: url.appendingPathComponent("manifest.json"))

@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import TidyCSV
 
@@ -8,7 +9,7 @@ func readTolerantCSV(_ url: URL) throws -> (table: CSVTable, warning: String?) {
   do {
     text = try String(contentsOf: url, encoding: .utf8)
   } catch {
-    throw ReportError.unreadable(path: url.path, reason: error.localizedDescription)
+    throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
   }
   do {
     return (try CSVTable(parsing: text, path: url.path), nil)
@@ -16,10 +17,10 @@ func readTolerantCSV(_ url: URL) throws -> (table: CSVTable, warning: String?) {
     // A truncated final record: retry without the last line.
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     while lines.last?.isEmpty == true { lines.removeLast() }
-    guard lines.count > 1 else { throw ReportError.unreadable(path: url.path, reason: error.description) }
+    guard lines.count > 1 else { throw ResultsError.unreadable(path: url.path, reason: error.description) }
     lines.removeLast()
     guard let table = try? CSVTable(parsing: lines.joined(separator: "\n"), path: url.path) else {
-      throw ReportError.unreadable(path: url.path, reason: error.description)
+      throw ResultsError.unreadable(path: url.path, reason: error.description)
     }
     return (table, "\(url.path): the last line is incomplete and was ignored (was the run killed?)")
   }
@@ -63,7 +64,7 @@ public struct MetricsLog: Sendable, Equatable {
   /// Reads metrics.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
   public static func read(_ url: URL) throws -> (log: MetricsLog, warning: String?) {
     let (table, warning) = try NumericCSVReader.read(url)
-    guard table.column("step") != nil else { throw ReportError.unreadable(path: url.path, reason: "no column named 'step'") }
+    guard table.column("step") != nil else { throw ResultsError.unreadable(path: url.path, reason: "no column named 'step'") }
     return (MetricsLog(rowCount: table.rowCount, column: table.column), warning)
   }
 
@@ -103,7 +104,7 @@ public struct LayerLog: Sendable, Equatable {
 
   init(columns all: [String: [Double?]], path: String) throws {
     guard let steps = all["step"], let layers = all["layer"] else {
-      throw ReportError.unreadable(path: path, reason: "layers.csv needs the columns 'step' and 'layer'")
+      throw ResultsError.unreadable(path: path, reason: "layers.csv needs the columns 'step' and 'layer'")
     }
     let toInt: (Double?) -> Int = { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
     step = steps.map(toInt)

@@ -1,9 +1,10 @@
+import SweepResults
 import Foundation
 
 /// What is on disk for each planned run of a sweep: found by listing `runs/` once.
 public struct RunScan: Sendable {
   public struct Entry: Sendable {
-    public var planned: PlannedRun
+    public var planned: ManifestRun
     /// nil when status.json is absent (not started, still running, or killed).
     public var status: RunStatus?
     /// runs/<id>/ exists (a run that started but left no status.json was cut short).

@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import TidyCSV
 
@@ -18,7 +19,7 @@ public enum SummaryBuilder {
 
   /// The summary cells of one run from its logs already in memory.
   public static func summaryRow(
-    run: PlannedRun, axes: [String], status: RunStatus, metrics: MetricsLog?, layers: LayerLog?
+    run: ManifestRun, axes: [String], status: RunStatus, metrics: MetricsLog?, layers: LayerLog?
   ) -> [CSVCell] {
     computeRow(run: run, status: status, metrics: metrics, layers: layers).cells(axes: axes)
   }
@@ -26,23 +27,23 @@ public enum SummaryBuilder {
   /// The summary cells of one run from its folder (`runs/<run_id>`): status.json,
   /// metrics.csv and layers.csv. Axis values and seed come from the manifest's `run`.
   /// Throws when status.json is absent: a run without it has not finished.
-  public static func summaryRow(runFolder: URL, run: PlannedRun, axes: [String]) throws -> [CSVCell] {
+  public static func summaryRow(runFolder: URL, run: ManifestRun, axes: [String]) throws -> [CSVCell] {
     let (row, _) = try readRow(runFolder: runFolder, run: run)
     return row.cells(axes: axes)
   }
 
   /// Reads one run folder into a summary row, plus any warnings about its logs.
-  public static func readRow(runFolder: URL, run: PlannedRun) throws -> (SummaryRow, [String]) {
+  public static func readRow(runFolder: URL, run: ManifestRun) throws -> (SummaryRow, [String]) {
     let (row, _, _, warnings) = try readRowAndLogs(runFolder: runFolder, run: run)
     return (row, warnings)
   }
 
   /// The row and the logs it was computed from (so a report reads each file once).
-  static func readRowAndLogs(runFolder: URL, run: PlannedRun) throws -> (
+  static func readRowAndLogs(runFolder: URL, run: ManifestRun) throws -> (
     row: SummaryRow, metrics: MetricsLog?, layers: LayerLog?, warnings: [String]
   ) {
     guard let status = try RunStatus.read(from: runFolder.appendingPathComponent("status.json")) else {
-      throw ReportError.missingFile(
+      throw ResultsError.missingFile(
         path: runFolder.appendingPathComponent("status.json").path, what: "how the run ended")
     }
     var warnings: [String] = []
@@ -75,7 +76,7 @@ public enum SummaryBuilder {
   ///   (the largest layer index, the output layer, minus one). IEEE division: a zero
   ///   last-layer gradient gives inf or nan, as the data says.
   /// - `steps`: status.json's, else the last logged step.
-  public static func computeRow(run: PlannedRun, status: RunStatus, metrics: MetricsLog?, layers: LayerLog?)
+  public static func computeRow(run: ManifestRun, status: RunStatus, metrics: MetricsLog?, layers: LayerLog?)
     -> SummaryRow
   {
     let lastRow = metrics.flatMap { $0.count > 0 ? $0.count - 1 : nil }
@@ -87,7 +88,7 @@ public enum SummaryBuilder {
       metrics.flatMap { MetricsLog.lastPresent($0[keyPath: column]) }
     }
     return SummaryRow(
-      runID: run.runID, axisValues: run.axisValues, seed: run.seed, status: status.status,
+      runID: run.runID, axisValues: run.axisValues, seed: run.seed, status: status.status.rawValue,
       steps: status.steps ?? metrics?.step.last,
       finalLoss: status.finalLoss ?? lastOf(\.loss),
       finalAccuracy: status.finalAccuracy ?? lastOf(\.accuracy),
@@ -165,7 +166,7 @@ public enum SummaryBuilder {
       try writer.close()
     } catch {
       try? FileManager.default.removeItem(at: temp)
-      throw ReportError.cannotWrite(path: url.path, reason: "\(error)")
+      throw ResultsError.cannotWrite(path: url.path, reason: "\(error)")
     }
     try AtomicFile.commit(temp, to: url)
   }

@@ -1,3 +1,4 @@
+import SweepResults
 import TidyCSV
 
 /// One row of summary.csv: one finished run.

@@ -15,7 +15,7 @@ enum RunIssuesSections {
         var cells = [ReportCell(entry.planned.runID)]
         cells += axes.map { ReportCell(entry.planned.axisValues[$0] ?? "") }
         cells += [
-          ReportCell(String(entry.planned.seed)), ReportCell(status.status),
+          ReportCell(String(entry.planned.seed)), ReportCell(status.status.rawValue),
           ReportCell(step.map(String.init) ?? "—"), ReportCell(status.error ?? "—", style: status.error == nil ? .muted : .plain),
         ]
         return cells

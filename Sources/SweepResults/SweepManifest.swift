@@ -12,7 +12,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   public var description: String
   /// Dotted paths of the swept fields, in the order the sweep declares them.
   public var axes: [String]
-  public var runs: [PlannedRun]
+  public var runs: [ManifestRun]
   public var report: ReportSpec
   public var gradsweepVersion: String?
   /// ISO-8601 creation time, as written (kept as text so any ISO variant survives).
@@ -21,7 +21,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   public var jobs: Int?
 
   public init(
-    name: String, description: String = "", axes: [String], runs: [PlannedRun],
+    name: String, description: String = "", axes: [String], runs: [ManifestRun],
     report: ReportSpec = ReportSpec(), gradsweepVersion: String? = nil, created: String? = nil,
     cores: Int? = nil, jobs: Int? = nil
   ) {
@@ -47,7 +47,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     name = try c.decode(String.self, forKey: .name)
     description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
     axes = try c.decode([String].self, forKey: .axes)
-    runs = try c.decode([PlannedRun].self, forKey: .runs)
+    runs = try c.decode([ManifestRun].self, forKey: .runs)
     report = try c.decodeIfPresent(ReportSpec.self, forKey: .report) ?? ReportSpec()
     gradsweepVersion = try c.decodeIfPresent(String.self, forKey: .gradsweepVersion)
     created = try c.decodeIfPresent(String.self, forKey: .created)
@@ -59,24 +59,46 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   /// are replicates (summary.csv has its own `seed` column) and are averaged over.
   public var groupingAxes: [String] { axes.filter { $0 != "seed" } }
 
+  /// The manifest of a sweep about to run: every planned run with its axis values.
+  public init(plan: SweepPlan, version: String, jobs: Int, created: Date) {
+    self.init(
+      name: plan.name, description: plan.description, axes: plan.axisPaths,
+      runs: plan.runs.map { run in
+        ManifestRun(
+          runID: run.id, index: run.index,
+          axisValues: Dictionary(uniqueKeysWithValues: zip(plan.axisPaths, run.axisValues)),
+          seed: Int(truncatingIfNeeded: run.config.seed))
+      },
+      report: plan.report, gradsweepVersion: version,
+      created: ISO8601DateFormatter().string(from: created),
+      cores: ProcessInfo.processInfo.activeProcessorCount, jobs: jobs)
+  }
+
+  /// Pretty, key-sorted JSON as written to `manifest.json`.
+  public func jsonData() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(self)
+  }
+
   /// Reads and decodes `manifest.json`.
   public static func read(from url: URL) throws -> SweepManifest {
     let data: Data
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ReportError.missingFile(path: url.path, what: "the sweep's manifest (written by `gradsweep run`)")
+      throw ResultsError.missingFile(path: url.path, what: "the sweep's manifest (written by `gradsweep run`)")
     }
     do {
       return try JSONDecoder().decode(SweepManifest.self, from: data)
     } catch {
-      throw ReportError.unreadable(path: url.path, reason: String(describing: error))
+      throw ResultsError.unreadable(path: url.path, reason: String(describing: error))
     }
   }
 }
 
 /// One planned run of a sweep.
-public struct PlannedRun: Sendable, Equatable, Codable {
+public struct ManifestRun: Sendable, Equatable, Codable {
   public var runID: String
   public var index: Int
   /// Axis path → value, as text (numbers as written in the sweep).

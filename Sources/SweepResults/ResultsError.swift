@@ -1,6 +1,6 @@
-/// Errors that stop a report. Problems with single runs are not errors: they are
-/// collected as warnings and printed in the report.
-public enum ReportError: Error, CustomStringConvertible, Equatable {
+/// Errors reading or writing a results folder. (In a report, problems with single runs
+/// are not errors: they are collected as warnings and printed in the report.)
+public enum ResultsError: Error, CustomStringConvertible, Equatable {
   case notAFolder(path: String)
   case missingFile(path: String, what: String)
   case unreadable(path: String, reason: String)
