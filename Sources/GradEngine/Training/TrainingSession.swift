@@ -171,6 +171,8 @@ public final class TrainingSession {
       divergence = "gradient norm is \(describe(gradientNorm))"
     }
     let validationResult = validation.map { evaluator.evaluate($0) }
+    // The record describes the network before this step's update.
+    let slopesBefore = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
 
     var measures: [Optimizer.Measure]? = nil
     if update && divergence == nil {
@@ -192,7 +194,7 @@ public final class TrainingSession {
         }
         accuracy = Double(correct) / Double(rows)
       }
-      layers = layerStatistics(rows: rows, gradientSums: sums, measures: measures)
+      layers = layerStatistics(rows: rows, gradientSums: sums, measures: measures, slopes: slopesBefore)
     }
     return StepOutcome(
       loss: batchLoss, accuracy: accuracy, gradientNorm: gradientNorm, layers: layers,
@@ -206,7 +208,8 @@ public final class TrainingSession {
   /// Assembles layers 1…L+1's statistics from the buffers of the step just taken.
   /// `gradientSums` and `measures` are per parameter, in `parameters` order.
   private func layerStatistics(
-    rows: Int, gradientSums sums: [(squares: Double, absolute: Double)], measures: [Optimizer.Measure]?
+    rows: Int, gradientSums sums: [(squares: Double, absolute: Double)], measures: [Optimizer.Measure]?,
+    slopes: [Double?]
   ) -> [LayerStatistics] {
     var parameterIndex = 0
     var result: [LayerStatistics] = []
@@ -230,7 +233,7 @@ public final class TrainingSession {
       if isOutput {
         summary = summarizeLogits(workspace.preactivations[index].pointer, rows: rows, width: layer.fanOut)
       } else {
-        let slope = network.activationSlope(index)
+        let slope = slopes[index].map(Float.init) ?? plan.network.activation.slope
         summary = summarizeHiddenLayer(
           preactivations: workspace.preactivations[index].pointer,
           activations: workspace.activations[index].pointer,
@@ -245,7 +248,7 @@ public final class TrainingSession {
           preactMean: summary.preactMean, preactStd: summary.preactStd,
           actMean: summary.actMean, actStd: summary.actStd, derivMean: summary.derivMean,
           saturatedFraction: summary.saturatedFraction, deadFraction: summary.deadFraction,
-          preluSlope: layer.slope.map { Double($0.value.pointer[0]) }))
+          preluSlope: slopes[index]))
     }
     return result
   }
