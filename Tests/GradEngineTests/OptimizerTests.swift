@@ -105,8 +105,8 @@ struct OptimizerTests {
       let change = Double(new) - Double(old)
       changeNorm += change * change
     }
-    #expect(abs(m.valueSquaredNorm - weightNorm) < 1e-9)
-    #expect(abs(m.changeSquaredNorm - changeNorm) < 1e-9)
+    #expect(abs(m.valueSquaredNorm - weightNorm) < 1e-6 * weightNorm)  // Float lanes, Double totals
+    #expect(abs(m.changeSquaredNorm - changeNorm) < 1e-6 * changeNorm)
   }
 
   @Test("clipping rescales every gradient by c/‖g‖ when ‖g‖ > c")

@@ -2,9 +2,8 @@
 // backward passes left in their buffers (pre-activations with bias, activations, f′,
 // gradients). Nothing here runs at steps that are not logged.
 //
-// Sums are formed per row in 8-lane Float vectors and added row by row into Doubles,
-// in a fixed order. Standard deviations use two passes (mean first, then squared
-// deviations), so a sigmoid layer with mean 0.5 and std 10⁻³ keeps its std.
+// Sums are formed per row (or block) in 8-lane Float vectors and added into Doubles in
+// a fixed order, so the statistics are reproducible and cost about one read of the data.
 
 /// Mean, std, f′ and saturation of one hidden layer's units over a batch.
 struct ActivationSummary {
@@ -19,6 +18,11 @@ struct ActivationSummary {
 
 /// Summarises a hidden layer: `z`, `a`, `d` are `rows × width` (z including the bias).
 /// `aliveScratch` holds `width` floats of workspace.
+///
+/// One pass with shifted sums: with c the mean of the first row,
+/// Var x = mean((x − c)²) − (mean(x − c))², exact in exact arithmetic and free of
+/// cancellation when c is near the mean (a saturated sigmoid layer with mean 0.5 and
+/// std 10⁻³ keeps its std).
 func summarizeHiddenLayer(
   preactivations z: UnsafePointer<Float>, activations a: UnsafePointer<Float>,
   derivatives d: UnsafePointer<Float>, rows: Int, width: Int, threshold: Float,
@@ -27,47 +31,57 @@ func summarizeHiddenLayer(
   let count = Double(rows * width)
   guard count > 0 else { return ActivationSummary() }
   alive.update(repeating: 0, count: width)
-  var zSum = 0.0, aSum = 0.0, dSum = 0.0, saturated = 0.0
+  var firstRowZ = 0.0, firstRowA = 0.0
+  for j in 0..<width {
+    firstRowZ += Double(z[j])
+    firstRowA += Double(a[j])
+  }
+  let cz = Float(firstRowZ / Double(width)), ca = Float(firstRowA / Double(width))
+  var zSum = 0.0, zSquares = 0.0, aSum = 0.0, aSquares = 0.0, dSum = 0.0, saturated = 0.0
+  let fullChunks = width / 8 * 8
+  let tail = width - fullChunks
+  let tailLanes = laneMask(tail)
+  // Float lanes are added into the Doubles every ≥ 256 entries (whole rows at a time).
+  var zs = Vector8(), zq = Vector8(), as_ = Vector8(), aq = Vector8(), ds = Vector8(), sat = Vector8()
+  var pending = 0
   for row in 0..<rows {
     let offset = row * width
-    var zRow = Vector8(), aRow = Vector8(), dRow = Vector8(), satRow = Vector8()
-    forEachChunk(width) { j, n in
-      let lanes = laneMask(n)
-      zRow += load8(z + offset + j, count: n)
-      aRow += load8(a + offset + j, count: n)
-      let dv = load8(d + offset + j, count: n)
-      dRow += dv
-      let isSaturated = (absolute(dv) .< threshold) .& lanes
-      satRow += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
-      let live = load8(alive + j, count: n).replacing(with: 1, where: .!isSaturated .& lanes)
-      store8(live, alive + j, count: n)
+    var j = 0
+    while j < fullChunks {
+      let zv = load8(z + offset + j) - cz
+      let av = load8(a + offset + j) - ca
+      let dv = load8(d + offset + j)
+      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
+      let isSaturated = absolute(dv) .< threshold
+      sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
+      store8(load8(alive + j).replacing(with: 1, where: .!isSaturated), alive + j)
+      j += 8
     }
-    zSum += Double(laneSum(zRow)); aSum += Double(laneSum(aRow))
-    dSum += Double(laneSum(dRow)); saturated += Double(laneSum(satRow))
-  }
-  let zMean = zSum / count, aMean = aSum / count
-  var zSquares = 0.0, aSquares = 0.0
-  let zCenter = Float(zMean), aCenter = Float(aMean)
-  for row in 0..<rows {
-    let offset = row * width
-    var zRow = Vector8(), aRow = Vector8()
-    forEachChunk(width) { j, n in
-      let lanes = laneMask(n)
-      let zd = (load8(z + offset + j, count: n) - zCenter).replacing(with: 0, where: .!lanes)
-      let ad = (load8(a + offset + j, count: n) - aCenter).replacing(with: 0, where: .!lanes)
-      zRow += zd * zd
-      aRow += ad * ad
+    if tail > 0 {
+      let zv = (load8(z + offset + j, count: tail) - cz).replacing(with: 0, where: .!tailLanes)
+      let av = (load8(a + offset + j, count: tail) - ca).replacing(with: 0, where: .!tailLanes)
+      let dv = load8(d + offset + j, count: tail)
+      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
+      let isSaturated = (absolute(dv) .< threshold) .& tailLanes
+      sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
+      let live = load8(alive + j, count: tail).replacing(with: 1, where: .!isSaturated .& tailLanes)
+      store8(live, alive + j, count: tail)
     }
-    zSquares += Double(laneSum(zRow)); aSquares += Double(laneSum(aRow))
+    pending += width
+    if pending >= 256 || row == rows - 1 {
+      zSum += Double(laneSum(zs)); zSquares += Double(laneSum(zq))
+      aSum += Double(laneSum(as_)); aSquares += Double(laneSum(aq))
+      dSum += Double(laneSum(ds)); saturated += Double(laneSum(sat))
+      zs = Vector8(); zq = Vector8(); as_ = Vector8(); aq = Vector8(); ds = Vector8(); sat = Vector8()
+      pending = 0
+    }
   }
-  // Σ(x − c)² / n − (μ − c)² is exact for any centre c; c = Float(μ) differs from μ by
-  // at most half an ulp, which the correction removes.
-  let zShift = zMean - Double(zCenter), aShift = aMean - Double(aCenter)
+  let zShift = zSum / count, aShift = aSum / count
   var deadUnits = 0
   for j in 0..<width where alive[j] == 0 { deadUnits += 1 }
   return ActivationSummary(
-    preactMean: zMean, preactStd: max(zSquares / count - zShift * zShift, 0).squareRoot(),
-    actMean: aMean, actStd: max(aSquares / count - aShift * aShift, 0).squareRoot(),
+    preactMean: Double(cz) + zShift, preactStd: max(zSquares / count - zShift * zShift, 0).squareRoot(),
+    actMean: Double(ca) + aShift, actStd: max(aSquares / count - aShift * aShift, 0).squareRoot(),
     derivMean: dSum / count, saturatedFraction: saturated / count,
     deadFraction: Double(deadUnits) / Double(width))
 }
@@ -91,22 +105,35 @@ func summarizeLogits(_ z: UnsafePointer<Float>, rows: Int, width: Int) -> Activa
     saturatedFraction: 0, deadFraction: 0)
 }
 
-/// Σg² and Σ|g| of one gradient tensor, in Double (no overflow, nothing small lost).
+/// Σg² and Σ|g| of one tensor. Each block of 256 entries is summed in Float lanes and
+/// added into Doubles; a block whose Float sum of squares overflows (entries beyond
+/// ~10¹⁸) is summed again in Double, so the result is finite whenever the entries are.
 func gradientSums(_ g: UnsafePointer<Float>, count: Int) -> (squares: Double, absolute: Double) {
-  var low = SIMD4<Double>(), high = SIMD4<Double>()
-  var absSum = 0.0
-  let blockSize = 1024
+  var squares = 0.0, absSum = 0.0
   var start = 0
   while start < count {
-    let end = min(start + blockSize, count)
-    var blockAbs = Vector8()
-    forEachChunk(end - start) { i, n in
-      let v = load8(g + start + i, count: n)
-      accumulateSquares(v, into: &low, &high)
+    let end = min(start + 256, count)
+    var blockSquares = Vector8(), blockAbs = Vector8()
+    var i = start
+    while i + 8 <= end {
+      let v = load8(g + i)
+      blockSquares += v * v
       blockAbs += absolute(v)
+      i += 8
+    }
+    if i < end {
+      let v = load8(g + i, count: end - i)
+      blockSquares += v * v
+      blockAbs += absolute(v)
+    }
+    let blockSum = laneSum(blockSquares)
+    if blockSum.isFinite || !laneSum(blockAbs).isFinite {
+      squares += Double(blockSum)
+    } else {
+      for k in start..<end { squares += Double(g[k]) * Double(g[k]) }
     }
     absSum += Double(laneSum(blockAbs))
     start = end
   }
-  return (laneSum(low) + laneSum(high), absSum)
+  return (squares, absSum)
 }

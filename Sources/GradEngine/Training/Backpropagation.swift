@@ -89,29 +89,29 @@ func layerInput(_ index: Int, _ workspace: Workspace) -> UnsafePointer<Float> {
   UnsafePointer(index == 0 ? workspace.input.pointer : workspace.activations[index - 1].pointer)
 }
 
-/// ∂L/∂W_ℓ = A_{ℓ−1}ᵀ·δ_ℓ for every layer, into the weight gradients.
-func weightGradients(network: Network, workspace: Workspace, rows: Int) {
-  for (index, layer) in network.layers.enumerated() {
-    sgemm(
-      .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: 1,
-      a: layerInput(index, workspace), lda: layer.fanIn,
-      b: workspace.deltas[index].pointer, ldb: layer.fanOut,
-      beta: 0, c: layer.weights.gradient.pointer, ldc: layer.fanOut)
-  }
+/// ∂L/∂W_ℓ = A_{ℓ−1}ᵀ·δ_ℓ of layer `index` (0-based), into its weight gradient.
+func weightGradient(layer index: Int, network: Network, workspace: Workspace, rows: Int) {
+  let layer = network.layers[index]
+  sgemm(
+    .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: 1,
+    a: layerInput(index, workspace), lda: layer.fanIn,
+    b: workspace.deltas[index].pointer, ldb: layer.fanOut,
+    beta: 0, c: layer.weights.gradient.pointer, ldc: layer.fanOut)
 }
 
-/// Plain SGD with the update fused into the gradient product:
-/// W_ℓ ← (1 − ηλ)·W_ℓ + (−η)·A_{ℓ−1}ᵀ·δ_ℓ, one `sgemm` per layer, no gradient stored.
-/// Bitwise equal to `weightGradients` followed by `Optimizer.update` (same expression).
-func fusedSGDWeightUpdate(network: Network, workspace: Workspace, rows: Int, optimizer: Optimizer) {
-  for (index, layer) in network.layers.enumerated() {
-    let (alpha, beta) = optimizer.sgdCoefficients(decays: true)
-    sgemm(
-      .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: alpha,
-      a: layerInput(index, workspace), lda: layer.fanIn,
-      b: workspace.deltas[index].pointer, ldb: layer.fanOut,
-      beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut)
-  }
+/// Plain SGD with the update fused into the gradient product of layer `index`:
+/// W_ℓ ← (1 − ηλ)·W_ℓ + (−η)·A_{ℓ−1}ᵀ·δ_ℓ, one `sgemm`, no gradient stored. Bitwise
+/// equal to `weightGradient` followed by `Optimizer.update`, which evaluates the same
+/// expression, provided `sgemm` computes `α·(Σ products) + β·c` with the same sum for
+/// β = 0 and β ≠ 0 (the reference kernel does; a test guards it).
+func fusedSGDWeightUpdate(layer index: Int, network: Network, workspace: Workspace, rows: Int, optimizer: Optimizer) {
+  let layer = network.layers[index]
+  let (alpha, beta) = optimizer.sgdCoefficients(decays: true)
+  sgemm(
+    .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: alpha,
+    a: layerInput(index, workspace), lda: layer.fanIn,
+    b: workspace.deltas[index].pointer, ldb: layer.fanOut,
+    beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut)
 }
 
 /// True when every weight gradient of the last pass is provably finite without forming

@@ -52,17 +52,22 @@ struct Optimizer {
     return (-Float(spec.learningRate), beta)
   }
 
-  /// ‖w‖² before and ‖Δw‖² of one update, for the update-to-weight ratio.
+  /// What a measured update saw: ‖w‖² before and ‖Δw‖² (the update-to-weight ratio),
+  /// and Σg², Σ|g| of the gradient before clipping (the gradient statistics, read in the
+  /// same pass). A block of 256 entries whose Float sum overflows (entries beyond
+  /// ~10¹⁸) makes its total +∞.
   struct Measure {
     var valueSquaredNorm = 0.0
     var changeSquaredNorm = 0.0
+    var gradientSquares = 0.0
+    var gradientAbsoluteSum = 0.0
   }
 
   /// Applies one update to `parameter` along its gradient multiplied by `gradientScale`
   /// (the clipping factor, 1 when not clipping).
   ///
-  /// - Parameter measuring: also return ‖w‖² and ‖Δw‖² (costs one more pass of arithmetic
-  ///   on the same data, only at logged steps).
+  /// - Parameter measuring: also return the `Measure` (a little more arithmetic on the
+  ///   data the update reads anyway; only at logged steps).
   @discardableResult
   func update(_ parameter: Parameter, along gradientScale: Float, measuring: Bool) -> Measure {
     let w = parameter.value.pointer
@@ -70,94 +75,142 @@ struct Optimizer {
     let count = parameter.count
     let eta = Float(spec.learningRate)
     let decay: Float = parameter.decays ? Float(spec.weightDecay) : 0
-    var measure = MeasureAccumulator()
     switch spec.kind {
     case .sgd:
       let (alpha, beta) = sgdCoefficients(decays: parameter.decays)
-      forEachChunk(count) { i, n in
-        let old = load8(w + i, count: n)
-        let new = alpha * (load8(g + i, count: n) * gradientScale) + beta * old
-        store8(new, w + i, count: n)
-        if measuring { measure.add(old: old, new: new, lanes: n) }
-      }
+      return sweep(SGDRule(alpha: alpha, beta: beta, scale: gradientScale), w, g, count, measuring)
     case .momentum, .nesterov:
-      let v = parameter.firstMoment!.pointer
-      let mu = Float(spec.momentum)
-      let nesterov = spec.kind == .nesterov
-      forEachChunk(count) { i, n in
-        let old = load8(w + i, count: n)
-        let gradient = load8(g + i, count: n) * gradientScale + decay * old
-        let velocity = mu * load8(v + i, count: n) + gradient
-        store8(velocity, v + i, count: n)
-        let direction = nesterov ? gradient + mu * velocity : velocity
-        let new = old - eta * direction
-        store8(new, w + i, count: n)
-        if measuring { measure.add(old: old, new: new, lanes: n) }
-      }
+      let rule = MomentumRule(
+        velocity: parameter.firstMoment!.pointer, mu: Float(spec.momentum), eta: eta, decay: decay,
+        scale: gradientScale, nesterov: spec.kind == .nesterov)
+      return sweep(rule, w, g, count, measuring)
     case .adam:
-      let m = parameter.firstMoment!.pointer
-      let v = parameter.secondMoment!.pointer
-      let beta1 = Float(spec.beta1), beta2 = Float(spec.beta2)
       precondition(updateCount > 0, "beginUpdate() must precede an Adam update")
-      let stepSize = Float(spec.learningRate / (1 - beta1Power))
-      let inverseRootCorrection = Float(1 / (1 - beta2Power).squareRoot())
-      let epsilon = Float(spec.epsilon)
-      forEachChunk(count) { i, n in
-        let old = load8(w + i, count: n)
-        let gradient = load8(g + i, count: n) * gradientScale + decay * old
-        let first = beta1 * load8(m + i, count: n) + (1 - beta1) * gradient
-        let second = beta2 * load8(v + i, count: n) + (1 - beta2) * (gradient * gradient)
-        store8(first, m + i, count: n)
-        store8(second, v + i, count: n)
-        let new = old - stepSize * first / (second.squareRoot() * inverseRootCorrection + epsilon)
-        store8(new, w + i, count: n)
-        if measuring { measure.add(old: old, new: new, lanes: n) }
-      }
+      let rule = AdamRule(
+        m: parameter.firstMoment!.pointer, v: parameter.secondMoment!.pointer,
+        beta1: Float(spec.beta1), beta2: Float(spec.beta2),
+        stepSize: Float(spec.learningRate / (1 - beta1Power)),
+        inverseRootCorrection: Float(1 / (1 - beta2Power).squareRoot()),
+        epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
+      return sweep(rule, w, g, count, measuring)
     case .rmsprop:
-      let v = parameter.secondMoment!.pointer
-      let rho = Float(spec.beta2)
-      let epsilon = Float(spec.epsilon)
-      forEachChunk(count) { i, n in
-        let old = load8(w + i, count: n)
-        let gradient = load8(g + i, count: n) * gradientScale + decay * old
-        let second = rho * load8(v + i, count: n) + (1 - rho) * (gradient * gradient)
-        store8(second, v + i, count: n)
-        let new = old - eta * gradient / (second.squareRoot() + epsilon)
-        store8(new, w + i, count: n)
-        if measuring { measure.add(old: old, new: new, lanes: n) }
-      }
+      let rule = RMSPropRule(
+        v: parameter.secondMoment!.pointer, rho: Float(spec.beta2), eta: eta,
+        epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
+      return sweep(rule, w, g, count, measuring)
     }
-    return measure.result
   }
 }
 
-/// Runs `body(offset, lanes)` over `count` elements in chunks of 8 (the last may be shorter).
-@inline(__always)
-func forEachChunk(_ count: Int, _ body: (Int, Int) -> Void) {
-  var i = 0
-  while i < count {
-    body(i, min(8, count - i))
-    i += 8
-  }
+/// One rule's arithmetic on 8 entries at offset i: returns the new weights, updating its
+/// own state (v, m) in place.
+private protocol UpdateRule {
+  func apply(_ i: Int, _ lanes: Int, old: Vector8, gradient: Vector8) -> Vector8
 }
 
-private struct MeasureAccumulator {
-  var oldLow = SIMD4<Double>(), oldHigh = SIMD4<Double>()
-  var changeLow = SIMD4<Double>(), changeHigh = SIMD4<Double>()
-
+private struct SGDRule: UpdateRule {
+  let alpha: Float, beta: Float, scale: Float
   @inline(__always)
-  mutating func add(old: Vector8, new: Vector8, lanes: Int) {
-    // Lanes past the end of the tensor hold no element.
-    let keep = laneMask(lanes)
-    let o = old.replacing(with: 0, where: .!keep)
-    let c = (new - old).replacing(with: 0, where: .!keep)
-    accumulateSquares(o, into: &oldLow, &oldHigh)
-    accumulateSquares(c, into: &changeLow, &changeHigh)
+  func apply(_ i: Int, _ lanes: Int, old: Vector8, gradient: Vector8) -> Vector8 {
+    alpha * (gradient * scale) + beta * old
   }
+}
 
-  var result: Optimizer.Measure {
-    Optimizer.Measure(
-      valueSquaredNorm: laneSum(oldLow) + laneSum(oldHigh),
-      changeSquaredNorm: laneSum(changeLow) + laneSum(changeHigh))
+private struct MomentumRule: UpdateRule {
+  let velocity: UnsafeMutablePointer<Float>
+  let mu: Float, eta: Float, decay: Float, scale: Float, nesterov: Bool
+  @inline(__always)
+  func apply(_ i: Int, _ lanes: Int, old: Vector8, gradient raw: Vector8) -> Vector8 {
+    let gradient = raw * scale + decay * old
+    let v = mu * load8(velocity + i, count: lanes) + gradient
+    store8(v, velocity + i, count: lanes)
+    return old - eta * (nesterov ? gradient + mu * v : v)
+  }
+}
+
+private struct AdamRule: UpdateRule {
+  let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+  let beta1: Float, beta2: Float, stepSize: Float, inverseRootCorrection: Float
+  let epsilon: Float, decay: Float, scale: Float
+  @inline(__always)
+  func apply(_ i: Int, _ lanes: Int, old: Vector8, gradient raw: Vector8) -> Vector8 {
+    let gradient = raw * scale + decay * old
+    let first = beta1 * load8(m + i, count: lanes) + (1 - beta1) * gradient
+    let second = beta2 * load8(v + i, count: lanes) + (1 - beta2) * (gradient * gradient)
+    store8(first, m + i, count: lanes)
+    store8(second, v + i, count: lanes)
+    return old - stepSize * first / (second.squareRoot() * inverseRootCorrection + epsilon)
+  }
+}
+
+private struct RMSPropRule: UpdateRule {
+  let v: UnsafeMutablePointer<Float>
+  let rho: Float, eta: Float, epsilon: Float, decay: Float, scale: Float
+  @inline(__always)
+  func apply(_ i: Int, _ lanes: Int, old: Vector8, gradient raw: Vector8) -> Vector8 {
+    let gradient = raw * scale + decay * old
+    let second = rho * load8(v + i, count: lanes) + (1 - rho) * (gradient * gradient)
+    store8(second, v + i, count: lanes)
+    return old - eta * gradient / (second.squareRoot() + epsilon)
+  }
+}
+
+/// Applies `rule` to every entry, 8 at a time (the tail through the same vector code),
+/// accumulating the `Measure` when asked: Float lanes over blocks of 256 entries, each
+/// block's sums added into Doubles (so long tensors lose nothing).
+@inline(__always)
+private func sweep<Rule: UpdateRule>(
+  _ rule: Rule, _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ count: Int, _ measuring: Bool
+) -> Optimizer.Measure {
+  var i = 0
+  guard measuring else {
+    while i < count {
+      let lanes = min(8, count - i)
+      let new = rule.apply(i, lanes, old: load8(w + i, count: lanes), gradient: load8(g + i, count: lanes))
+      store8(new, w + i, count: lanes)
+      i += 8
+    }
+    return Optimizer.Measure()
+  }
+  var measure = Optimizer.Measure()
+  let fullChunks = count / 8 * 8
+  while i < fullChunks {
+    let blockEnd = min(i + 256, fullChunks)
+    var old = Vector8(), change = Vector8(), squares = Vector8(), magnitudes = Vector8()
+    while i < blockEnd {
+      let w0 = load8(w + i)
+      let gradient = load8(g + i)
+      let new = rule.apply(i, 8, old: w0, gradient: gradient)
+      store8(new, w + i)
+      let c = new - w0
+      old = old.addingProduct(w0, w0)
+      change = change.addingProduct(c, c)
+      squares = squares.addingProduct(gradient, gradient)
+      magnitudes += absolute(gradient)
+      i += 8
+    }
+    measure.add(old, change, squares, magnitudes)
+  }
+  if i < count {
+    let lanes = count - i
+    let keep = laneMask(lanes)
+    let w0 = load8(w + i, count: lanes)
+    let gradient = load8(g + i, count: lanes)
+    let new = rule.apply(i, lanes, old: w0, gradient: gradient)
+    store8(new, w + i, count: lanes)
+    let c = (new - w0).replacing(with: 0, where: .!keep)
+    measure.add(w0 * w0, c * c, gradient * gradient, absolute(gradient))
+  }
+  return measure
+}
+
+extension Optimizer.Measure {
+  /// Adds one block's Float lane sums.
+  @inline(__always)
+  fileprivate mutating func add(_ old: Vector8, _ change: Vector8, _ squares: Vector8, _ magnitudes: Vector8) {
+    valueSquaredNorm += Double(laneSum(old))
+    changeSquaredNorm += Double(laneSum(change))
+    gradientSquares += Double(laneSum(squares))
+    gradientAbsoluteSum += Double(laneSum(magnitudes))
   }
 }

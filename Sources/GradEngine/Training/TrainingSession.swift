@@ -124,9 +124,10 @@ public final class TrainingSession {
   ///     describes the network before this step's update).
   ///
   /// A step diverges, and applies no update, when the batch loss or the global gradient
-  /// norm is NaN or ±∞. The norm is formed only when something needs it (statistics,
-  /// clipping) or when the overflow bound of `weightGradientsAreBounded` fails, so a
-  /// finite-bounded step skips that pass; either way the same steps diverge.
+  /// norm is NaN or ±∞. The norm is formed before the update only when something needs
+  /// it (clipping) or when the overflow bound of `weightGradientsAreBounded` fails, so a
+  /// bounded step skips that pass; either way the same steps diverge, and every path
+  /// applies bitwise the same update.
   func performStep(
     _ batch: UnsafeBufferPointer<Int>, update: Bool, collect: Bool, validation: Dataset?
   ) -> StepOutcome {
@@ -147,40 +148,76 @@ public final class TrainingSession {
     let batchLoss = lossSum / Double(rows)
     let bounded = batchLoss.isFinite && weightGradientsAreBounded(workspace) && slopeGradientsAreFinite
 
-    if update && !collect && updateCanBeFused && bounded {
-      optimizer.beginUpdate()
-      fusedSGDWeightUpdate(network: network, workspace: workspace, rows: rows, optimizer: optimizer)
-      for parameter in parameters where !parameter.decays {
-        optimizer.update(parameter, along: 1, measuring: false)
-      }
-      updatesApplied += 1
-      return StepOutcome(loss: batchLoss, accuracy: .nan, gradientNorm: .nan, layers: [], divergence: nil)
-    }
-
-    weightGradients(network: network, workspace: workspace, rows: rows)
+    let clip = plan.optimizer.clipGradNorm
+    // The record describes the network before this step's update.
+    let slopesBefore: [Double?] = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
+    var measures: [Optimizer.Measure] = []
     var sums: [(squares: Double, absolute: Double)] = []
     var gradientNorm = Double.nan
-    if collect || plan.optimizer.clipGradNorm != nil || !bounded {
-      sums = parameters.map { gradientSums($0.gradient.pointer, count: $0.count) }
-      gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
-    }
     var divergence: String? = nil
-    if !batchLoss.isFinite {
-      divergence = "loss is \(describe(batchLoss))"
-    } else if !bounded && !gradientNorm.isFinite {
-      divergence = "gradient norm is \(describe(gradientNorm))"
-    }
-    let validationResult = validation.map { evaluator.evaluate($0) }
-    // The record describes the network before this step's update.
-    let slopesBefore = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
+    var validationResult: Evaluation? = nil
 
-    var measures: [Optimizer.Measure]? = nil
-    if update && divergence == nil {
-      var scale: Float = 1
-      if let clip = plan.optimizer.clipGradNorm, gradientNorm > clip { scale = Float(clip / gradientNorm) }
+    if update && bounded && clip == nil {
+      // The gradients are known to be finite and nothing needs their norm first, so each
+      // layer's weight gradient is formed and applied while it is still in cache (and,
+      // for plain SGD at unlogged steps, never formed: fused into the product).
+      validationResult = validation.map { evaluator.evaluate($0) }
       optimizer.beginUpdate()
-      measures = parameters.map { optimizer.update($0, along: scale, measuring: collect) }
+      for (index, layer) in network.layers.enumerated() {
+        if updateCanBeFused && !collect {
+          fusedSGDWeightUpdate(layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer)
+        } else {
+          weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
+          let measure = optimizer.update(layer.weights, along: 1, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+        if let bias = layer.bias {
+          let measure = optimizer.update(bias, along: 1, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+        if let slope = layer.slope {
+          let measure = optimizer.update(slope, along: 1, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+      }
       updatesApplied += 1
+      if collect {
+        // A Float block that overflowed is summed again in Double (the gradient is intact).
+        sums = zip(parameters, measures).map { parameter, measure in
+          measure.gradientSquares.isFinite
+            ? (measure.gradientSquares, measure.gradientAbsoluteSum)
+            : gradientSums(parameter.gradient.pointer, count: parameter.count)
+        }
+        gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
+      }
+    } else {
+      for index in network.layers.indices {
+        weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
+      }
+      if collect {
+        sums = parameters.map { gradientSums($0.gradient.pointer, count: $0.count) }
+        gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
+      } else if clip != nil || !bounded {
+        var squares = 0.0
+        for parameter in parameters { squares += gradientSums(parameter.gradient.pointer, count: parameter.count).squares }
+        gradientNorm = squares.squareRoot()
+      }
+      if !batchLoss.isFinite {
+        divergence = "loss is \(describe(batchLoss))"
+      } else if !gradientNorm.isFinite && !bounded {
+        divergence = "gradient norm is \(describe(gradientNorm))"
+      }
+      validationResult = validation.map { evaluator.evaluate($0) }
+      if update && divergence == nil {
+        var scale: Float = 1
+        if let clip, gradientNorm > clip { scale = Float(clip / gradientNorm) }
+        optimizer.beginUpdate()
+        for parameter in parameters {
+          let measure = optimizer.update(parameter, along: scale, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+        updatesApplied += 1
+      }
     }
 
     var accuracy = Double.nan
@@ -194,7 +231,8 @@ public final class TrainingSession {
         }
         accuracy = Double(correct) / Double(rows)
       }
-      layers = layerStatistics(rows: rows, gradientSums: sums, measures: measures, slopes: slopesBefore)
+      layers = layerStatistics(
+        rows: rows, gradientSums: sums, measures: measures.isEmpty ? nil : measures, slopes: slopesBefore)
     }
     return StepOutcome(
       loss: batchLoss, accuracy: accuracy, gradientNorm: gradientNorm, layers: layers,
