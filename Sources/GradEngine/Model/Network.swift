@@ -115,6 +115,15 @@ extension NetworkSpec {
     }
   }
 
+  /// The weight distribution of each layer 1…L+1 in words, e.g. "N(0, 0.0505^2)", for
+  /// provenance (the bias distributions follow from `biasInitializer` the same way).
+  public var weightInitializationFormulas: [String] {
+    let sizes = [inputSize] + hiddenWidths + [outputSize]
+    return zip(sizes, sizes.dropFirst()).map { fanIn, fanOut in
+      weightInitializer.formula(fanIn: fanIn, fanOut: fanOut, negativeSlope: negativeSlope)
+    }
+  }
+
   /// Checks what the engine needs of an architecture.
   public func validate() throws(EngineError) {
     guard inputSize >= 1 else { throw EngineError("the input size must be at least 1, not \(inputSize)") }

@@ -95,9 +95,11 @@ public protocol TrainingObserver {
 /// How a training ended.
 public enum TrainingOutcome: Sendable, Equatable {
   case completed
-  /// A loss or gradient became NaN or ±Inf at this step; training stopped there.
+  /// A loss or gradient became NaN or ±Inf at this step (after this many updates);
+  /// training stopped there, and that step's record was logged.
   case diverged(atStep: Int, reason: String)
-  /// The observer asked to stop (e.g. Ctrl-C) after this many updates.
+  /// The observer asked to stop (e.g. Ctrl-C) after this many updates. The final
+  /// losses of an interrupted training are nan (not computed, to stop quickly).
   case interrupted(atStep: Int)
 }
 
@@ -106,12 +108,14 @@ public struct TrainingResult: Sendable, Equatable {
   public var outcome: TrainingOutcome
   /// Updates applied.
   public var steps: Int
-  /// Loss and accuracy over the whole training set after the last update.
+  /// Loss and accuracy over the whole training set after the last update (accuracy nan
+  /// for regression; both nan when interrupted).
   public var finalTrainLoss: Double
   public var finalTrainAccuracy: Double
   public var finalValidationLoss: Double?
   public var finalValidationAccuracy: Double?
-  /// Per-layer standard deviation of the initial weights (for provenance).
+  /// Per-layer standard deviation of the initial weights, layers 1…L+1 (for provenance;
+  /// `NetworkSpec.weightInitializationFormulas` gives the distributions they came from).
   public var initialWeightStd: [Double]
 
   public init(

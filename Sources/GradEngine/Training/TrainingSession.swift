@@ -56,9 +56,17 @@ public final class TrainingSession {
     parameters = network.parameters
     for parameter in parameters { optimizer.prepare(parameter) }
     workspace = Workspace(spec: plan.network, capacity: min(plan.batchSize, max(data.count, 1)))
-    updateCanBeFused = plan.optimizer.kind == .sgd && plan.optimizer.clipGradNorm == nil
+    updateCanBeFused =
+      Self.fusesPlainSGDUpdate && plan.optimizer.kind == .sgd && plan.optimizer.clipGradNorm == nil
     needsPreactivations = plan.network.activation.kind == .prelu
   }
+
+  /// Whether plain SGD folds the weight update into the gradient product
+  /// (W ← βW + α·Aᵀδ in one `sgemm`) at unlogged steps. It saves a write and a read of
+  /// every weight gradient per step. It relies on `sgemm` evaluating α·Σ + β·c with the
+  /// same Σ for β = 0 and β ≠ 0, which the test "logging does not change the trajectory"
+  /// checks; a kernel that breaks it can be accommodated by setting this to false.
+  static let fusesPlainSGDUpdate = true
 
   // MARK: - Public steps
 
