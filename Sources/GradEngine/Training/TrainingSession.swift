@@ -81,6 +81,7 @@ public final class TrainingSession {
   /// The benchmark's unit of work; computes no statistics.
   @discardableResult
   public func step(batch: [Int]) -> StepStatus {
+    checkIndices(batch)
     let outcome = batch.withUnsafeBufferPointer { performStep($0, update: true, collect: false, validation: nil) }
     return outcome.divergence.map { .diverged(reason: $0) } ?? .updated
   }
@@ -90,6 +91,7 @@ public final class TrainingSession {
   /// With the whole batch at once, ‖∂C/∂b‖ per layer is that of the batch's mean cost,
   /// the quantity of Nielsen's chapter 5.
   public func inspect(batch: [Int]) -> BatchInspection {
+    checkIndices(batch)
     let outcome = batch.withUnsafeBufferPointer { performStep($0, update: false, collect: true, validation: nil) }
     return BatchInspection(
       loss: outcome.loss, accuracy: outcome.accuracy, gradientNorm: outcome.gradientNorm,
@@ -105,7 +107,18 @@ public final class TrainingSession {
 
   /// The head's outputs (probabilities for softmax/sigmoid, values for linear) for
   /// feature rows, `rows × outputSize`.
-  public func predict(_ features: [Float]) -> [Float] { evaluator.outputs(for: features) }
+  public func predict(_ features: [Float]) -> [Float] {
+    precondition(features.count % plan.network.inputSize == 0, "features are not whole rows")
+    return evaluator.outputs(for: features)
+  }
+
+  /// Batch indices come from code, not users: a bad one is a programming error, caught
+  /// here rather than read out of bounds.
+  private func checkIndices(_ batch: [Int]) {
+    precondition(!batch.isEmpty, "empty batch")
+    let count = data.count
+    precondition(batch.allSatisfy { $0 >= 0 && $0 < count }, "batch index outside the training set")
+  }
 
   // MARK: - The step
 
