@@ -9,16 +9,29 @@
 ///   - keepPreactivations: store z + b back into `z` (needed for statistics and PReLU's
 ///     slope gradient; skipped otherwise to save a store).
 ///   - derivatives: nil when no backward pass follows (evaluation).
+///   - statistics: when given, the layer's statistics are accumulated in the same sweep
+///     (fused, so a logged step reads nothing twice); requires `keepPreactivations`
+///     and `derivatives`.
 /// - Returns: Σ|a| over all lanes computed (tail lanes of a row hold f(0)): an upper
 ///   bound of ‖a‖₁ that is +∞ or NaN whenever any a is, used to rule out overflow.
 func activationForward(
   _ kind: ActivationKind, slope: Float,
   preactivations z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
   activations a: UnsafeMutablePointer<Float>, derivatives d: UnsafeMutablePointer<Float>?,
-  rows: Int, width: Int, keepPreactivations: Bool
+  rows: Int, width: Int, keepPreactivations: Bool,
+  statistics: UnsafeMutablePointer<ActivationStatisticsAccumulator>? = nil
 ) -> Float {
   func run<F: VectorActivation>(_ f: F.Type) -> Float {
-    activationForward(f, slope: slope, z: z, bias: bias, a: a, d: d, rows: rows, width: width, keep: keepPreactivations)
+    if let statistics {
+      precondition(keepPreactivations && d != nil, "statistics need z and f′ stored")
+      return activationForward(
+        f, slope: slope, z: z, bias: bias, a: a, d: d, rows: rows, width: width, keep: true,
+        statistics: &statistics.pointee)
+    }
+    var none = NoForwardStatistics()
+    return activationForward(
+      f, slope: slope, z: z, bias: bias, a: a, d: d, rows: rows, width: width, keep: keepPreactivations,
+      statistics: &none)
   }
   switch kind {
   case .sigmoid: return run(SigmoidActivation.self)
@@ -37,15 +50,38 @@ func activationForward(
   }
 }
 
+/// Statistics gathered by the forward sweep, chunk by chunk.
+protocol ForwardStatistics {
+  /// False for the no-op collector: its calls compile away.
+  static var isCollecting: Bool { get }
+  /// Once the first row is computed and stored (it sets the shift of the sums).
+  mutating func begin(firstRowZ: UnsafePointer<Float>, firstRowA: UnsafePointer<Float>, width: Int)
+  /// One chunk of `lanes` entries at `column`.
+  mutating func add(z: Vector8, a: Vector8, d: Vector8, column: Int, lanes: Int)
+  mutating func endRow(width: Int, isLast: Bool)
+}
+
+/// Collects nothing (unlogged steps and evaluation).
+struct NoForwardStatistics: ForwardStatistics {
+  static var isCollecting: Bool { false }
+  @inline(__always) mutating func begin(firstRowZ: UnsafePointer<Float>, firstRowA: UnsafePointer<Float>, width: Int) {}
+  @inline(__always) mutating func add(z: Vector8, a: Vector8, d: Vector8, column: Int, lanes: Int) {}
+  @inline(__always) mutating func endRow(width: Int, isLast: Bool) {}
+}
+
 @inline(__always)
-private func activationForward<F: VectorActivation>(
+private func activationForward<F: VectorActivation, S: ForwardStatistics>(
   _: F.Type, slope: Float, z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-  a: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>?, rows: Int, width: Int, keep: Bool
+  a: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>?, rows: Int, width: Int, keep: Bool,
+  statistics: inout S
 ) -> Float {
   var absSum = Vector8()
   for row in 0..<rows {
     let zRow = z + row * width
     let aRow = a + row * width
+    let dRow = d.map { $0 + row * width }
+    // Row 0 is accumulated after it is complete, once the shift is known.
+    let accumulateNow = S.isCollecting && row > 0
     var j = 0
     while j < width {
       let n = min(8, width - j)
@@ -54,9 +90,24 @@ private func activationForward<F: VectorActivation>(
       let (av, dv) = F.evaluate(zv, slope: slope)
       if keep { store8(zv, zRow + j, count: n) }
       store8(av, aRow + j, count: n)
-      if let d { store8(dv, d + row * width + j, count: n) }
+      if let dRow { store8(dv, dRow + j, count: n) }
       absSum += absolute(av)
+      if accumulateNow { statistics.add(z: zv, a: av, d: dv, column: j, lanes: n) }
       j += 8
+    }
+    if S.isCollecting, let dRow {
+      if row == 0 {
+        statistics.begin(firstRowZ: zRow, firstRowA: aRow, width: width)
+        var k = 0
+        while k < width {
+          let n = min(8, width - k)
+          statistics.add(
+            z: load8(zRow + k, count: n), a: load8(aRow + k, count: n), d: load8(dRow + k, count: n),
+            column: k, lanes: n)
+          k += 8
+        }
+      }
+      statistics.endRow(width: width, isLast: row == rows - 1)
     }
   }
   return laneSum(absSum)

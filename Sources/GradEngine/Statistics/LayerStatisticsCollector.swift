@@ -1,6 +1,6 @@
-// The per-layer statistics of a logged step, computed from what the step's forward and
-// backward passes left in their buffers (pre-activations with bias, activations, f′,
-// gradients). Nothing here runs at steps that are not logged.
+// The per-layer statistics of a logged step: the activation statistics accumulated by
+// the forward sweep, the logits', and the gradient sums. Nothing here runs at steps that
+// are not logged.
 //
 // Sums are formed per row (or block) in 8-lane Float vectors and added into Doubles in
 // a fixed order, so the statistics are reproducible and cost about one read of the data.
@@ -16,74 +16,84 @@ struct ActivationSummary {
   var deadFraction = 0.0
 }
 
-/// Summarises a hidden layer: `z`, `a`, `d` are `rows × width` (z including the bias).
-/// `aliveScratch` holds `width` floats of workspace.
+/// The statistics of a hidden layer, accumulated by the forward sweep itself (see
+/// `activationForward(statistics:)`), so a logged step costs arithmetic on values
+/// already in registers rather than another pass over the layer.
 ///
-/// One pass with shifted sums: with c the mean of the first row,
-/// Var x = mean((x − c)²) − (mean(x − c))², exact in exact arithmetic and free of
-/// cancellation when c is near the mean (a saturated sigmoid layer with mean 0.5 and
-/// std 10⁻³ keeps its std).
-func summarizeHiddenLayer(
-  preactivations z: UnsafePointer<Float>, activations a: UnsafePointer<Float>,
-  derivatives d: UnsafePointer<Float>, rows: Int, width: Int, threshold: Float,
-  aliveScratch alive: UnsafeMutablePointer<Float>
-) -> ActivationSummary {
-  let count = Double(rows * width)
-  guard count > 0 else { return ActivationSummary() }
-  alive.update(repeating: 0, count: width)
-  var firstRowZ = 0.0, firstRowA = 0.0
-  for j in 0..<width {
-    firstRowZ += Double(z[j])
-    firstRowA += Double(a[j])
+/// Shifted sums: with c the mean of the first row, Var x = mean((x − c)²) − (mean(x − c))²,
+/// exact in exact arithmetic and free of cancellation when c is near the mean (a
+/// saturated sigmoid layer with mean 0.5 and std 10⁻³ keeps its std). Float lanes are
+/// added into Doubles every ≥ 256 entries (whole rows at a time).
+struct ActivationStatisticsAccumulator: ForwardStatistics {
+  static var isCollecting: Bool { true }
+  /// |f′| below this counts as saturated.
+  let threshold: Float
+  /// `width` flags: 1 once a unit was not saturated on some example.
+  let alive: UnsafeMutablePointer<Float>
+  private var cz: Float = 0, ca: Float = 0
+  private var zs = Vector8(), zq = Vector8(), as_ = Vector8(), aq = Vector8(), ds = Vector8(), sat = Vector8()
+  private var pending = 0
+  private var zSum = 0.0, zSquares = 0.0, aSum = 0.0, aSquares = 0.0, dSum = 0.0, saturated = 0.0
+
+  init(threshold: Float, aliveScratch: UnsafeMutablePointer<Float>, width: Int) {
+    self.threshold = threshold
+    alive = aliveScratch
+    alive.update(repeating: 0, count: width)
   }
-  let cz = Float(firstRowZ / Double(width)), ca = Float(firstRowA / Double(width))
-  var zSum = 0.0, zSquares = 0.0, aSum = 0.0, aSquares = 0.0, dSum = 0.0, saturated = 0.0
-  let fullChunks = width / 8 * 8
-  let tail = width - fullChunks
-  let tailLanes = laneMask(tail)
-  // Float lanes are added into the Doubles every ≥ 256 entries (whole rows at a time).
-  var zs = Vector8(), zq = Vector8(), as_ = Vector8(), aq = Vector8(), ds = Vector8(), sat = Vector8()
-  var pending = 0
-  for row in 0..<rows {
-    let offset = row * width
-    var j = 0
-    while j < fullChunks {
-      let zv = load8(z + offset + j) - cz
-      let av = load8(a + offset + j) - ca
-      let dv = load8(d + offset + j)
-      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
-      let isSaturated = absolute(dv) .< threshold
+
+  mutating func begin(firstRowZ z: UnsafePointer<Float>, firstRowA a: UnsafePointer<Float>, width: Int) {
+    var zTotal = 0.0, aTotal = 0.0
+    for j in 0..<width {
+      zTotal += Double(z[j])
+      aTotal += Double(a[j])
+    }
+    cz = Float(zTotal / Double(max(width, 1)))
+    ca = Float(aTotal / Double(max(width, 1)))
+  }
+
+  @inline(__always)
+  mutating func add(z: Vector8, a: Vector8, d: Vector8, column j: Int, lanes n: Int) {
+    if n == 8 {
+      let zv = z - cz, av = a - ca
+      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += d
+      let isSaturated = absolute(d) .< threshold
       sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
       store8(load8(alive + j).replacing(with: 1, where: .!isSaturated), alive + j)
-      j += 8
-    }
-    if tail > 0 {
-      let zv = (load8(z + offset + j, count: tail) - cz).replacing(with: 0, where: .!tailLanes)
-      let av = (load8(a + offset + j, count: tail) - ca).replacing(with: 0, where: .!tailLanes)
-      let dv = load8(d + offset + j, count: tail)
+    } else {
+      let lanes = laneMask(n)
+      let zv = (z - cz).replacing(with: 0, where: .!lanes)
+      let av = (a - ca).replacing(with: 0, where: .!lanes)
+      let dv = d.replacing(with: 0, where: .!lanes)
       zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
-      let isSaturated = (absolute(dv) .< threshold) .& tailLanes
+      let isSaturated = (absolute(d) .< threshold) .& lanes
       sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
-      let live = load8(alive + j, count: tail).replacing(with: 1, where: .!isSaturated .& tailLanes)
-      store8(live, alive + j, count: tail)
-    }
-    pending += width
-    if pending >= 256 || row == rows - 1 {
-      zSum += Double(laneSum(zs)); zSquares += Double(laneSum(zq))
-      aSum += Double(laneSum(as_)); aSquares += Double(laneSum(aq))
-      dSum += Double(laneSum(ds)); saturated += Double(laneSum(sat))
-      zs = Vector8(); zq = Vector8(); as_ = Vector8(); aq = Vector8(); ds = Vector8(); sat = Vector8()
-      pending = 0
+      store8(load8(alive + j, count: n).replacing(with: 1, where: .!isSaturated .& lanes), alive + j, count: n)
     }
   }
-  let zShift = zSum / count, aShift = aSum / count
-  var deadUnits = 0
-  for j in 0..<width where alive[j] == 0 { deadUnits += 1 }
-  return ActivationSummary(
-    preactMean: Double(cz) + zShift, preactStd: max(zSquares / count - zShift * zShift, 0).squareRoot(),
-    actMean: Double(ca) + aShift, actStd: max(aSquares / count - aShift * aShift, 0).squareRoot(),
-    derivMean: dSum / count, saturatedFraction: saturated / count,
-    deadFraction: Double(deadUnits) / Double(width))
+
+  mutating func endRow(width: Int, isLast: Bool) {
+    pending += width
+    guard pending >= 256 || isLast else { return }
+    zSum += Double(laneSum(zs)); zSquares += Double(laneSum(zq))
+    aSum += Double(laneSum(as_)); aSquares += Double(laneSum(aq))
+    dSum += Double(laneSum(ds)); saturated += Double(laneSum(sat))
+    zs = Vector8(); zq = Vector8(); as_ = Vector8(); aq = Vector8(); ds = Vector8(); sat = Vector8()
+    pending = 0
+  }
+
+  /// The layer's statistics once every row has been added.
+  func summary(rows: Int, width: Int) -> ActivationSummary {
+    let count = Double(rows * width)
+    guard count > 0 else { return ActivationSummary() }
+    let zShift = zSum / count, aShift = aSum / count
+    var deadUnits = 0
+    for j in 0..<width where alive[j] == 0 { deadUnits += 1 }
+    return ActivationSummary(
+      preactMean: Double(cz) + zShift, preactStd: max(zSquares / count - zShift * zShift, 0).squareRoot(),
+      actMean: Double(ca) + aShift, actStd: max(aSquares / count - aShift * aShift, 0).squareRoot(),
+      derivMean: dSum / count, saturatedFraction: saturated / count,
+      deadFraction: Double(deadUnits) / Double(width))
+  }
 }
 
 /// The output layer: pre-activation = activation = the logits (before the head),

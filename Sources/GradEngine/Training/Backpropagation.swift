@@ -20,11 +20,13 @@ import GradKernels
 /// Forward pass over the `rows` rows gathered in `workspace.input`.
 ///
 /// Leaves z, f(z), f′(z) per hidden layer, the logits and head outputs, and — when
-/// `withGradient` — δ of the output layer; records Σ|A| per layer input.
+/// `withGradient` — δ of the output layer; records Σ|A| per layer input. With
+/// `collectStatistics`, each hidden layer's `ActivationSummary` is accumulated in the
+/// same sweep into `workspace.summaries` (z is then stored whatever `keepPreactivations`).
 /// - Returns: Σ over rows of the per-example loss.
 func forwardPass(
   network: Network, workspace: Workspace, loss: ResolvedLoss, rows: Int,
-  keepPreactivations: Bool, withGradient: Bool
+  keepPreactivations: Bool, withGradient: Bool, collectStatistics: Bool = false
 ) -> Double {
   let layers = network.layers
   let hiddenCount = layers.count - 1
@@ -39,11 +41,22 @@ func forwardPass(
       beta: 0, c: z, ldc: layer.fanOut)
     if index < hiddenCount {
       let a = workspace.activations[index].pointer
-      workspace.inputAbsoluteSums[index + 1] = activationForward(
-        kind, slope: network.activationSlope(index), preactivations: z,
-        bias: layer.bias.map { UnsafePointer($0.value.pointer) }, activations: a,
-        derivatives: workspace.derivatives[index].pointer, rows: rows, width: layer.fanOut,
-        keepPreactivations: keepPreactivations)
+      let slope = network.activationSlope(index)
+      let bias = layer.bias.map { UnsafePointer($0.value.pointer) }
+      let derivatives = workspace.derivatives[index].pointer
+      if collectStatistics {
+        var accumulator = ActivationStatisticsAccumulator(
+          threshold: kind.saturationThreshold(slope: slope), aliveScratch: workspace.unitScratch.pointer,
+          width: layer.fanOut)
+        workspace.inputAbsoluteSums[index + 1] = activationForward(
+          kind, slope: slope, preactivations: z, bias: bias, activations: a, derivatives: derivatives,
+          rows: rows, width: layer.fanOut, keepPreactivations: true, statistics: &accumulator)
+        workspace.summaries[index] = accumulator.summary(rows: rows, width: layer.fanOut)
+      } else {
+        workspace.inputAbsoluteSums[index + 1] = activationForward(
+          kind, slope: slope, preactivations: z, bias: bias, activations: a, derivatives: derivatives,
+          rows: rows, width: layer.fanOut, keepPreactivations: keepPreactivations)
+      }
       input = UnsafePointer(a)
     } else if let bias = layer.bias {
       addBias(z, bias: bias.value.pointer, rows: rows, width: layer.fanOut)

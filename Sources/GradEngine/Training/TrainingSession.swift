@@ -164,7 +164,7 @@ public final class TrainingSession {
     workspace.inputAbsoluteSums[0] = inputSum
     let lossSum = forwardPass(
       network: network, workspace: workspace, loss: loss, rows: rows,
-      keepPreactivations: collect || needsPreactivations, withGradient: true)
+      keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect)
     backwardPass(network: network, workspace: workspace, rows: rows)
     let batchLoss = lossSum / Double(rows)
     let bounded = batchLoss.isFinite && weightGradientsAreBounded(workspace) && slopeGradientsAreFinite
@@ -272,7 +272,6 @@ public final class TrainingSession {
   ) -> [LayerStatistics] {
     var parameterIndex = 0
     var result: [LayerStatistics] = []
-    let kind = plan.network.activation.kind
     for (index, layer) in network.layers.enumerated() {
       let weightSums = sums[parameterIndex]
       let weightMeasure = measures?[parameterIndex]
@@ -292,12 +291,7 @@ public final class TrainingSession {
       if isOutput {
         summary = summarizeLogits(workspace.preactivations[index].pointer, rows: rows, width: layer.fanOut)
       } else {
-        let slope = slopes[index].map(Float.init) ?? plan.network.activation.slope
-        summary = summarizeHiddenLayer(
-          preactivations: workspace.preactivations[index].pointer,
-          activations: workspace.activations[index].pointer,
-          derivatives: workspace.derivatives[index].pointer, rows: rows, width: layer.fanOut,
-          threshold: kind.saturationThreshold(slope: slope), aliveScratch: workspace.unitScratch.pointer)
+        summary = workspace.summaries[index]
       }
       result.append(
         LayerStatistics(

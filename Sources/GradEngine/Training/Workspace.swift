@@ -24,6 +24,8 @@ final class Workspace {
   var deltaAbsoluteSums: [Float]
   /// `max width` floats of scratch for the dead-unit count.
   let unitScratch: FloatBuffer
+  /// Per hidden layer: the statistics of the last forward pass that collected them.
+  var summaries: [ActivationSummary]
 
   init(spec: NetworkSpec, capacity: Int) {
     self.capacity = capacity
@@ -38,6 +40,7 @@ final class Workspace {
     inputAbsoluteSums = [Float](repeating: 0, count: widths.count)
     deltaAbsoluteSums = [Float](repeating: 0, count: widths.count)
     unitScratch = FloatBuffer(count: widths.max() ?? 1)
+    summaries = [ActivationSummary](repeating: ActivationSummary(), count: spec.hiddenWidths.count)
   }
 
   /// Bytes this workspace holds, for memory estimates.
