@@ -102,7 +102,12 @@ public enum SweepScheduler {
     todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
 
     let progress = ProgressReporter(total: todo.count, skipped: kept, mode: options.progress)
-    let executor = RunExecutor(layout: layout, stop: stop)
+    let environment = Provenance.Environment.current(version: options.version, sweepText: plan.sourceText)
+    try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
+    let sweepSeed = plan.seed
+    let executor = RunExecutor(
+      layout: layout, stop: stop, environment: environment,
+      dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed })
     let next = Mutex(0)
     let slots = Mutex([RunStatus?](repeating: nil, count: todo.count))
     let work = todo
