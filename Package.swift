@@ -54,6 +54,7 @@ let package = Package(
     .testTarget(name: "GradDataTests", dependencies: ["GradData"]),
     .testTarget(name: "TidyCSVTests", dependencies: ["TidyCSV"]),
     .testTarget(name: "SweepSpecTests", dependencies: ["SweepSpec"]),
+    .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
     .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
     .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "SweepResults", "TidyCSV", "gradsweep"]),
