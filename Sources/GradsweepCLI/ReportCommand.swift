@@ -16,7 +16,7 @@ extension Gradsweep {
 
     func run() throws {
       let files = try ReportWriter.write(for: URL(fileURLWithPath: folder), now: Date())
-      print(files)
+      print(files.terminalText)
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SweepResults
 import GradEngine
 import Synchronization
 import TidyCSV

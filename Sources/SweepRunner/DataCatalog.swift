@@ -16,10 +16,11 @@ struct DataCatalog: Sendable {
 
   private let splits: [Key: DataSplit]
 
-  /// The key of a run's data: `data.seed` when set, else the sweep's base seed, so
-  /// replicates share their data and differ in initialisation and batch order only.
+  /// The key of a run's data: `data.seed` when set, else the sweep's base seed (MNIST-1D:
+  /// its published seed 42), so replicates share their data and differ in
+  /// initialisation and batch order only.
   static func key(for run: PlannedRun, sweepSeed: UInt64) -> Key {
-    Key(spec: run.config.data, seed: run.config.data.seed ?? sweepSeed)
+    Key(spec: run.config.data, seed: DataLoader.dataSeed(run.config.data, defaultSeed: sweepSeed))
   }
 
   /// Checks every distinct data configuration, then loads each once. Throws a located

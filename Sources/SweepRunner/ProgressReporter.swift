@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SweepResults
 import Synchronization
 
 #if canImport(Glibc)

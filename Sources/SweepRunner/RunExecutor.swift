@@ -1,4 +1,5 @@
 import Foundation
+import SweepResults
 import GradData
 import GradEngine
 import SweepSpec
@@ -10,6 +11,9 @@ import SweepSpec
 struct RunExecutor: Sendable {
   let layout: ResultsLayout
   let stop: StopFlag
+  let environment: Provenance.Environment
+  /// The seed of each run's data set (shared by replicates).
+  let dataSeed: @Sendable (PlannedRun) -> UInt64
 
   func execute(_ run: PlannedRun, data: DataSplit) -> RunStatus {
     let clock = ContinuousClock()
@@ -54,6 +58,8 @@ struct RunExecutor: Sendable {
       plan, on: data.train, validation: data.validation,
       initialization: &initialization, shuffling: &shuffling, observer: &observer)
     try observer.close()
+    try provenance(of: run, plan: plan, streams: streams, result: result).jsonData()
+      .write(to: folder.appendingPathComponent(ResultsLayout.provenanceFile))
     let seconds = Self.seconds(clock.now - started)
     switch result.outcome {
     case .completed:
@@ -69,6 +75,22 @@ struct RunExecutor: Sendable {
     case .interrupted(let step):
       return RunStatus(status: .interrupted, steps: step, error: "interrupted by the user", seconds: seconds)
     }
+  }
+
+  /// The run's seeds and, per layer, the initialisation formula and the std it drew.
+  private func provenance(of run: PlannedRun, plan: TrainingPlan, streams: SeedStreams, result: TrainingResult) -> Provenance {
+    let network = plan.network
+    let sizes = [network.inputSize] + network.hiddenWidths + [network.outputSize]
+    let formulas = network.weightInitializationFormulas
+    let layers = zip(sizes, sizes.dropFirst()).enumerated().map { i, fans in
+      Provenance.LayerInitialization(
+        layer: i + 1, fanIn: fans.0, fanOut: fans.1, formula: formulas[i],
+        weightStd: i < result.initialWeightStd.count ? result.initialWeightStd[i] : .nan)
+    }
+    let seeds = Provenance.Seeds(
+      run: run.config.seed, initialization: streams.seed(for: .initialization),
+      shuffling: streams.seed(for: .shuffling), dropout: streams.seed(for: .dropout), data: dataSeed(run))
+    return Provenance(environment: environment, seeds: seeds, layers: layers)
   }
 
   static func seconds(_ d: Duration) -> Double {

@@ -3,6 +3,7 @@ import Foundation
 import GradData
 import GradEngine
 import Synchronization
+import SweepResults
 import SweepSpec
 
 /// How `gradsweep run` treats a results folder and how wide it runs.
@@ -101,7 +102,12 @@ public enum SweepScheduler {
     todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
 
     let progress = ProgressReporter(total: todo.count, skipped: kept, mode: options.progress)
-    let executor = RunExecutor(layout: layout, stop: stop)
+    let environment = Provenance.Environment.current(version: options.version, sweepText: plan.sourceText)
+    try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
+    let sweepSeed = plan.seed
+    let executor = RunExecutor(
+      layout: layout, stop: stop, environment: environment,
+      dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed })
     let next = Mutex(0)
     let slots = Mutex([RunStatus?](repeating: nil, count: todo.count))
     let work = todo
@@ -166,11 +172,13 @@ public enum SweepScheduler {
       where name.hasPrefix(".tmp-") && prefixes.contains(where: name.hasPrefix) {
         try? fm.removeItem(at: layout.runsFolder.appendingPathComponent(name))
       }
-      try writeAtomically(Data(plan.sourceText.utf8), to: layout.sweepCopy)
-      let manifest = Manifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
-      try writeAtomically(manifest.jsonData(), to: layout.manifest)
+      try AtomicFile.write(Data(plan.sourceText.utf8), to: layout.sweepCopy)
+      let manifest = SweepManifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
+      try AtomicFile.write(manifest.jsonData(), to: layout.manifest)
     } catch let error as SchedulerError {
       throw error
+    } catch let error as ResultsError {
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: error.description)
     } catch {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
     }
@@ -181,7 +189,8 @@ public enum SweepScheduler {
   /// `--retry-failed`) with exactly the resolved config it would have now.
   static func keeps(_ run: PlannedRun, in layout: ResultsLayout, options: SchedulerOptions) -> Bool {
     let folder = layout.runFolder(run.id)
-    guard let status = try? RunStatus.read(from: folder.appendingPathComponent(ResultsLayout.statusFile)),
+    guard let read = try? RunStatus.read(from: folder.appendingPathComponent(ResultsLayout.statusFile)),
+      let status = read,
       let config = try? String(contentsOf: folder.appendingPathComponent(ResultsLayout.configFile), encoding: .utf8),
       config == run.config.yamlText()
     else { return false }
@@ -189,7 +198,7 @@ public enum SweepScheduler {
     case .completed: return true
     case .diverged: return !options.retryDiverged
     case .failed: return !options.retryFailed
-    case .interrupted: return false
+    default: return false  // interrupted, or a word this version does not know
     }
   }
 
@@ -202,17 +211,6 @@ public enum SweepScheduler {
     case .epochs(let e): steps = e * max(1, (data.train.count + plan.batchSize - 1) / plan.batchSize)
     }
     return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * Double(steps)
-  }
-
-  /// Writes through a temporary file and a rename, so readers never see half a file.
-  static func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    try data.write(to: temporary)
-    guard rename(temporary.path, url.path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw SchedulerError.cannotWrite(path: url.path, reason: reason)
-    }
   }
 
   static func reason(_ error: Error) -> String {

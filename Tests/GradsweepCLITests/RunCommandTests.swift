@@ -21,6 +21,7 @@ struct RunCommandTests {
 
   @Test func writesTheResultsContract() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(Self.smallSweep, in: dir)
     let result = try CommandHarness.run(["run", sweep.path, "--out", "out", "--quiet"], in: dir)
     #expect(result.status == 0, "\(result.stderr)")
@@ -65,6 +66,7 @@ struct RunCommandTests {
 
   @Test func numbersDoNotDependOnJobs() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(Self.smallSweep, in: dir)
     let one = try CommandHarness.run(["run", sweep.path, "--out", "one", "--jobs", "1", "--quiet"], in: dir)
     let two = try CommandHarness.run(["run", sweep.path, "--out", "two", "--jobs", "2", "--quiet"], in: dir)
@@ -78,6 +80,7 @@ struct RunCommandTests {
 
   @Test func divergedRunIsRecordedAndTheSweepGoesOn() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep("""
       name: boom
       data: {name: spirals, samples: 200}
@@ -101,6 +104,7 @@ struct RunCommandTests {
 
   @Test func existingResultsNeedResumeOrForce() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(Self.smallSweep, in: dir)
     #expect(try CommandHarness.run(["run", sweep.path, "--out", "out", "--quiet"], in: dir).status == 0)
     let again = try CommandHarness.run(["run", sweep.path, "--out", "out", "--quiet"], in: dir)
@@ -116,6 +120,7 @@ struct RunCommandTests {
 
   @Test func invalidFileCreatesNothing() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep("""
       name: bad
       model: {activation: sigmiod}
@@ -142,6 +147,7 @@ struct RunCommandTests {
 
   @Test func resumeAfterKillNineEqualsAnUninterruptedRun() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(Self.slowSweep, in: dir)
     #expect(try CommandHarness.run(["run", sweep.path, "--out", "whole", "--quiet"], in: dir).status == 0)
 
@@ -168,6 +174,7 @@ struct RunCommandTests {
 
   @Test func ctrlCStopsPolitelyAndResumeCompletes() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(Self.slowSweep, in: dir)
     let (child, _, _) = try CommandHarness.start(["run", sweep.path, "--out", "out", "--jobs", "1", "--quiet"], in: dir)
     let runs = dir.appendingPathComponent("out/slow/runs")

@@ -12,6 +12,7 @@ public struct ResultsLayout: Sendable {
   public var manifest: URL { root.appendingPathComponent("manifest.json") }
   public var summary: URL { root.appendingPathComponent("summary.csv") }
   public var runsFolder: URL { root.appendingPathComponent("runs", isDirectory: true) }
+  public var provenance: URL { root.appendingPathComponent(Self.provenanceFile) }
   public var lockFile: URL { root.appendingPathComponent(".gradsweep.lock") }
 
   /// The finished folder of a run.
@@ -29,6 +30,7 @@ public struct ResultsLayout: Sendable {
   public static let metricsFile = "metrics.csv"
   public static let layersFile = "layers.csv"
   public static let statusFile = "status.json"
+  public static let provenanceFile = "provenance.json"
 
   public static let metricsHeader = [
     "step", "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "grad_norm", "elapsed_s",
