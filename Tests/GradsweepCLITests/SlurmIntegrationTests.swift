@@ -71,6 +71,7 @@ enum SlurmTesting {
 struct SlurmCommandTests {
   @Test func writesBothScriptsWithAbsolutePaths() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try CommandHarness.run(
       [
@@ -110,6 +111,7 @@ struct SlurmCommandTests {
 
   @Test func scriptOptionChoosesWhereTheScriptsGo() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try CommandHarness.run(["slurm", "sweep.yaml", "--tasks", "2", "--script", "jobs/run.sh"], in: dir)
     #expect(result.status == 0, "\(result.stderr)")
@@ -120,6 +122,7 @@ struct SlurmCommandTests {
 
   @Test func moreTasksThanRunsIsRefusedWithTheCount() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try CommandHarness.run(["slurm", "sweep.yaml", "--tasks", "7", "--out", "out"], in: dir)
     #expect(result.status == 64)
@@ -129,6 +132,7 @@ struct SlurmCommandTests {
 
   @Test func badSettingsAreAllReportedBeforeAnythingIsWritten() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try CommandHarness.run(
       ["slurm", "sweep.yaml", "--tasks", "0", "--time", "2h", "--mem", "4GB", "--extra", "#SBATCH", "--out", "out"], in: dir)
@@ -141,6 +145,7 @@ struct SlurmCommandTests {
 
   @Test func invalidSweepFileWritesNothing() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep("name: bad\nmodel: {activation: sigmiod}\n", in: dir)
     let result = try CommandHarness.run(["slurm", "sweep.yaml", "--tasks", "2", "--out", "out"], in: dir)
     #expect(result.status == 2)
@@ -150,6 +155,7 @@ struct SlurmCommandTests {
 
   @Test func submitWithoutSbatchSaysWhatToDo() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let empty = dir.appendingPathComponent("empty-bin")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
@@ -165,6 +171,7 @@ struct SlurmCommandTests {
 
   @Test func submitChainsTheReportAfterTheArray() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let calls = dir.appendingPathComponent("sbatch-calls.txt")
     // Prints job ids 101, 102, ... like `sbatch --parsable` (with a cluster name, as federations do).
@@ -189,6 +196,7 @@ struct SlurmCommandTests {
 
   @Test func aRejectedSubmissionShowsSlurmsMessage() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     _ = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let bin = try SlurmTesting.fakeSbatch("""
       echo "sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified" >&2
@@ -215,6 +223,25 @@ struct SlurmIntegrationTests {
     ["SLURM_CONF": ProcessInfo.processInfo.environment["GRADSWEEP_SLURM_CONF"] ?? ""]
   }
 
+  /// Runs one of Slurm's client commands (from PATH) against the test cluster.
+  static func slurmCommand(_ name: String, _ arguments: [String], in folder: URL) throws -> CommandHarness.Result {
+    let program = try #require(
+      (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        .map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) },
+      "\(name) not found in PATH")
+    return try SlurmTesting.runProgram(program, arguments, in: folder, environment: slurmEnvironment)
+  }
+
+  /// Every Slurm log of the test, for failure messages (the folder is removed after the test).
+  static func logs(in folder: URL) -> String {
+    let logs = folder.appendingPathComponent("slurm/slurm-logs")
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []).sorted()
+    return names.map { name in
+      "--- \(name)\n" + ((try? String(contentsOf: logs.appendingPathComponent(name), encoding: .utf8)) ?? "")
+    }.joined(separator: "\n")
+  }
+
   /// Job states after which a job never runs again (squeue's long names).
   static let finalStates: Set<String> = [
     "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
@@ -223,16 +250,10 @@ struct SlurmIntegrationTests {
   /// Polls squeue until every task of `jobs` is in a final state; returns the state of
   /// each job or array task by id (`12_0`, `13`), or nil after `timeout` seconds.
   static func waitForJobs(_ jobs: [String], timeout: Double, in folder: URL) throws -> [String: String]? {
-    let squeue = try #require(
-      (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        .map { URL(fileURLWithPath: String($0)).appendingPathComponent("squeue") }
-        .first { FileManager.default.isExecutableFile(atPath: $0.path) },
-      "squeue not found in PATH")
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-      let listing = try SlurmTesting.runProgram(
-        squeue, ["-h", "-r", "-t", "all", "-j", jobs.joined(separator: ","), "-o", "%i %T"], in: folder,
-        environment: slurmEnvironment)
+      let listing = try slurmCommand(
+        "squeue", ["-h", "-r", "-t", "all", "-j", jobs.joined(separator: ","), "-o", "%i %T"], in: folder)
       var states: [String: String] = [:]
       for line in listing.stdout.split(separator: "\n") {
         let fields = line.split(separator: " ")
@@ -247,6 +268,7 @@ struct SlurmIntegrationTests {
 
   @Test func threeTaskArrayGivesTheSameSummaryAsALocalRun() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let started = Date()
     let submitted = try SlurmTesting.run(
@@ -255,6 +277,8 @@ struct SlurmIntegrationTests {
     try #require(submitted.status == 0, "\(submitted.stderr)")
     let arrayJob = try #require(SlurmTesting.value(after: "array job:", in: submitted.stdout))
     let reportJob = try #require(SlurmTesting.value(after: "report job:", in: submitted.stdout))
+    // Whatever happens below, no job of this test outlives it (a no-op for finished jobs).
+    defer { _ = try? Self.slurmCommand("scancel", [arrayJob, reportJob], in: dir) }
 
     // The same sweep in one local run, while Slurm works.
     let local = try CommandHarness.run(["run", sweep.path, "--out", "local", "--quiet"], in: dir)
@@ -262,11 +286,11 @@ struct SlurmIntegrationTests {
 
     let states = try #require(
       try Self.waitForJobs([arrayJob, reportJob], timeout: 180, in: dir),
-      "jobs \(arrayJob) and \(reportJob) not finished within 180 s")
+      "jobs \(arrayJob) and \(reportJob) not finished within 180 s\n\(Self.logs(in: dir))")
     let seconds = Date().timeIntervalSince(started)
     #expect(states == [
       "\(arrayJob)_0": "COMPLETED", "\(arrayJob)_1": "COMPLETED", "\(arrayJob)_2": "COMPLETED", reportJob: "COMPLETED",
-    ], "logs in \(dir.path)/slurm/slurm-logs")
+    ], "\(Self.logs(in: dir))")
 
     // Each task wrote its own log: three shards really ran.
     let logs = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("slurm/slurm-logs").path)
@@ -294,6 +318,7 @@ struct SlurmIntegrationTests {
 
   @Test func aRejectedSubmissionShowsSlurmsOwnMessage() throws {
     let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let sweep = try CommandHarness.writeSweep(SlurmTesting.sweep, in: dir)
     let result = try SlurmTesting.run(
       ["slurm", sweep.path, "--tasks", "2", "--out", "out", "--partition", "no-such-partition", "--submit"], in: dir,
