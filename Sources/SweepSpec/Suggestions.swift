@@ -25,14 +25,18 @@ enum Suggestions {
     return d[a.count][b.count]
   }
 
-  /// The candidate closest to `word`, if it is close enough to be a likely typo:
-  /// at most max(1, ⌊|word|/3⌋) edits, capped at 3 (so `sigmiod` → `sigmoid`,
-  /// `lerning_rate` → `learning_rate`, but `foo` suggests nothing). Ties go to the
-  /// earlier candidate.
+  /// The candidate closest to `word`, if it is close enough to be a likely typo. The
+  /// allowance grows with the part of the word after the prefix it shares with the
+  /// candidate: at most max(1, ⌊rest/3⌋, ⌊|word|/4⌋) edits, capped at 3. So `sigmiod` →
+  /// `sigmoid` and `lerning_rate` → `learning_rate`, but `model.width` does not suggest
+  /// `model.depth` (the shared `model.` is no evidence). Ties go to the earlier candidate.
   static func closest(to word: String, among candidates: [String]) -> String? {
-    let limit = min(3, max(1, word.count / 3))
+    let wordLength = word.unicodeScalars.count
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != word {
+      let shared = zip(word.lowercased().unicodeScalars, candidate.lowercased().unicodeScalars)
+        .prefix { $0 == $1 }.count
+      let limit = min(3, max(1, (wordLength - shared) / 3, wordLength / 4))
       let distance = editDistance(word, candidate)
       if distance <= limit, distance < (best?.distance ?? .max) {
         best = (candidate, distance)
