@@ -9,13 +9,18 @@ public enum Transpose: Sendable {
 ///     C ← α · op(A) · op(B) + β · C,   op(A): m×k, op(B): k×n, C: m×n
 ///
 /// `lda`, `ldb`, `ldc` are row strides (elements between consecutive rows as stored).
-/// When β = 0, C is not read (NaNs in C do not propagate).
+/// When β = 0, C is not read (NaNs in C do not propagate). β = 1 with α = −η is the
+/// fused SGD update `W ← W − η·Xᵀ·δ` with no gradient buffer.
 ///
-/// Properties: single-threaded; the summation order over k is fixed for a given shape,
-/// so the result is bitwise reproducible run to run whatever else the process does.
+/// Properties: single-threaded; the summation order over k is fixed for a given shape
+/// (m, n, k and the transposes), so the result is bitwise reproducible run to run and
+/// machine to machine on the same ISA, whatever else the process does. Each C element is
+/// a sum of fused multiply-adds in p order within blocks of 256 (lane-split by 8 in the
+/// `Aᵀ·…ᵀ` dot path), blocks added in order.
 ///
-/// This is the reference implementation; the fast kernels replace its body and are
-/// checked against it.
+/// Paths (see `GemmDrivers.swift`): op(B) = Bᵀ with fewer than 16 rows → dot kernel
+/// reading both operands in place; otherwise the 6×16 broadcast kernel, with A and B
+/// packed into panels when all of m, n, k ≥ 48 (and B always packed when transposed).
 public func sgemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
@@ -25,7 +30,18 @@ public func sgemm(
   beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  referenceSgemm(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  guard m > 0, n > 0 else { return }
+  if k <= 0 || alpha == 0 {
+    scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
+    return
+  }
+  if transA == .none && transB == .transposed && m < 16 {
+    dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    return
+  }
+  broadcastGemm(
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+    c: c, ldc: ldc, plan: .choose(transA, transB, m: m, n: n, k: k))
 }
 
 /// Straightforward triple loop, the oracle for the tests of the fast kernels.
