@@ -18,8 +18,8 @@ public enum Transpose: Sendable {
 /// a sum of fused multiply-adds in p order within blocks of 256 (lane-split by 8 in the
 /// `Aᵀ·…ᵀ` dot path), blocks added in order.
 ///
-/// Paths (see `GemmDrivers.swift`): op(B) = Bᵀ with fewer than 16 rows → dot kernel
-/// reading both operands in place; otherwise the 6×16 broadcast kernel, with A and B
+/// Paths (see `GemmDrivers.swift`): A·Bᵀ with fewer than 16 rows and k ≥ 64 → dot kernel
+/// reading both operands in place (copying B would cost as much as the product); otherwise the 6×16 broadcast kernel, with A and B
 /// packed into panels when all of m, n, k ≥ 48 (and B always packed when transposed).
 public func sgemm(
   _ transA: Transpose, _ transB: Transpose,
@@ -35,7 +35,7 @@ public func sgemm(
     scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
     return
   }
-  if transA == .none && transB == .transposed && m < 16 {
+  if transA == .none && transB == .transposed && m < 16 && k >= 64 {
     dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     return
   }

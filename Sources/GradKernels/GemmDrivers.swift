@@ -49,76 +49,105 @@ struct BroadcastPlan {
 }
 
 extension BroadcastKernel {
-  /// One tile: accumulate over `k`, then `C ← α·tile + β·C` on `columns` columns.
+  /// One tile read in place or from packed B only: accumulate over `k`, then store.
   @inline(never)
   static func run(
     k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
-    b: UnsafePointer<Float>, bRowStride: Int, columns: Int, alpha: Float, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    b: UnsafePointer<Float>, bRowStride: Int, secondOffset: Int, alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
   ) {
-    let acc = accumulate(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride)
-    storeTile(acc, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    let acc = accumulate(
+      k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride,
+      secondOffset: secondOffset)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+
+  /// One tile from packed A and packed B: every stride a compile-time constant, so the
+  /// broadcasts use fixed displacements and the loop carries two pointer increments.
+  @inline(never)
+  static func runPacked(
+    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+  ) {
+    let acc = accumulate(
+      k: k, a: a, aRowStride: 1, aColStride: Rows, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+
+  /// A tile of a matrix narrower than 8 columns, B from a zero-padded 8-wide copy.
+  @inline(never)
+  static func runNarrow(
+    k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int, b: UnsafePointer<Float>,
+    columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let acc = BroadcastKernel<Rows, 1>.accumulate(
+      k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: 8, secondOffset: 0)
+    storeNarrowTile(acc, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
   }
 }
 
-/// Dispatches one tile to the kernel instantiated for its height and width.
+/// Where one tile reads its operands and writes its result.
+struct TileOperands {
+  var k: Int
+  var a: UnsafePointer<Float>
+  var aRowStride: Int
+  var aColStride: Int
+  var aPacked: Bool
+  var b: UnsafePointer<Float>
+  var bRowStride: Int
+  var bSecondOffset: Int
+  var bPacked: Bool
+  var alpha: Float
+  var beta: Float
+  var c: UnsafeMutablePointer<Float>
+  var ldc: Int
+  var cSecondOffset: Int
+}
+
+/// Dispatches one tile to the kernel instantiated for its height and vector count.
 @inline(__always)
-func broadcastTile(
-  rows: Int, columns: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
-  b: UnsafePointer<Float>, bRowStride: Int, alpha: Float, beta: Float,
-  c: UnsafeMutablePointer<Float>, ldc: Int
-) {
-  if columns > 8 {
+func broadcastTile<let Rows: Int, let Vectors: Int>(_ kernel: BroadcastKernel<Rows, Vectors>.Type, _ t: TileOperands) {
+  if t.aPacked && t.bPacked {
+    kernel.runPacked(k: t.k, a: t.a, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+  } else {
+    kernel.run(
+      k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, bRowStride: t.bRowStride,
+      secondOffset: t.bSecondOffset, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+  }
+}
+
+@inline(__always)
+func broadcastTile(rows: Int, vectors: Int, _ t: TileOperands) {
+  if vectors == 2 {
     switch rows {
-    case 6: BroadcastKernel<6, 2>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 5: BroadcastKernel<5, 2>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 4: BroadcastKernel<4, 2>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 3: BroadcastKernel<3, 2>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 2: BroadcastKernel<2, 2>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    default: BroadcastKernel<1, 2>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    case 6: broadcastTile(BroadcastKernel<6, 2>.self, t)
+    case 5: broadcastTile(BroadcastKernel<5, 2>.self, t)
+    case 4: broadcastTile(BroadcastKernel<4, 2>.self, t)
+    case 3: broadcastTile(BroadcastKernel<3, 2>.self, t)
+    case 2: broadcastTile(BroadcastKernel<2, 2>.self, t)
+    default: broadcastTile(BroadcastKernel<1, 2>.self, t)
     }
   } else {
     switch rows {
-    case 6: BroadcastKernel<6, 1>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 5: BroadcastKernel<5, 1>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 4: BroadcastKernel<4, 1>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 3: BroadcastKernel<3, 1>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    case 2: BroadcastKernel<2, 1>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    default: BroadcastKernel<1, 1>.run(k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    case 6: broadcastTile(BroadcastKernel<6, 1>.self, t)
+    case 5: broadcastTile(BroadcastKernel<5, 1>.self, t)
+    case 4: broadcastTile(BroadcastKernel<4, 1>.self, t)
+    case 3: broadcastTile(BroadcastKernel<3, 1>.self, t)
+    case 2: broadcastTile(BroadcastKernel<2, 1>.self, t)
+    default: broadcastTile(BroadcastKernel<1, 1>.self, t)
     }
   }
 }
 
-/// The column panels of op(B) for one k-block: where panel `index` starts in C, how many
-/// columns it has (≤ 16), and where its rows are read.
-struct ColumnPanels {
-  let n: Int
-  /// Panels of 16 read in place (direct) or from the packed buffer.
-  let packed: UnsafeMutablePointer<Float>?
-  let direct: UnsafePointer<Float>
-  let ldb: Int
-  let kc: Int
-  /// Zero-padded copy of the last n mod 8 columns when reading in place.
-  let tail: UnsafeMutablePointer<Float>?
-
-  /// Panels: in place, 16-wide while 16 remain, then one 8-wide, then the padded tail.
-  var count: Int {
-    if packed != nil { return (n + 15) / 16 }
-    return n / 16 + (n % 16 >= 8 ? 1 : 0) + (n % 8 != 0 ? 1 : 0)
-  }
-
-  @inline(__always)
-  func panel(_ index: Int) -> (column: Int, width: Int, rows: UnsafePointer<Float>, rowStride: Int) {
-    if let packed {
-      let j0 = index * 16
-      return (j0, min(16, n - j0), UnsafePointer(packed + index * kc * 16), 16)
-    }
-    let full = n / 16
-    if index < full { return (index * 16, 16, direct + index * 16, ldb) }
-    let eight = n % 16 >= 8
-    if eight && index == full { return (full * 16, 8, direct + full * 16, ldb) }
-    let j0 = n & ~7
-    return (j0, n - j0, UnsafePointer(tail!), 8)
+@inline(__always)
+func narrowTile(rows: Int, columns: Int, _ t: TileOperands) {
+  switch rows {
+  case 6: BroadcastKernel<6, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 5: BroadcastKernel<5, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 4: BroadcastKernel<4, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 3: BroadcastKernel<3, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 2: BroadcastKernel<2, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  default: BroadcastKernel<1, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
   }
 }
 
@@ -129,14 +158,14 @@ func broadcastGemm(
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int, plan: BroadcastPlan
 ) {
+  let partition = ColumnPartition(n: n)
   let kcMax = min(k, gemmBlockK)
-  let packedB = plan.packB ? allocateFloats(kcMax * ((n + 15) / 16) * 16) : nil
+  let copyB = plan.packB || partition.isNarrow
+  let packedB = copyB ? allocateFloats(kcMax * partition.count * 16) : nil
   let packedA = plan.packA ? allocateFloats(kcMax * min(m, gemmBlockM)) : nil
-  let tail = !plan.packB && n % 8 != 0 ? allocateFloats(kcMax * 8) : nil
   defer {
     packedB?.deallocate()
     packedA?.deallocate()
-    tail?.deallocate()
   }
 
   var p0 = 0
@@ -144,14 +173,8 @@ func broadcastGemm(
     let kc = min(gemmBlockK, k - p0)
     let blockBeta: Float = p0 == 0 ? beta : 1
     if let packedB {
-      packPanelsB(transB, b: b, ldb: ldb, p0: p0, kc: kc, n: n, into: packedB)
-    } else if let tail {
-      let j0 = n & ~7
-      for p in 0..<kc {
-        for col in 0..<8 { tail[p * 8 + col] = j0 + col < n ? b[(p0 + p) * ldb + j0 + col] : 0 }
-      }
+      packPanelsB(transB, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, into: packedB)
     }
-    let panels = ColumnPanels(n: n, packed: packedB, direct: b + p0 * ldb, ldb: ldb, kc: kc, tail: tail)
 
     var i0 = 0
     while i0 < m {
@@ -169,35 +192,43 @@ func broadcastGemm(
       func tile(_ t: Int, _ panelIndex: Int) {
         let start = tiling.start(t)
         let rows = tiling.rows(t)
-        let aTile: UnsafePointer<Float>
-        let aRowStride: Int
-        let aColStride: Int
+        let panel = partition.panel(panelIndex)
+        var operands = TileOperands(
+          k: kc, a: a, aRowStride: 1, aColStride: rows, aPacked: packedA != nil,
+          b: b, bRowStride: ldb, bSecondOffset: panel.secondOffset, bPacked: packedB != nil,
+          alpha: alpha, beta: blockBeta, c: c + (i0 + start) * ldc + panel.column, ldc: ldc,
+          cSecondOffset: panel.secondOffset)
         if let packedA {
-          aTile = UnsafePointer(packedA + start * kc)
-          aRowStride = 1
-          aColStride = rows
+          operands.a = UnsafePointer(packedA + start * kc)
         } else if transA == .none {
-          aTile = a + (i0 + start) * lda + p0
-          aRowStride = lda
-          aColStride = 1
+          operands.a = a + (i0 + start) * lda + p0
+          operands.aRowStride = lda
+          operands.aColStride = 1
         } else {
-          aTile = a + p0 * lda + i0 + start
-          aRowStride = 1
-          aColStride = lda
+          operands.a = a + p0 * lda + i0 + start
+          operands.aRowStride = 1
+          operands.aColStride = lda
         }
-        let panel = panels.panel(panelIndex)
-        broadcastTile(
-          rows: rows, columns: panel.width, k: kc, a: aTile, aRowStride: aRowStride, aColStride: aColStride,
-          b: panel.rows, bRowStride: panel.rowStride, alpha: alpha, beta: blockBeta,
-          c: c + (i0 + start) * ldc + panel.column, ldc: ldc)
+        if let packedB {
+          operands.b = UnsafePointer(packedB + panelIndex * kc * 16)
+          operands.bRowStride = 8 * panel.vectors
+          operands.bSecondOffset = 8
+        } else {
+          operands.b = b + p0 * ldb + panel.column
+        }
+        if partition.isNarrow {
+          narrowTile(rows: rows, columns: n, operands)
+        } else {
+          broadcastTile(rows: rows, vectors: panel.vectors, operands)
+        }
       }
 
       if plan.rowTilesOuter {
         for t in 0..<tiling.tiles {
-          for j in 0..<panels.count { tile(t, j) }
+          for j in 0..<partition.count { tile(t, j) }
         }
       } else {
-        for j in 0..<panels.count {
+        for j in 0..<partition.count {
           for t in 0..<tiling.tiles { tile(t, j) }
         }
       }
@@ -211,19 +242,17 @@ extension DotKernel {
   /// One tile of C = α·A·Bᵀ + β·C over `k`.
   @inline(never)
   static func run(
-    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, reachBack: Bool,
     alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    let sums = accumulate(k: k, a: a, lda: lda, b: b, ldb: ldb)
+    let sums = accumulate(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack)
     for r in 0..<Rows {
       for q in 0..<Columns {
         let p = c + r * ldc + q
         if beta == 0 {
           p.pointee = alpha * sums[r][q]
-        } else if beta == 1 {
-          p.pointee = p.pointee.addingProduct(alpha, sums[r][q])
         } else {
-          p.pointee = (beta * p.pointee).addingProduct(alpha, sums[r][q])
+          p.pointee = (beta == 1 ? p.pointee : beta * p.pointee).addingProduct(alpha, sums[r][q])
         }
       }
     }
@@ -233,21 +262,21 @@ extension DotKernel {
 @inline(__always)
 func dotTile(
   rows: Int, columns: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  reachBack: Bool, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   switch (rows, columns) {
-  case (4, 3): DotKernel<4, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (3, 3): DotKernel<3, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (2, 3): DotKernel<2, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (1, 3): DotKernel<1, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (4, 2): DotKernel<4, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (3, 2): DotKernel<3, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (2, 2): DotKernel<2, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (1, 2): DotKernel<1, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (4, _): DotKernel<4, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (3, _): DotKernel<3, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case (2, _): DotKernel<2, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  default: DotKernel<1, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (4, 3): DotKernel<4, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (3, 3): DotKernel<3, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (2, 3): DotKernel<2, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (1, 3): DotKernel<1, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (4, 2): DotKernel<4, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (3, 2): DotKernel<3, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (2, 2): DotKernel<2, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (1, 2): DotKernel<1, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (4, _): DotKernel<4, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (3, _): DotKernel<3, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (2, _): DotKernel<2, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  default: DotKernel<1, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
   }
 }
 
@@ -270,7 +299,7 @@ func dotGemm(
         let start = tiling.start(t)
         dotTile(
           rows: tiling.rows(t), columns: columns, k: kc, a: a + start * lda + p0, lda: lda,
-          b: b + q0 * ldb + p0, ldb: ldb, alpha: alpha, beta: blockBeta, c: c + start * ldc + q0, ldc: ldc)
+          b: b + q0 * ldb + p0, ldb: ldb, reachBack: p0 + kc >= 8, alpha: alpha, beta: blockBeta, c: c + start * ldc + q0, ldc: ldc)
       }
       q0 += columns
     }

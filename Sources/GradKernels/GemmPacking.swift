@@ -1,70 +1,100 @@
-// Copies of operand blocks into the contiguous layouts the broadcast kernel streams best.
-// Packing only moves values (no arithmetic), so it never changes a result's bits.
+// How C's columns are cut into register-tile panels, and copies of operand blocks into
+// the contiguous layouts the broadcast kernel streams best. Packing only moves values
+// (no arithmetic), so it never changes a result's bits.
 
-/// Packs op(B)[p0 ..< p0+kc, 0 ..< n] into panels of 16 columns:
+/// The column panels of an n-column product, each one or two SIMD8 vectors wide and
+/// never narrower than 8 (unless n < 8): with n = 16q + r,
 ///
-///     packed[panel·kc·16 + p·16 + c] = op(B)(p0 + p, 16·panel + c)   (0 past column n)
+///     r = 0:      q panels of 16
+///     r = 8:      q of 16, then one of 8
+///     8 < r < 16: q of 16, then one of r as two overlapping vectors at 0 and r − 8
+///     0 < r < 8:  q − 1 of 16, one of 8 + r (vectors at 0 and r), then one of 8
+///     n < 8:      one panel of n, computed in a zero-padded 8-wide copy
 ///
-/// `op(B)(p, j)` is `b[p·ldb + j]` when not transposed and `b[j·ldb + p]` when transposed;
-/// the transposed case moves 8×8 blocks through registers.
+/// e.g. 10 → [10 = 0…7 ∪ 2…9], 30 → [16, 14], 1000 → [16 × 62, 8], 20 → [12, 8].
+struct ColumnPartition {
+  let n: Int
+
+  var isNarrow: Bool { n < 8 }
+
+  var count: Int {
+    if n < 8 { return 1 }
+    return n / 16 + (n % 16 == 0 ? 0 : 1)
+  }
+
+  /// Panel `index`: first column, vector count, offset of the second vector.
+  @inline(__always)
+  func panel(_ index: Int) -> (column: Int, vectors: Int, secondOffset: Int) {
+    if n < 8 { return (0, 1, 0) }
+    let q = n / 16
+    let r = n % 16
+    if r == 0 || r >= 8 {
+      if index < q { return (index * 16, 2, 8) }
+      return r == 8 ? (q * 16, 1, 0) : (q * 16, 2, r - 8)
+    }
+    if index < q - 1 { return (index * 16, 2, 8) }
+    if index == q - 1 { return (index * 16, 2, r) }
+    return ((q - 1) * 16 + 8 + r, 1, 0)
+  }
+}
+
+/// Packs op(B)[p0 ..< p0+kc, ·] panel by panel; panel i occupies `kc·16` floats from
+/// `packed + i·kc·16`, its row p holding vector 0 then vector 1 (`8·vectors` floats):
+///
+///     packed[i·kc·16 + p·8·vectors + 8·v + l] = op(B)(p0 + p, column_i + o_v + l)
+///
+/// (0 past column n for a narrow matrix). `op(B)(p, j)` is `b[p·ldb + j]`, or `b[j·ldb + p]`
+/// when transposed; the transposed case moves 8×8 blocks through registers.
 func packPanelsB(
-  _ trans: Transpose, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, n: Int,
+  _ trans: Transpose, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, partition: ColumnPartition,
   into packed: UnsafeMutablePointer<Float>
 ) {
-  let panels = (n + 15) / 16
-  for panel in 0..<panels {
-    let j0 = panel * 16
-    let width = min(16, n - j0)
-    let dst = packed + panel * kc * 16
-    switch trans {
-    case .none:
-      var src = b + p0 * ldb + j0
-      if width == 16 {
-        for p in 0..<kc {
-          storeVector(loadVector(src), dst + p * 16)
-          storeVector(loadVector(src + 8), dst + p * 16 + 8)
-          src += ldb
+  for index in 0..<partition.count {
+    let panel = partition.panel(index)
+    let dst = packed + index * kc * 16
+    let stride = 8 * panel.vectors
+    for v in 0..<panel.vectors {
+      let column = panel.column + (v == 0 ? 0 : panel.secondOffset)
+      let valid = min(8, partition.n - column)
+      switch trans {
+      case .none:
+        var src = b + p0 * ldb + column
+        if valid == 8 {
+          for p in 0..<kc {
+            storeVector(loadVector(src), dst + (p &* stride &+ 8 &* v))
+            src += ldb
+          }
+        } else {
+          for p in 0..<kc {
+            for l in 0..<8 { dst[p &* stride &+ 8 &* v &+ l] = l < valid ? src[l] : 0 }
+            src += ldb
+          }
         }
-      } else {
-        for p in 0..<kc {
-          for c in 0..<16 { dst[p * 16 + c] = c < width ? src[c] : 0 }
-          src += ldb
-        }
+      case .transposed:
+        packTransposedVector(
+          b: b + column * ldb + p0, ldb: ldb, kc: kc, valid: valid, into: dst + 8 * v, stride: stride)
       }
-    case .transposed:
-      packTransposedPanel(b: b + j0 * ldb + p0, ldb: ldb, kc: kc, width: width, into: dst)
     }
   }
 }
 
-/// One 16-column panel of Bᵀ: `dst[p·16 + c] = src[c·ldb + p]` for c < width, 0 beyond.
-private func packTransposedPanel(
-  b src: UnsafePointer<Float>, ldb: Int, kc: Int, width: Int, into dst: UnsafeMutablePointer<Float>
+/// Eight columns of Bᵀ: `dst[p·stride + l] = src[l·ldb + p]` for l < valid, 0 beyond.
+private func packTransposedVector(
+  b src: UnsafePointer<Float>, ldb: Int, kc: Int, valid: Int, into dst: UnsafeMutablePointer<Float>, stride: Int
 ) {
-  var half = 0
-  while half < 16 {
-    let rows = min(8, width - half)
-    if rows <= 0 {
-      for p in 0..<kc { storeVector(.zero, dst + p * 16 + half) }
-      half += 8
-      continue
+  var p = 0
+  if valid == 8 {
+    while p + 8 <= kc {
+      var block = InlineArray<8, SIMD8<Float>>(repeating: .zero)
+      for r in 0..<8 { block[r] = loadVector(src + (r &* ldb &+ p)) }
+      let t = transpose8x8(block)
+      for r in 0..<8 { storeVector(t[r], dst + (p &+ r) &* stride) }
+      p += 8
     }
-    let rowBase = src + half * ldb
-    var p = 0
-    if rows == 8 {
-      while p + 8 <= kc {
-        var block = InlineArray<8, SIMD8<Float>>(repeating: .zero)
-        for r in 0..<8 { block[r] = loadVector(rowBase + r * ldb + p) }
-        let t = transpose8x8(block)
-        for r in 0..<8 { storeVector(t[r], dst + (p + r) * 16 + half) }
-        p += 8
-      }
-    }
-    while p < kc {
-      for c in 0..<8 { dst[p * 16 + half + c] = c < rows ? rowBase[c * ldb + p] : 0 }
-      p += 1
-    }
-    half += 8
+  }
+  while p < kc {
+    for l in 0..<8 { dst[p &* stride &+ l] = l < valid ? src[l &* ldb &+ p] : 0 }
+    p += 1
   }
 }
 
@@ -95,8 +125,8 @@ func transpose8x8(_ r: InlineArray<8, SIMD8<Float>>) -> InlineArray<8, SIMD8<Flo
   return o
 }
 
-/// Packs the rows `tile.start ..< tile.start + tile.rows` of op(A)[·, p0 ..< p0+kc] as one
-/// panel, column after column: `packed[p·rows + r] = op(A)(start + r, p0 + p)`.
+/// Packs the rows `start ..< start + rows` of op(A)[·, p0 ..< p0+kc] as one panel,
+/// column after column: `packed[p·rows + r] = op(A)(start + r, p0 + p)`.
 @inline(__always)
 func packPanelA(
   _ trans: Transpose, a: UnsafePointer<Float>, lda: Int, start: Int, rows: Int, p0: Int, kc: Int,
@@ -107,12 +137,12 @@ func packPanelA(
     // Each source row is contiguous along p; the strided writes land in one small panel.
     for r in 0..<rows {
       let src = a + (start + r) * lda + p0
-      for p in 0..<kc { packed[p * rows + r] = src[p] }
+      for p in 0..<kc { packed[p &* rows &+ r] = src[p] }
     }
   case .transposed:
     var src = a + p0 * lda + start
     for p in 0..<kc {
-      for r in 0..<rows { packed[p * rows + r] = src[r] }
+      for r in 0..<rows { packed[p &* rows &+ r] = src[r] }
       src += lda
     }
   }

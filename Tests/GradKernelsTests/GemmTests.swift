@@ -60,6 +60,10 @@ struct GemmTests {
         cases.append(GemmCase(transA: .none, transB: .transposed, m: batch, n: fanIn, k: fanOut))
       }
     }
+    // The dot path (A·Bᵀ, m < 16, k ≥ 64) with every k mod 8, its masked last chunk included.
+    for k in 64...72 {
+      cases.append(GemmCase(transA: .none, transB: .transposed, m: 7, n: 13, k: k, alpha: 1.5, beta: 0.5, padA: 1, padB: 2))
+    }
     // m > 144 (two packed row blocks), k > 256 (two k-blocks), odd sizes everywhere.
     for (transA, transB) in allTransposes {
       cases.append(
