@@ -248,12 +248,7 @@ extension DotKernel {
     let sums = accumulate(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack)
     for r in 0..<Rows {
       for q in 0..<Columns {
-        let p = c + r * ldc + q
-        if beta == 0 {
-          p.pointee = alpha * sums[r][q]
-        } else {
-          p.pointee = (beta == 1 ? p.pointee : beta * p.pointee).addingProduct(alpha, sums[r][q])
-        }
+        combine(sums[r][q], alpha: alpha, beta: beta, into: c + (r &* ldc &+ q))
       }
     }
   }
@@ -304,6 +299,29 @@ func dotGemm(
       q0 += columns
     }
     p0 += kc
+  }
+}
+
+/// C ← α·S + β·C elementwise, with S an m×n sum computed beforehand (ld = n): the last
+/// step of a product whose k spans several blocks, rounded as `storeTile` rounds.
+func combineSums(
+  _ sums: UnsafePointer<Float>, m: Int, n: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  let va = SIMD8<Float>(repeating: alpha)
+  let vb = SIMD8<Float>(repeating: beta)
+  for i in 0..<m {
+    let source = sums + i * n
+    let row = c + i * ldc
+    var j = 0
+    while j + 8 <= n {
+      let s = va * loadVector(source + j)
+      storeVector(beta == 0 ? s : s + vb * loadVector(row + j), row + j)
+      j += 8
+    }
+    while j < n {
+      combine(source[j], alpha: alpha, beta: beta, into: row + j)
+      j += 1
+    }
   }
 }
 

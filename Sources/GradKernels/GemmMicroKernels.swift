@@ -64,9 +64,12 @@ enum BroadcastKernel<let Rows: Int, let Vectors: Int> {
 }
 
 /// Writes a tile into C, `C ← α·tile + β·C`, vector v of row r at c + r·ldc + o_v.
-/// β = 0 never reads C; β = 1 is a plain fused `C + α·tile` (the SGD-update form). A row's
-/// old values are all read before any is written, so overlapping vectors (o_1 < 8) store
-/// identical values and β is applied once.
+///
+/// Evaluated as `(α·tile) + (β·C)` with three roundings and no fused multiply-add,
+/// exactly like `referenceSgemm` and a separate SGD step `w ← α·g + β·w` on g = tile: so
+/// the fused update (α = −η, β = 1) gives the same bits as forming the gradient first.
+/// β = 0 never reads C. A row's old values are all read before any is written, so
+/// overlapping vectors (o_1 < 8) store identical values and β is applied once.
 @inline(__always)
 func storeTile<let Rows: Int, let Vectors: Int>(
   _ acc: Tile<Rows, Vectors>, secondOffset: Int, alpha: Float, beta: Float,
@@ -82,11 +85,16 @@ func storeTile<let Rows: Int, let Vectors: Int>(
       for v in 0..<Vectors { old[v] = loadVector(row + (v == 0 ? 0 : secondOffset)) }
       let vb = SIMD8<Float>(repeating: beta)
       for v in 0..<Vectors {
-        let scaled = beta == 1 ? old[v] : vb * old[v]
-        storeVector(scaled.addingProduct(va, acc[r][v]), row + (v == 0 ? 0 : secondOffset))
+        storeVector(va * acc[r][v] + vb * old[v], row + (v == 0 ? 0 : secondOffset))
       }
     }
   }
+}
+
+/// `α·sum + β·c` for one element, rounded as `storeTile` rounds (β = 0 does not read c).
+@inline(__always)
+func combine(_ sum: Float, alpha: Float, beta: Float, into p: UnsafeMutablePointer<Float>) {
+  p.pointee = beta == 0 ? alpha * sum : alpha * sum + beta * p.pointee
 }
 
 /// Writes the first `columns` (< 8) lanes of a one-vector tile: matrices narrower than
@@ -97,13 +105,7 @@ func storeNarrowTile<let Rows: Int>(
 ) {
   for r in 0..<Rows {
     for j in 0..<columns {
-      let p = c + (r &* ldc &+ j)
-      let value = acc[r][0][j]
-      if beta == 0 {
-        p.pointee = alpha * value
-      } else {
-        p.pointee = (beta == 1 ? p.pointee : beta * p.pointee).addingProduct(alpha, value)
-      }
+      combine(acc[r][0][j], alpha: alpha, beta: beta, into: c + (r &* ldc &+ j))
     }
   }
 }

@@ -127,4 +127,32 @@ struct GemmTests {
       #expect(same, "\(tight.testDescription): strides changed the bits")
     }
   }
+
+  /// The engine fuses SGD into the weight-gradient product (α = −η, β = 1 − ηλ) and relies
+  /// on it giving the bits of forming the gradient (α = 1, β = 0) and then `α·g + β·w`.
+  @Test("α·S + β·C with the same S for every α, β (fused SGD update = separate update)", arguments: 0..<4)
+  func sumIndependentOfScalars(_ combination: Int) {
+    let (transA, transB) = allTransposes[combination]
+    for (m, n, k) in [(30, 10, 10), (784, 30, 10), (64, 64, 32), (100, 70, 128), (20, 33, 300), (7, 9, 600), (12, 40, 80)] {
+      let plain = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, beta: 0)
+      for (alpha, beta) in [(Float(-0.01), Float(1)), (-0.1, 0.999), (0.37, 0)] {
+        let fused = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta)
+        let gradient = runGemmCase(plain, seed: 5).result
+        let updated = runGemmCase(fused, seed: 5).result
+        // The same seed draws the same A, B and initial C; recompute C's start values.
+        var random = TestRandom(seed: 5)
+        let aShape = transA == .none ? (m, k) : (k, m)
+        let bShape = transB == .none ? (k, n) : (n, k)
+        _ = PaddedMatrix(rows: aShape.0, columns: aShape.1, padding: 0, random: &random)
+        _ = PaddedMatrix(rows: bShape.0, columns: bShape.1, padding: 0, random: &random)
+        let start = PaddedMatrix(rows: m, columns: n, padding: 0, random: &random)
+        var same = true
+        for index in 0..<(m * n) {
+          let separate = beta == 0 ? alpha * gradient[index] : alpha * gradient[index] + beta * start.storage[index]
+          if separate.bitPattern != updated[index].bitPattern { same = false }
+        }
+        #expect(same, "\(fused.testDescription): fused result differs from α·g + β·w")
+      }
+    }
+  }
 }
