@@ -14,7 +14,7 @@ let numeric: [SwiftSetting] = vectorISA + [.unsafeFlags(["-O"], .when(configurat
 
 let package = Package(
   name: "gradsweep",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "gradsweep", targets: ["gradsweep"])
   ],
@@ -34,15 +34,17 @@ let package = Package(
     .target(
       name: "SweepSpec",
       dependencies: ["GradEngine", "GradData", .product(name: "Yams", package: "Yams")]),
+    // The results folder contract: file names, manifest.json, status.json, atomic writes.
+    .target(name: "SweepResults", dependencies: ["SweepSpec", "TidyCSV"]),
     // The scheduler: runs trainings in parallel with Dispatch and writes results.
-    .target(name: "SweepRunner", dependencies: ["GradEngine", "GradData", "SweepSpec", "TidyCSV"]),
+    .target(name: "SweepRunner", dependencies: ["GradEngine", "GradData", "SweepSpec", "SweepResults", "TidyCSV"]),
     // Reports: Markdown and self-contained HTML with SVG charts.
-    .target(name: "SweepReport", dependencies: ["SweepSpec", "TidyCSV"]),
+    .target(name: "SweepReport", dependencies: ["SweepSpec", "SweepResults", "TidyCSV"]),
     // The command line wires the modules together.
     .target(
       name: "GradsweepCLI",
       dependencies: [
-        "GradEngine", "GradData", "SweepSpec", "SweepRunner", "SweepReport", "TidyCSV",
+        "GradEngine", "GradData", "SweepSpec", "SweepResults", "SweepRunner", "SweepReport", "TidyCSV",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "gradsweep", dependencies: ["GradsweepCLI"]),
@@ -52,9 +54,10 @@ let package = Package(
     .testTarget(name: "GradDataTests", dependencies: ["GradData"]),
     .testTarget(name: "TidyCSVTests", dependencies: ["TidyCSV"]),
     .testTarget(name: "SweepSpecTests", dependencies: ["SweepSpec"]),
-    .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "TidyCSV"]),
-    .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "TidyCSV"]),
-    .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "TidyCSV", "gradsweep"]),
+    .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
+    .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepResults", "TidyCSV"]),
+    .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
+    .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "SweepResults", "TidyCSV", "gradsweep"]),
   ],
   swiftLanguageModes: [.v6]
 )

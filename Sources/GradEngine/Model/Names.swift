@@ -91,11 +91,14 @@ public enum OutputHead: String, UserFacingName {
 
 /// Training losses; all are computed from logits in a numerically stable way.
 public enum LossKind: String, UserFacingName {
-  /// Softmax cross-entropy, −Σ yₖ log softmax(z)ₖ, via log-sum-exp.
+  /// Softmax cross-entropy, −Σ yₖ log softmax(z)ₖ, via log-sum-exp. With a sigmoid head
+  /// it means the per-unit binary cross-entropy (see Loss.swift for the pairings).
   case crossEntropy = "cross_entropy"
-  /// Sigmoid binary cross-entropy, max(z,0) − z·y + log(1 + e^−|z|).
+  /// Sigmoid binary cross-entropy per output unit, max(z,0) − z·y + log(1 + e^−|z|),
+  /// summed over units and averaged over examples (Nielsen's cross-entropy cost).
   case binaryCrossEntropy = "binary_cross_entropy"
-  /// Mean squared error, ½·mean over outputs of (ŷ − y)²... see Loss.swift for the exact scaling.
+  /// Mean squared error of the head's outputs: mean over examples and outputs of
+  /// (ŷ − y)², no ½ (as Keras, PyTorch and swift-apis); see Loss.swift.
   case meanSquaredError = "mse"
 
   public static var aliases: [String: LossKind] {

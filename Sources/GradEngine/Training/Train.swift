@@ -1,14 +1,168 @@
 /// Trains a network from scratch on `data` following `plan`.
 ///
+/// The schedule:
+/// - **Batches.** Each epoch visits the training set in a fresh order: the identity
+///   permutation shuffled by `shuffling` (Fisher–Yates, `Xoshiro256.shuffle`), cut into
+///   ⌈count / batchSize⌉ consecutive batches; the last batch of an epoch is the
+///   remainder (smaller, not dropped). `.steps(n)` continues across epochs.
+/// - **Logging.** A record (`StepRecord` plus `LayerStatistics` for layers 1…L+1) at
+///   step 0 (before any update: the first batch's loss, accuracy and gradients), at
+///   every multiple of `logEvery`, and at the final step T, which takes one more batch
+///   for a forward/backward pass without an update. A record of step t describes the
+///   network after t updates on the batch of update t + 1, and that update's
+///   ‖ΔW‖/‖W‖. With `validateAtLogSteps`, the whole validation set is evaluated at each
+///   record. Logging never changes the trajectory: a run logged every step and one
+///   logged only at 0 and T apply bitwise identical updates.
+/// - **Stopping.** `observer.shouldStop()` is polled before each update
+///   (→ `.interrupted(atStep:)`, with t updates applied; the final losses are then nan,
+///   to stop quickly). A NaN or ±∞ batch loss or gradient stops the training before
+///   that update (→ `.diverged(atStep:reason:)`); that step's record is logged too. A
+///   non-finite loss at the final record also reports `.diverged`.
+/// - **Result.** Loss and accuracy over the whole training and validation sets after
+///   the last update (forward passes in chunks of 256 rows), and each layer's initial
+///   weight standard deviation.
+///
+/// Deterministic: single-threaded with a fixed summation order, so the same plan, data
+/// and generator states give the same bits.
+///
 /// - Parameters:
 ///   - initialization: draws the initial weights and biases.
 ///   - shuffling: draws the mini-batch order (a fresh permutation each epoch).
 ///   - observer: receives every logged step; its `shouldStop()` is polled before each update.
-/// - Throws: only what the observer throws (e.g. a disk error); divergence is an outcome.
+/// - Throws: `EngineError` (before anything is drawn) when the plan cannot train on this
+///   data; otherwise only what the observer throws (e.g. a disk error). Divergence is an
+///   outcome, not an error.
 public func train<Observer: TrainingObserver>(
   _ plan: TrainingPlan, on data: Dataset, validation: Dataset?,
   initialization: inout Xoshiro256, shuffling: inout Xoshiro256,
   observer: inout Observer
 ) throws -> TrainingResult {
-  fatalError("GradEngine.train is being implemented (issue 2)")
+  try plan.validate(for: data, validation: validation)
+  let session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
+  return try session.run(validation: validation, shuffling: &shuffling, observer: &observer)
+}
+
+extension TrainingPlan {
+  /// Updates per epoch: ⌈count / batchSize⌉.
+  public func updatesPerEpoch(trainingCount: Int) -> Int {
+    max(1, (trainingCount + batchSize - 1) / batchSize)
+  }
+
+  /// Total updates T of a training on `trainingCount` examples.
+  public func totalSteps(trainingCount: Int) -> Int {
+    switch length {
+    case .epochs(let epochs): epochs * updatesPerEpoch(trainingCount: trainingCount)
+    case .steps(let steps): steps
+    }
+  }
+
+  /// Whether step t (of T) is logged: 0, multiples of `logEvery`, and T.
+  public func isLogged(step: Int, totalSteps: Int) -> Bool {
+    step == 0 || step == totalSteps || (logEvery > 0 && step % logEvery == 0)
+  }
+}
+
+/// The batch order of a training: epoch by epoch, each a shuffled identity permutation.
+struct BatchSchedule {
+  let batchSize: Int
+  private(set) var order: [Int]
+  private var position: Int
+
+  init(count: Int, batchSize: Int, shuffling: inout Xoshiro256) {
+    self.batchSize = batchSize
+    order = Array(0..<count)
+    shuffling.shuffle(&order)
+    position = 0
+  }
+
+  /// The range of `order` holding the next batch (a new epoch's order when one ends).
+  mutating func next(shuffling: inout Xoshiro256) -> Range<Int> {
+    if position >= order.count {
+      for i in order.indices { order[i] = i }
+      shuffling.shuffle(&order)
+      position = 0
+    }
+    let end = min(position + batchSize, order.count)
+    defer { position = end }
+    return position..<end
+  }
+}
+
+extension TrainingSession {
+  /// Runs the whole schedule of `plan` (see `train(_:on:…)`).
+  public func run<Observer: TrainingObserver>(
+    validation: Dataset?, shuffling: inout Xoshiro256, observer: inout Observer
+  ) throws -> TrainingResult {
+    try plan.validate(for: data, validation: validation)
+    let initialWeightStd = network.weightStandardDeviations()
+    let perEpoch = plan.updatesPerEpoch(trainingCount: data.count)
+    let total = plan.totalSteps(trainingCount: data.count)
+    let validationSet = plan.validateAtLogSteps ? validation : nil
+    var schedule = BatchSchedule(count: data.count, batchSize: plan.batchSize, shuffling: &shuffling)
+    var outcome = TrainingOutcome.completed
+
+    func emit(_ step: Int, _ result: StepOutcome) throws {
+      let record = StepRecord(
+        step: step, epoch: Double(step) / Double(perEpoch), loss: result.loss,
+        accuracy: result.accuracy, validationLoss: result.validation?.loss,
+        validationAccuracy: result.validation?.accuracy, gradientNorm: result.gradientNorm)
+      try observer.record(record, layers: result.layers)
+    }
+
+    let startStep = updatesApplied
+    var step = 0
+    while step < total {
+      if observer.shouldStop() {
+        outcome = .interrupted(atStep: updatesApplied)
+        break
+      }
+      let range = schedule.next(shuffling: &shuffling)
+      let logged = plan.isLogged(step: step, totalSteps: total)
+      let result = schedule.order.withUnsafeBufferPointer { order in
+        performStep(
+          UnsafeBufferPointer(rebasing: order[range]), update: true, collect: logged,
+          validation: logged ? validationSet : nil)
+      }
+      if let reason = result.divergence {
+        var record = result
+        if !logged {
+          // Repeat the pass with statistics for the record (no update; same numbers).
+          record = schedule.order.withUnsafeBufferPointer { order in
+            performStep(
+              UnsafeBufferPointer(rebasing: order[range]), update: false, collect: true,
+              validation: validationSet)
+          }
+        }
+        try emit(step, record)
+        outcome = .diverged(atStep: step, reason: reason)
+        break
+      }
+      if logged { try emit(step, result) }
+      step += 1
+    }
+
+    if outcome == .completed {
+      let range = schedule.next(shuffling: &shuffling)
+      let final = schedule.order.withUnsafeBufferPointer { order in
+        performStep(
+          UnsafeBufferPointer(rebasing: order[range]), update: false, collect: true,
+          validation: validationSet)
+      }
+      try emit(total, final)
+      if let reason = final.divergence { outcome = .diverged(atStep: total, reason: reason) }
+    }
+
+    var finalTrain = Evaluation(loss: .nan, accuracy: .nan)
+    var finalValidation: Evaluation? = nil
+    if case .interrupted = outcome {
+      finalValidation = validation.map { _ in Evaluation(loss: .nan, accuracy: .nan) }
+    } else {
+      finalTrain = evaluateUnchecked(data)
+      finalValidation = validation.map { evaluateUnchecked($0) }
+    }
+    return TrainingResult(
+      outcome: outcome, steps: updatesApplied - startStep, finalTrainLoss: finalTrain.loss,
+      finalTrainAccuracy: finalTrain.accuracy, finalValidationLoss: finalValidation?.loss,
+      finalValidationAccuracy: finalValidation?.accuracy, initialWeightStd: initialWeightStd)
+  }
 }

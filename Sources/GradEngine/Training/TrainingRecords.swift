@@ -29,18 +29,21 @@ public struct StepRecord: Sendable, Equatable {
   }
 }
 
-/// Per-layer statistics at a logged step. Layer 1 is nearest the input; the output
-/// layer is layer L+1 (its activation statistics describe the head's input logits).
+/// Per-layer statistics at a logged step, over that step's mini-batch. Layer 1 is nearest
+/// the input; the output layer is layer L+1, whose pre-activation and activation
+/// statistics both describe the logits (the head's input), with deriv_mean = 1 and
+/// saturated/dead fractions 0.
 public struct LayerStatistics: Sendable, Equatable {
   public var layer: Int
   /// ‖∂L/∂W‖₂ (Frobenius) and mean |∂L/∂W|.
   public var gradWNorm: Double
   public var gradWMeanAbs: Double
-  /// ‖∂L/∂b‖₂: Nielsen's "speed of learning" of the layer.
+  /// ‖∂L/∂b‖₂: Nielsen's "speed of learning" of the layer (nan without biases).
   public var gradBNorm: Double
-  /// ‖W‖₂ (Frobenius).
+  /// ‖W‖₂ (Frobenius), before this step's update.
   public var weightNorm: Double
-  /// ‖ΔW‖ / ‖W‖ of the update applied at this step (nan at the final step, where no update follows).
+  /// ‖ΔW‖ / ‖W‖ of the update applied at this step, ‖W‖ before it (nan where no update
+  /// follows: the final step, a diverged step; ∞ or nan when ‖W‖ = 0).
   public var updateRatio: Double
   /// Mean and standard deviation of the pre-activations z over batch × units.
   public var preactMean: Double
@@ -50,15 +53,19 @@ public struct LayerStatistics: Sendable, Equatable {
   public var actStd: Double
   /// Mean of f′(z).
   public var derivMean: Double
-  /// Fraction of (example, unit) pairs with |f′(z)| ≤ 1 % of max |f′|.
+  /// Fraction of (example, unit) pairs with |f′(z)| < 1 % of max |f′| ("saturated"; for
+  /// ReLU exactly z ≤ 0; see `ActivationKind.saturationThreshold`).
   public var saturatedFraction: Double
-  /// Fraction of units with f′(z) ≤ 1 % of max |f′| for every example of the batch.
+  /// Fraction of units with |f′(z)| < 1 % of max |f′| for every example of the batch.
   public var deadFraction: Double
+  /// PReLU's learned negative-side slope of this layer (nil for other activations and
+  /// for the output layer).
+  public var preluSlope: Double?
 
   public init(
     layer: Int, gradWNorm: Double, gradWMeanAbs: Double, gradBNorm: Double, weightNorm: Double,
     updateRatio: Double, preactMean: Double, preactStd: Double, actMean: Double, actStd: Double,
-    derivMean: Double, saturatedFraction: Double, deadFraction: Double
+    derivMean: Double, saturatedFraction: Double, deadFraction: Double, preluSlope: Double? = nil
   ) {
     self.layer = layer
     self.gradWNorm = gradWNorm
@@ -73,6 +80,7 @@ public struct LayerStatistics: Sendable, Equatable {
     self.derivMean = derivMean
     self.saturatedFraction = saturatedFraction
     self.deadFraction = deadFraction
+    self.preluSlope = preluSlope
   }
 }
 
@@ -87,9 +95,11 @@ public protocol TrainingObserver {
 /// How a training ended.
 public enum TrainingOutcome: Sendable, Equatable {
   case completed
-  /// A loss or gradient became NaN or ±Inf at this step; training stopped there.
+  /// A loss or gradient became NaN or ±Inf at this step (after this many updates);
+  /// training stopped there, and that step's record was logged.
   case diverged(atStep: Int, reason: String)
-  /// The observer asked to stop (e.g. Ctrl-C) after this many updates.
+  /// The observer asked to stop (e.g. Ctrl-C) after this many updates. The final
+  /// losses of an interrupted training are nan (not computed, to stop quickly).
   case interrupted(atStep: Int)
 }
 
@@ -98,12 +108,14 @@ public struct TrainingResult: Sendable, Equatable {
   public var outcome: TrainingOutcome
   /// Updates applied.
   public var steps: Int
-  /// Loss and accuracy over the whole training set after the last update.
+  /// Loss and accuracy over the whole training set after the last update (accuracy nan
+  /// for regression; both nan when interrupted).
   public var finalTrainLoss: Double
   public var finalTrainAccuracy: Double
   public var finalValidationLoss: Double?
   public var finalValidationAccuracy: Double?
-  /// Per-layer standard deviation of the initial weights (for provenance).
+  /// Per-layer standard deviation of the initial weights, layers 1…L+1 (for provenance;
+  /// `NetworkSpec.weightInitializationFormulas` gives the distributions they came from).
   public var initialWeightStd: [Double]
 
   public init(

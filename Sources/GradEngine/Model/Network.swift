@@ -1,0 +1,148 @@
+/// A fully connected network `input → hidden[0] → … → hidden[L−1] → output` with its
+/// parameters: layers 1…L apply the hidden activation, layer L+1 produces the logits
+/// that the output head (softmax, sigmoid, linear) turns into predictions.
+///
+/// Built from a `NetworkSpec` and the initialization stream, drawing in the documented
+/// order (see Initializers.swift), so the same spec and seed give the same bits.
+/// Not thread-safe: one network belongs to one training.
+public final class Network {
+  public let spec: NetworkSpec
+  /// Layers 1…L+1 (index 0 is layer 1).
+  let layers: [DenseLayer]
+
+  /// Builds and initialises a network.
+  /// - Throws: `EngineError` for a spec that cannot be built (zero widths, an orthogonal bias).
+  public init(_ spec: NetworkSpec, initialization: inout Xoshiro256) throws(EngineError) {
+    try spec.validate()
+    self.spec = spec
+    let sizes = [spec.inputSize] + spec.hiddenWidths + [spec.outputSize]
+    let hiddenCount = spec.hiddenWidths.count
+    let learnsSlope = spec.activation.kind == .prelu
+    var layers: [DenseLayer] = []
+    for index in 0...hiddenCount {
+      let isHidden = index < hiddenCount
+      layers.append(
+        DenseLayer(
+          fanIn: sizes[index], fanOut: sizes[index + 1], useBias: spec.useBias,
+          learnableSlope: isHidden && learnsSlope ? spec.activation.slope : nil))
+    }
+    self.layers = layers
+    let a = spec.negativeSlope
+    for layer in layers {
+      spec.weightInitializer.fillWeights(
+        layer.weights.value.pointer, fanIn: layer.fanIn, fanOut: layer.fanOut, negativeSlope: a,
+        using: &initialization)
+      if let bias = layer.bias {
+        spec.biasInitializer.fillBias(
+          bias.value.pointer, fanIn: layer.fanIn, fanOut: layer.fanOut, negativeSlope: a,
+          using: &initialization)
+      }
+    }
+  }
+
+  /// L + 1: the hidden layers and the output layer.
+  public var layerCount: Int { layers.count }
+
+  /// Layer `layer`'s weights (1-based), `fanIn × fanOut` row-major: entry (i, j) connects
+  /// input i to unit j.
+  public func weights(layer: Int) -> [Float] { layers[layer - 1].weights.value.array }
+
+  /// Replaces layer `layer`'s weights (same shape as `weights(layer:)`).
+  public func setWeights(_ values: [Float], layer: Int) { layers[layer - 1].weights.value.assign(values) }
+
+  /// Layer `layer`'s biases (empty without biases).
+  public func biases(layer: Int) -> [Float] { layers[layer - 1].bias?.value.array ?? [] }
+
+  /// Replaces layer `layer`'s biases.
+  public func setBiases(_ values: [Float], layer: Int) {
+    precondition(layers[layer - 1].bias != nil, "the network has no biases")
+    layers[layer - 1].bias!.value.assign(values)
+  }
+
+  /// The current PReLU slope of hidden layer `layer` (nil for other activations).
+  public func preluSlope(layer: Int) -> Float? { layers[layer - 1].slope?.value.pointer[0] }
+
+  /// Sets a PReLU slope.
+  public func setPReLUSlope(_ value: Float, layer: Int) {
+    precondition(layers[layer - 1].slope != nil, "not a PReLU layer")
+    layers[layer - 1].slope!.value.pointer[0] = value
+  }
+
+  /// Population standard deviation of each layer's weights (layers 1…L+1).
+  public func weightStandardDeviations() -> [Double] {
+    layers.map { layer in
+      let w = layer.weights.value
+      guard w.count > 0 else { return 0 }
+      var sum = 0.0
+      for i in 0..<w.count { sum += Double(w.pointer[i]) }
+      let mean = sum / Double(w.count)
+      var squares = 0.0
+      for i in 0..<w.count {
+        let d = Double(w.pointer[i]) - mean
+        squares += d * d
+      }
+      return (squares / Double(w.count)).squareRoot()
+    }
+  }
+
+  /// All trainable tensors, layer by layer (weights, bias, slope).
+  var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+  /// The hidden activation's negative-side slope on layer `index` (0-based), used by the
+  /// forward pass: PReLU's learned value, the configured leaky slope otherwise.
+  @inline(__always)
+  func activationSlope(_ index: Int) -> Float {
+    layers[index].slope?.value.pointer[0] ?? spec.activation.slope
+  }
+}
+
+extension NetworkSpec {
+  /// The slope a in He's initialisation: the negative-side slope of leaky ReLU and PReLU.
+  var negativeSlope: Double {
+    switch activation.kind {
+    case .leakyReLU, .prelu: Double(activation.slope)
+    default: 0
+    }
+  }
+
+  /// The number of output units for a head and targets: one per class, except a sigmoid
+  /// head on two classes, which uses one unit (p = P(class 1)); the target count for
+  /// regression.
+  public static func outputSize(head: OutputHead, for targets: Dataset.Targets) -> Int {
+    switch targets {
+    case .classes(_, let classCount): head == .sigmoid && classCount == 2 ? 1 : classCount
+    case .values(_, let outputCount): outputCount
+    }
+  }
+
+  /// The weight distribution of each layer 1…L+1 in words, e.g. "N(0, 0.0505^2)", for
+  /// provenance (the bias distributions follow from `biasInitializer` the same way).
+  public var weightInitializationFormulas: [String] {
+    let sizes = [inputSize] + hiddenWidths + [outputSize]
+    return zip(sizes, sizes.dropFirst()).map { fanIn, fanOut in
+      weightInitializer.formula(fanIn: fanIn, fanOut: fanOut, negativeSlope: negativeSlope)
+    }
+  }
+
+  /// Checks what the engine needs of an architecture.
+  public func validate() throws(EngineError) {
+    guard inputSize >= 1 else { throw EngineError("the input size must be at least 1, not \(inputSize)") }
+    guard outputSize >= 1 else { throw EngineError("the output size must be at least 1, not \(outputSize)") }
+    if let bad = hiddenWidths.first(where: { $0 < 1 }) {
+      throw EngineError("every hidden layer needs at least 1 unit, not \(bad)")
+    }
+    if head == .softmax && outputSize < 2 {
+      throw EngineError("a softmax head needs at least 2 outputs; use a sigmoid head for one")
+    }
+    guard activation.slope.isFinite else { throw EngineError("the activation slope must be finite") }
+    if useBias && biasInitializer.kind == .orthogonal {
+      throw EngineError("the 'orthogonal' initializer is for weight matrices, not biases")
+    }
+    for (name, initializer) in [("weight", weightInitializer), ("bias", biasInitializer)] {
+      for (field, value) in [("gain", initializer.gain), ("std", initializer.std), ("limit", initializer.limit), ("value", initializer.value)]
+      where !value.isFinite {
+        throw EngineError("the \(name) initializer's \(field) must be finite, not \(value)")
+      }
+    }
+  }
+}

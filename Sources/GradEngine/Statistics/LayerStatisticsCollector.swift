@@ -1,0 +1,149 @@
+// The per-layer statistics of a logged step: the activation statistics accumulated by
+// the forward sweep, the logits', and the gradient sums. Nothing here runs at steps that
+// are not logged.
+//
+// Sums are formed per row (or block) in 8-lane Float vectors and added into Doubles in
+// a fixed order, so the statistics are reproducible and cost about one read of the data.
+
+/// Mean, std, f′ and saturation of one hidden layer's units over a batch.
+struct ActivationSummary {
+  var preactMean = 0.0, preactStd = 0.0
+  var actMean = 0.0, actStd = 0.0
+  var derivMean = 0.0
+  /// Fraction of (example, unit) pairs with |f′(z)| < threshold.
+  var saturatedFraction = 0.0
+  /// Fraction of units saturated on every example.
+  var deadFraction = 0.0
+}
+
+/// The statistics of a hidden layer, accumulated by the forward sweep itself (see
+/// `activationForward(statistics:)`), so a logged step costs arithmetic on values
+/// already in registers rather than another pass over the layer.
+///
+/// Shifted sums: with c the mean of the first row, Var x = mean((x − c)²) − (mean(x − c))²,
+/// exact in exact arithmetic and free of cancellation when c is near the mean (a
+/// saturated sigmoid layer with mean 0.5 and std 10⁻³ keeps its std). Float lanes are
+/// added into Doubles every ≥ 256 entries (whole rows at a time).
+struct ActivationStatisticsAccumulator: ForwardStatistics {
+  static var isCollecting: Bool { true }
+  /// |f′| below this counts as saturated.
+  let threshold: Float
+  /// `width` flags: 1 once a unit was not saturated on some example.
+  let alive: UnsafeMutablePointer<Float>
+  private var cz: Float = 0, ca: Float = 0
+  private var zs = Vector8(), zq = Vector8(), as_ = Vector8(), aq = Vector8(), ds = Vector8(), sat = Vector8()
+  private var pending = 0
+  private var zSum = 0.0, zSquares = 0.0, aSum = 0.0, aSquares = 0.0, dSum = 0.0, saturated = 0.0
+
+  init(threshold: Float, aliveScratch: UnsafeMutablePointer<Float>, width: Int) {
+    self.threshold = threshold
+    alive = aliveScratch
+    alive.update(repeating: 0, count: width)
+  }
+
+  mutating func begin(firstRowZ z: UnsafePointer<Float>, firstRowA a: UnsafePointer<Float>, width: Int) {
+    var zTotal = 0.0, aTotal = 0.0
+    for j in 0..<width {
+      zTotal += Double(z[j])
+      aTotal += Double(a[j])
+    }
+    cz = Float(zTotal / Double(max(width, 1)))
+    ca = Float(aTotal / Double(max(width, 1)))
+  }
+
+  @inline(__always)
+  mutating func add(z: Vector8, a: Vector8, d: Vector8, column j: Int, lanes n: Int) {
+    if n == 8 {
+      let zv = z - cz, av = a - ca
+      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += d
+      let isSaturated = absolute(d) .< threshold
+      sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
+      store8(load8(alive + j).replacing(with: 1, where: .!isSaturated), alive + j)
+    } else {
+      let lanes = laneMask(n)
+      let zv = (z - cz).replacing(with: 0, where: .!lanes)
+      let av = (a - ca).replacing(with: 0, where: .!lanes)
+      let dv = d.replacing(with: 0, where: .!lanes)
+      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
+      let isSaturated = (absolute(d) .< threshold) .& lanes
+      sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
+      store8(load8(alive + j, count: n).replacing(with: 1, where: .!isSaturated .& lanes), alive + j, count: n)
+    }
+  }
+
+  mutating func endRow(width: Int, isLast: Bool) {
+    pending += width
+    guard pending >= 256 || isLast else { return }
+    zSum += Double(laneSum(zs)); zSquares += Double(laneSum(zq))
+    aSum += Double(laneSum(as_)); aSquares += Double(laneSum(aq))
+    dSum += Double(laneSum(ds)); saturated += Double(laneSum(sat))
+    zs = Vector8(); zq = Vector8(); as_ = Vector8(); aq = Vector8(); ds = Vector8(); sat = Vector8()
+    pending = 0
+  }
+
+  /// The layer's statistics once every row has been added.
+  func summary(rows: Int, width: Int) -> ActivationSummary {
+    let count = Double(rows * width)
+    guard count > 0 else { return ActivationSummary() }
+    let zShift = zSum / count, aShift = aSum / count
+    var deadUnits = 0
+    for j in 0..<width where alive[j] == 0 { deadUnits += 1 }
+    return ActivationSummary(
+      preactMean: Double(cz) + zShift, preactStd: max(zSquares / count - zShift * zShift, 0).squareRoot(),
+      actMean: Double(ca) + aShift, actStd: max(aSquares / count - aShift * aShift, 0).squareRoot(),
+      derivMean: dSum / count, saturatedFraction: saturated / count,
+      deadFraction: Double(deadUnits) / Double(width))
+  }
+}
+
+/// The output layer: pre-activation = activation = the logits (before the head),
+/// f′ ≡ 1, never saturated or dead.
+func summarizeLogits(_ z: UnsafePointer<Float>, rows: Int, width: Int) -> ActivationSummary {
+  let count = Double(rows * width)
+  guard count > 0 else { return ActivationSummary() }
+  var sum = 0.0
+  for i in 0..<(rows * width) { sum += Double(z[i]) }
+  let mean = sum / count
+  var squares = 0.0
+  for i in 0..<(rows * width) {
+    let deviation = Double(z[i]) - mean
+    squares += deviation * deviation
+  }
+  let std = (squares / count).squareRoot()
+  return ActivationSummary(
+    preactMean: mean, preactStd: std, actMean: mean, actStd: std, derivMean: 1,
+    saturatedFraction: 0, deadFraction: 0)
+}
+
+/// Σg² and Σ|g| of one tensor. Each block of 256 entries is summed in Float lanes and
+/// added into Doubles; a block whose Float sum of squares overflows (entries beyond
+/// ~10¹⁸) is summed again in Double, so the result is finite whenever the entries are.
+func gradientSums(_ g: UnsafePointer<Float>, count: Int) -> (squares: Double, absolute: Double) {
+  var squares = 0.0, absSum = 0.0
+  var start = 0
+  while start < count {
+    let end = min(start + 256, count)
+    var blockSquares = Vector8(), blockAbs = Vector8()
+    var i = start
+    while i + 8 <= end {
+      let v = load8(g + i)
+      blockSquares += v * v
+      blockAbs += absolute(v)
+      i += 8
+    }
+    if i < end {
+      let v = load8(g + i, count: end - i)
+      blockSquares += v * v
+      blockAbs += absolute(v)
+    }
+    let blockSum = laneSum(blockSquares)
+    if blockSum.isFinite || !laneSum(blockAbs).isFinite {
+      squares += Double(blockSum)
+    } else {
+      for k in start..<end { squares += Double(g[k]) * Double(g[k]) }
+    }
+    absSum += Double(laneSum(blockAbs))
+    start = end
+  }
+  return (squares, absSum)
+}

@@ -1,0 +1,148 @@
+// The forward and backward passes of a batch, on a network and its workspace. Every
+// matrix product is one `GradKernels.sgemm` call on batch-major blocks:
+//
+//     forward   Z_ℓ = A_{ℓ−1}·W_ℓ              (rows × fanIn)·(fanIn × fanOut)
+//     backward  δ_{ℓ−1} = (δ_ℓ·W_ℓᵀ) ⊙ f′(Z_{ℓ−1})
+//     gradient  ∂L/∂W_ℓ = A_{ℓ−1}ᵀ·δ_ℓ,  ∂L/∂b_ℓ = Σ_rows δ_ℓ
+//
+// with A₀ the input rows. All deltas are computed before any weight changes, so the
+// weight update can be fused into the gradient product (W ← βW + α·A_{ℓ−1}ᵀδ_ℓ).
+//
+// Where the other cures of issue 8 go: batch/layer normalisation is one more row-wise
+// stage between the product and the activation (its own buffers and parameters, a
+// backward stage between `multiplyByDerivatives` and the next product); a residual
+// connection adds A_{ℓ−K} to Z_ℓ in the forward pass and δ_ℓ to δ_{ℓ−K} in the backward
+// pass; dropout multiplies A_ℓ and δ_ℓ by a mask drawn from the dropout stream. None of
+// them changes the products, so a network without them keeps this exact path.
+
+import GradKernels
+
+/// Forward pass over the `rows` rows gathered in `workspace.input`.
+///
+/// Leaves z, f(z), f′(z) per hidden layer, the logits and head outputs, and — when
+/// `withGradient` — δ of the output layer; records Σ|A| per layer input. With
+/// `collectStatistics`, each hidden layer's `ActivationSummary` is accumulated in the
+/// same sweep into `workspace.summaries` (z is then stored whatever `keepPreactivations`).
+/// - Returns: Σ over rows of the per-example loss.
+func forwardPass(
+  network: Network, workspace: Workspace, loss: ResolvedLoss, rows: Int,
+  keepPreactivations: Bool, withGradient: Bool, collectStatistics: Bool = false
+) -> Double {
+  let layers = network.layers
+  let hiddenCount = layers.count - 1
+  let kind = network.spec.activation.kind
+  var input = UnsafePointer(workspace.input.pointer)
+  for index in 0..<layers.count {
+    let layer = layers[index]
+    let z = workspace.preactivations[index].pointer
+    sgemm(
+      .none, .none, m: rows, n: layer.fanOut, k: layer.fanIn, alpha: 1,
+      a: input, lda: layer.fanIn, b: layer.weights.value.pointer, ldb: layer.fanOut,
+      beta: 0, c: z, ldc: layer.fanOut)
+    if index < hiddenCount {
+      let a = workspace.activations[index].pointer
+      let slope = network.activationSlope(index)
+      let bias = layer.bias.map { UnsafePointer($0.value.pointer) }
+      let derivatives = workspace.derivatives[index].pointer
+      if collectStatistics {
+        var accumulator = ActivationStatisticsAccumulator(
+          threshold: kind.saturationThreshold(slope: slope), aliveScratch: workspace.unitScratch.pointer,
+          width: layer.fanOut)
+        workspace.inputAbsoluteSums[index + 1] = activationForward(
+          kind, slope: slope, preactivations: z, bias: bias, activations: a, derivatives: derivatives,
+          rows: rows, width: layer.fanOut, keepPreactivations: true, statistics: &accumulator)
+        workspace.summaries[index] = accumulator.summary(rows: rows, width: layer.fanOut)
+      } else {
+        workspace.inputAbsoluteSums[index + 1] = activationForward(
+          kind, slope: slope, preactivations: z, bias: bias, activations: a, derivatives: derivatives,
+          rows: rows, width: layer.fanOut, keepPreactivations: keepPreactivations)
+      }
+      input = UnsafePointer(a)
+    } else if let bias = layer.bias {
+      addBias(z, bias: bias.value.pointer, rows: rows, width: layer.fanOut)
+    }
+  }
+  let last = layers.count - 1
+  return loss.evaluate(
+    logits: workspace.preactivations[last].pointer, targets: workspace.targets.pointer,
+    rows: rows, width: layers[last].fanOut, outputs: workspace.activations[last].pointer,
+    gradient: withGradient ? workspace.deltas[last].pointer : nil,
+    gradientScale: 1 / Float(rows))
+}
+
+/// Backward pass after `forwardPass(withGradient: true)`: δ of every layer, the bias
+/// gradients and PReLU slope gradients; records Σ|δ| per layer. Weights are not read
+/// after this returns, so they may be updated in any order.
+func backwardPass(network: Network, workspace: Workspace, rows: Int) {
+  let layers = network.layers
+  let last = layers.count - 1
+  workspace.deltaAbsoluteSums[last] = absoluteSum(
+    workspace.deltas[last].pointer, count: rows * layers[last].fanOut)
+  var index = last
+  while index > 0 {
+    let layer = layers[index]
+    let below = index - 1
+    let target = workspace.deltas[below].pointer
+    sgemm(
+      .none, .transposed, m: rows, n: layer.fanIn, k: layer.fanOut, alpha: 1,
+      a: workspace.deltas[index].pointer, lda: layer.fanOut,
+      b: layer.weights.value.pointer, ldb: layer.fanOut, beta: 0, c: target, ldc: layer.fanIn)
+    let count = rows * layer.fanIn
+    if let slope = layers[below].slope {
+      slope.gradient.pointer[0] = preluSlopeGradient(
+        target, preactivations: workspace.preactivations[below].pointer, count: count)
+    }
+    workspace.deltaAbsoluteSums[below] = multiplyByDerivatives(
+      target, derivatives: workspace.derivatives[below].pointer, count: count)
+    index -= 1
+  }
+  for index in 0..<layers.count {
+    if let bias = layers[index].bias {
+      columnSums(workspace.deltas[index].pointer, rows: rows, width: layers[index].fanOut, into: bias.gradient.pointer)
+    }
+  }
+}
+
+/// The input block of layer `index` (0-based): the gathered rows or the activations below.
+@inline(__always)
+func layerInput(_ index: Int, _ workspace: Workspace) -> UnsafePointer<Float> {
+  UnsafePointer(index == 0 ? workspace.input.pointer : workspace.activations[index - 1].pointer)
+}
+
+/// ∂L/∂W_ℓ = A_{ℓ−1}ᵀ·δ_ℓ of layer `index` (0-based), into its weight gradient.
+func weightGradient(layer index: Int, network: Network, workspace: Workspace, rows: Int) {
+  let layer = network.layers[index]
+  sgemm(
+    .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: 1,
+    a: layerInput(index, workspace), lda: layer.fanIn,
+    b: workspace.deltas[index].pointer, ldb: layer.fanOut,
+    beta: 0, c: layer.weights.gradient.pointer, ldc: layer.fanOut)
+}
+
+/// Plain SGD with the update fused into the gradient product of layer `index`:
+/// W_ℓ ← (1 − ηλ)·W_ℓ + (−η)·A_{ℓ−1}ᵀ·δ_ℓ, one `sgemm`, no gradient stored. Bitwise
+/// equal to `weightGradient` followed by `Optimizer.update`, which evaluates the same
+/// expression, provided `sgemm` computes `α·(Σ products) + β·c` with the same sum for
+/// β = 0 and β ≠ 0 (the reference kernel does; a test guards it).
+func fusedSGDWeightUpdate(layer index: Int, network: Network, workspace: Workspace, rows: Int, optimizer: Optimizer) {
+  let layer = network.layers[index]
+  let (alpha, beta) = optimizer.sgdCoefficients(decays: true)
+  sgemm(
+    .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: alpha,
+    a: layerInput(index, workspace), lda: layer.fanIn,
+    b: workspace.deltas[index].pointer, ldb: layer.fanOut,
+    beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut)
+}
+
+/// True when every weight gradient of the last pass is provably finite without forming
+/// it: |∂L/∂W_ij| = |Σ_rows a_ri δ_rj| ≤ ‖A‖₁·‖δ‖₁, the same bound holds for every
+/// partial sum, and |∂L/∂b_j| ≤ ‖δ‖₁. (False also when a sum is NaN or ∞; then the caller forms the gradients
+/// and checks them.)
+func weightGradientsAreBounded(_ workspace: Workspace) -> Bool {
+  let limit = Double(Float.greatestFiniteMagnitude) / 4
+  for (inputSum, deltaSum) in zip(workspace.inputAbsoluteSums, workspace.deltaAbsoluteSums) {
+    let bound = Double(inputSum) * Double(deltaSum)
+    if !(bound < limit && Double(deltaSum) < limit) { return false }  // the bias gradient: |Σ δ| ≤ ‖δ‖₁
+  }
+  return true
+}

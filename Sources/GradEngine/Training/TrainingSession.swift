@@ -1,0 +1,324 @@
+/// A network being trained on one data set: its buffers, optimizer state and step count.
+///
+/// `train(_:on:…)` drives one of these through the schedule; benchmarks and studies
+/// can drive it directly:
+///
+///     var initialization = Xoshiro256(seed: 1)
+///     let session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
+///     session.step(batch: Array(0..<32))                     // one update
+///     let state = session.inspect(batch: Array(0..<1000))    // gradients & statistics, no update
+///     print(state.layers.map(\.gradBNorm))                     // Nielsen's ‖∂C/∂b‖ per layer
+///
+/// Everything is allocated in `init` for batches of up to `plan.batchSize` rows (a
+/// larger batch passed to `step` or `inspect` regrows the buffers once). A step
+/// allocates nothing. Single-threaded and deterministic: the same calls on the same
+/// initial network give the same bits. Not thread-safe; one session per thread.
+public final class TrainingSession {
+  public let plan: TrainingPlan
+  public let network: Network
+  /// The training set the batch indices refer to.
+  public let data: Dataset
+  /// Updates applied so far.
+  public private(set) var updatesApplied = 0
+
+  let loss: ResolvedLoss
+  private(set) var optimizer: Optimizer
+  private var workspace: Workspace
+  private lazy var evaluator = Evaluator(network: network, loss: loss)
+  /// Every trainable tensor, layer by layer.
+  private let parameters: [Parameter]
+  /// Plain SGD without clipping: the weight update can be fused into the gradient product.
+  private let updateCanBeFused: Bool
+  /// PReLU reads its pre-activations in the backward pass, so they are always stored.
+  private let needsPreactivations: Bool
+
+  /// A session on a freshly initialised network (weights drawn from `initialization`).
+  /// - Throws: `EngineError` when the plan and data do not fit together; nothing is drawn then.
+  public convenience init(
+    plan: TrainingPlan, data: Dataset, initialization: inout Xoshiro256
+  ) throws(EngineError) {
+    try plan.validate(for: data)
+    let network = try Network(plan.network, initialization: &initialization)
+    try self.init(plan: plan, data: data, network: network)
+  }
+
+  /// A session continuing from an existing network (built from `plan.network`).
+  public init(plan: TrainingPlan, data: Dataset, network: Network) throws(EngineError) {
+    guard network.spec == plan.network else {
+      throw EngineError("the network was built from a different spec than the plan's")
+    }
+    try plan.validate(for: data)
+    self.plan = plan
+    self.network = network
+    self.data = data
+    loss = try ResolvedLoss.resolve(head: plan.network.head, loss: plan.loss)
+    optimizer = Optimizer(plan.optimizer)
+    parameters = network.parameters
+    for parameter in parameters { optimizer.prepare(parameter) }
+    workspace = Workspace(spec: plan.network, capacity: min(plan.batchSize, max(data.count, 1)))
+    updateCanBeFused =
+      Self.fusesPlainSGDUpdate && plan.optimizer.kind == .sgd && plan.optimizer.clipGradNorm == nil
+    needsPreactivations = plan.network.activation.kind == .prelu
+  }
+
+  /// Whether plain SGD folds the weight update into the gradient product
+  /// (W ← βW + α·Aᵀδ in one `sgemm`) at unlogged steps. It saves a write and a read of
+  /// every weight gradient per step. It relies on `sgemm` evaluating α·Σ + β·c with the
+  /// same Σ for β = 0 and β ≠ 0, which the test "logging does not change the trajectory"
+  /// checks; a kernel that breaks it can be accommodated by setting this to false.
+  static let fusesPlainSGDUpdate = true
+
+  // MARK: - Public steps
+
+  /// Whether a step's update was applied.
+  public enum StepStatus: Sendable, Equatable {
+    case updated
+    /// The loss or a gradient was NaN or ±∞; no update was applied.
+    case diverged(reason: String)
+  }
+
+  /// One optimizer update on the training rows `batch`: forward, backward, update.
+  /// The benchmark's unit of work; computes no statistics.
+  @discardableResult
+  public func step(batch: [Int]) -> StepStatus {
+    checkIndices(batch)
+    let outcome = batch.withUnsafeBufferPointer { performStep($0, update: true, collect: false, validation: nil) }
+    return outcome.divergence.map { .diverged(reason: $0) } ?? .updated
+  }
+
+  /// Forward and backward on the training rows `batch` without updating: the batch's
+  /// loss, accuracy, global gradient norm and per-layer statistics (`updateRatio` nan).
+  /// With the whole batch at once, ‖∂C/∂b‖ per layer is that of the batch's mean cost,
+  /// the quantity of Nielsen's chapter 5.
+  public func inspect(batch: [Int]) -> BatchInspection {
+    checkIndices(batch)
+    let outcome = batch.withUnsafeBufferPointer { performStep($0, update: false, collect: true, validation: nil) }
+    return BatchInspection(
+      loss: outcome.loss, accuracy: outcome.accuracy, gradientNorm: outcome.gradientNorm,
+      layers: outcome.layers)
+  }
+
+  /// Mean loss and accuracy of the current network over a whole data set (validated
+  /// against the plan; a set that does not fit gives `EngineError`).
+  public func evaluate(_ data: Dataset) throws(EngineError) -> Evaluation {
+    try plan.validate(for: self.data, validation: data)
+    return evaluator.evaluate(data)
+  }
+
+  /// The head's outputs (probabilities for softmax/sigmoid, values for linear) for
+  /// feature rows, `rows × outputSize`.
+  public func predict(_ features: [Float]) -> [Float] {
+    precondition(features.count % plan.network.inputSize == 0, "features are not whole rows")
+    return evaluator.outputs(for: features)
+  }
+
+  /// Batch indices come from code, not users: a bad one is a programming error, caught
+  /// here rather than read out of bounds.
+  private func checkIndices(_ batch: [Int]) {
+    precondition(!batch.isEmpty, "empty batch")
+    let count = data.count
+    precondition(batch.allSatisfy { $0 >= 0 && $0 < count }, "batch index outside the training set")
+  }
+
+  // MARK: - The step
+
+  /// What one step produced.
+  struct StepOutcome {
+    var loss: Double
+    var accuracy: Double
+    /// Global ‖∇‖ (nan when it was not needed and not computed).
+    var gradientNorm: Double
+    var layers: [LayerStatistics]
+    var divergence: String?
+    var validation: Evaluation?
+  }
+
+  /// Evaluates the data set without validating it (the caller did).
+  func evaluateUnchecked(_ data: Dataset) -> Evaluation { evaluator.evaluate(data) }
+
+  /// Forward and backward on `batch`, then (when `update`) one optimizer update.
+  ///
+  /// - Parameters:
+  ///   - collect: compute the statistics (gradient norms, activation statistics, ‖W‖ and
+  ///     the update ratio); without it the step computes only what the update needs.
+  ///   - validation: evaluated after the gradients and before the update (the record
+  ///     describes the network before this step's update).
+  ///
+  /// A step diverges, and applies no update, when the batch loss or the global gradient
+  /// norm is NaN or ±∞. The norm is formed before the update only when something needs
+  /// it (clipping) or when the overflow bound of `weightGradientsAreBounded` fails, so a
+  /// bounded step skips that pass; either way the same steps diverge, and every path
+  /// applies bitwise the same update.
+  func performStep(
+    _ batch: UnsafeBufferPointer<Int>, update: Bool, collect: Bool, validation: Dataset?
+  ) -> StepOutcome {
+    let rows = batch.count
+    precondition(rows > 0, "empty batch")
+    if rows > workspace.capacity { workspace = Workspace(spec: plan.network, capacity: rows) }
+    let outputSize = plan.network.outputSize
+    let inputSum = workspace.labels.withUnsafeMutableBufferPointer { labels in
+      gatherRows(
+        batch, from: data, outputSize: outputSize, input: workspace.input.pointer,
+        targets: workspace.targets.pointer, labels: labels.baseAddress!)
+    }
+    workspace.inputAbsoluteSums[0] = inputSum
+    let lossSum = forwardPass(
+      network: network, workspace: workspace, loss: loss, rows: rows,
+      keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect)
+    backwardPass(network: network, workspace: workspace, rows: rows)
+    let batchLoss = lossSum / Double(rows)
+    let bounded = batchLoss.isFinite && weightGradientsAreBounded(workspace) && slopeGradientsAreFinite
+
+    let clip = plan.optimizer.clipGradNorm
+    // The record describes the network before this step's update.
+    let slopesBefore: [Double?] = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
+    var measures: [Optimizer.Measure] = []
+    var sums: [(squares: Double, absolute: Double)] = []
+    var gradientNorm = Double.nan
+    var divergence: String? = nil
+    var validationResult: Evaluation? = nil
+
+    if update && bounded && clip == nil {
+      // The gradients are known to be finite and nothing needs their norm first, so each
+      // layer's weight gradient is formed and applied while it is still in cache (and,
+      // for plain SGD at unlogged steps, never formed: fused into the product).
+      validationResult = validation.map { evaluator.evaluate($0) }
+      optimizer.beginUpdate()
+      for (index, layer) in network.layers.enumerated() {
+        if updateCanBeFused && !collect {
+          fusedSGDWeightUpdate(layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer)
+        } else {
+          weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
+          let measure = optimizer.update(layer.weights, along: 1, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+        if let bias = layer.bias {
+          let measure = optimizer.update(bias, along: 1, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+        if let slope = layer.slope {
+          let measure = optimizer.update(slope, along: 1, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+      }
+      updatesApplied += 1
+      if collect {
+        // A Float block that overflowed is summed again in Double (the gradient is intact).
+        sums = zip(parameters, measures).map { parameter, measure in
+          measure.gradientSquares.isFinite
+            ? (measure.gradientSquares, measure.gradientAbsoluteSum)
+            : gradientSums(parameter.gradient.pointer, count: parameter.count)
+        }
+        gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
+      }
+    } else {
+      for index in network.layers.indices {
+        weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
+      }
+      if collect {
+        sums = parameters.map { gradientSums($0.gradient.pointer, count: $0.count) }
+        gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
+      } else if clip != nil || !bounded {
+        var squares = 0.0
+        for parameter in parameters { squares += gradientSums(parameter.gradient.pointer, count: parameter.count).squares }
+        gradientNorm = squares.squareRoot()
+      }
+      if !batchLoss.isFinite {
+        divergence = "loss is \(describe(batchLoss))"
+      } else if !gradientNorm.isFinite && !bounded {
+        divergence = "gradient norm is \(describe(gradientNorm))"
+      }
+      validationResult = validation.map { evaluator.evaluate($0) }
+      if update && divergence == nil {
+        var scale: Float = 1
+        if let clip, gradientNorm > clip { scale = Float(clip / gradientNorm) }
+        optimizer.beginUpdate()
+        for parameter in parameters {
+          let measure = optimizer.update(parameter, along: scale, measuring: collect)
+          if collect { measures.append(measure) }
+        }
+        updatesApplied += 1
+      }
+    }
+
+    var accuracy = Double.nan
+    var layers: [LayerStatistics] = []
+    if collect {
+      if case .classes = data.targets {
+        let correct = workspace.labels.withUnsafeBufferPointer {
+          correctPredictions(
+            outputs: workspace.activations[network.layerCount - 1].pointer, labels: $0.baseAddress!,
+            rows: rows, width: outputSize)
+        }
+        accuracy = Double(correct) / Double(rows)
+      }
+      layers = layerStatistics(
+        rows: rows, gradientSums: sums, measures: measures.isEmpty ? nil : measures, slopes: slopesBefore)
+    }
+    return StepOutcome(
+      loss: batchLoss, accuracy: accuracy, gradientNorm: gradientNorm, layers: layers,
+      divergence: divergence, validation: validationResult)
+  }
+
+  private var slopeGradientsAreFinite: Bool {
+    network.layers.allSatisfy { $0.slope?.gradient.pointer[0].isFinite ?? true }
+  }
+
+  /// Assembles layers 1…L+1's statistics from the buffers of the step just taken.
+  /// `gradientSums` and `measures` are per parameter, in `parameters` order.
+  private func layerStatistics(
+    rows: Int, gradientSums sums: [(squares: Double, absolute: Double)], measures: [Optimizer.Measure]?,
+    slopes: [Double?]
+  ) -> [LayerStatistics] {
+    var parameterIndex = 0
+    var result: [LayerStatistics] = []
+    for (index, layer) in network.layers.enumerated() {
+      let weightSums = sums[parameterIndex]
+      let weightMeasure = measures?[parameterIndex]
+      parameterIndex += 1
+      var biasNorm = Double.nan
+      if layer.bias != nil {
+        biasNorm = sums[parameterIndex].squares.squareRoot()
+        parameterIndex += 1
+      }
+      if layer.slope != nil { parameterIndex += 1 }
+      let weightNorm =
+        weightMeasure.map { $0.valueSquaredNorm.squareRoot() }
+        ?? gradientSums(layer.weights.value.pointer, count: layer.weights.count).squares.squareRoot()
+      let updateRatio = weightMeasure.map { $0.changeSquaredNorm.squareRoot() / weightNorm } ?? .nan
+      let isOutput = index == network.layerCount - 1
+      let summary: ActivationSummary
+      if isOutput {
+        summary = summarizeLogits(workspace.preactivations[index].pointer, rows: rows, width: layer.fanOut)
+      } else {
+        summary = workspace.summaries[index]
+      }
+      result.append(
+        LayerStatistics(
+          layer: index + 1, gradWNorm: weightSums.squares.squareRoot(),
+          gradWMeanAbs: weightSums.absolute / Double(max(layer.weights.count, 1)),
+          gradBNorm: biasNorm, weightNorm: weightNorm, updateRatio: updateRatio,
+          preactMean: summary.preactMean, preactStd: summary.preactStd,
+          actMean: summary.actMean, actStd: summary.actStd, derivMean: summary.derivMean,
+          saturatedFraction: summary.saturatedFraction, deadFraction: summary.deadFraction,
+          preluSlope: slopes[index]))
+    }
+    return result
+  }
+}
+
+/// A batch's loss, accuracy, gradient norm and per-layer statistics, without an update.
+public struct BatchInspection: Sendable, Equatable {
+  public var loss: Double
+  /// nan for regression.
+  public var accuracy: Double
+  /// Global L2 norm of all parameter gradients.
+  public var gradientNorm: Double
+  /// Layers 1…L+1.
+  public var layers: [LayerStatistics]
+}
+
+/// "nan", "inf" or "-inf", as the CSV files spell them.
+func describe(_ value: Double) -> String {
+  value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf")
+}

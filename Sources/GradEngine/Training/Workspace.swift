@@ -1,0 +1,87 @@
+/// The buffers of one forward/backward pass over at most `capacity` rows, allocated once
+/// per training (and regrown only when a caller inspects a larger batch).
+///
+/// Every block is batch-major, `rows × width` with row stride `width`, so a batch of
+/// fewer rows (the last of an epoch) uses the leading part of each block.
+final class Workspace {
+  let capacity: Int
+  /// The gathered input rows, `capacity × inputSize`.
+  let input: FloatBuffer
+  /// Per layer 1…L+1: z = x·W + b (the output layer's are the logits).
+  let preactivations: [FloatBuffer]
+  /// Per layer: f(z); for the output layer, the head's outputs.
+  let activations: [FloatBuffer]
+  /// Per hidden layer: f′(z).
+  let derivatives: [FloatBuffer]
+  /// Per layer: δ = ∂(batch mean loss)/∂z.
+  let deltas: [FloatBuffer]
+  /// Dense targets, `capacity × outputSize`: one-hot rows, a 0/1 label, or values.
+  let targets: FloatBuffer
+  /// Class labels of the rows (classification only).
+  var labels: [Int32]
+  /// Per layer: Σ|x| of the layer's input and Σ|δ|, from the last pass (overflow check).
+  var inputAbsoluteSums: [Float]
+  var deltaAbsoluteSums: [Float]
+  /// `max width` floats of scratch for the dead-unit count.
+  let unitScratch: FloatBuffer
+  /// Per hidden layer: the statistics of the last forward pass that collected them.
+  var summaries: [ActivationSummary]
+
+  init(spec: NetworkSpec, capacity: Int) {
+    self.capacity = capacity
+    let widths = spec.hiddenWidths + [spec.outputSize]
+    input = FloatBuffer(count: capacity * spec.inputSize)
+    preactivations = widths.map { FloatBuffer(count: capacity * $0) }
+    activations = widths.map { FloatBuffer(count: capacity * $0) }
+    derivatives = spec.hiddenWidths.map { FloatBuffer(count: capacity * $0) }
+    deltas = widths.map { FloatBuffer(count: capacity * $0) }
+    targets = FloatBuffer(count: capacity * spec.outputSize)
+    labels = [Int32](repeating: 0, count: capacity)
+    inputAbsoluteSums = [Float](repeating: 0, count: widths.count)
+    deltaAbsoluteSums = [Float](repeating: 0, count: widths.count)
+    unitScratch = FloatBuffer(count: widths.max() ?? 1)
+    summaries = [ActivationSummary](repeating: ActivationSummary(), count: spec.hiddenWidths.count)
+  }
+
+  /// Bytes this workspace holds, for memory estimates.
+  static func byteCount(spec: NetworkSpec, capacity: Int) -> Int {
+    let widths = spec.hiddenWidths.reduce(0, +)
+    let floats = capacity * (spec.inputSize + 4 * widths + 4 * spec.outputSize)
+    return floats * MemoryLayout<Float>.stride
+  }
+}
+
+/// Copies the rows `batch` of `data` into `input` and their targets into `targets`
+/// (and `labels`); returns Σ|x| of the gathered block.
+func gatherRows(
+  _ batch: UnsafeBufferPointer<Int>, from data: Dataset, outputSize: Int,
+  input: UnsafeMutablePointer<Float>, targets: UnsafeMutablePointer<Float>,
+  labels: UnsafeMutablePointer<Int32>
+) -> Float {
+  let width = data.featureCount
+  data.features.withUnsafeBufferPointer { features in
+    for (row, index) in batch.enumerated() {
+      (input + row * width).update(from: features.baseAddress! + index * width, count: width)
+    }
+  }
+  switch data.targets {
+  case .classes(let allLabels, _):
+    targets.update(repeating: 0, count: batch.count * outputSize)
+    for (row, index) in batch.enumerated() {
+      let label = allLabels[index]
+      labels[row] = label
+      if outputSize == 1 {
+        targets[row] = Float(label)
+      } else {
+        targets[row * outputSize + Int(label)] = 1
+      }
+    }
+  case .values(let values, _):
+    values.withUnsafeBufferPointer { source in
+      for (row, index) in batch.enumerated() {
+        (targets + row * outputSize).update(from: source.baseAddress! + index * outputSize, count: outputSize)
+      }
+    }
+  }
+  return absoluteSum(input, count: batch.count * width)
+}

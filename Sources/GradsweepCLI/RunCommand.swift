@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import SweepReport
+import SweepRunner
+import SweepSpec
+
+extension Gradsweep {
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train every run of a sweep in parallel and write CSV logs, a summary and a report.",
+      discussion: """
+        Results go to <out>/<sweep name>/: runs/<run_id>/{config.yaml,metrics.csv,layers.csv,status.json}, \
+        summary.csv, report.md and report.html. Exit status: 0 when every run completed or diverged, \
+        1 when any failed, 2 for an invalid sweep file, 130 after Ctrl-C (continue with --resume).
+        """)
+
+    @OptionGroup var sweep: SweepFileOptions
+
+    @Option(help: "Folder that receives <sweep name>/.")
+    var out: String = "results"
+
+    @Option(help: "Trainings at once (each single-threaded). Default: the number of active cores.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Continue a sweep in an existing folder: keep finished runs whose config is unchanged, redo the rest.")
+    var resume = false
+
+    @Flag(help: "Delete existing results of this sweep and start over.")
+    var force = false
+
+    @Flag(help: "With --resume: also redo runs recorded as failed.")
+    var retryFailed = false
+
+    @Flag(help: "With --resume: also redo runs recorded as diverged.")
+    var retryDiverged = false
+
+    @Option(help: ArgumentHelp(
+      "Run only shard I of N (0-based, e.g. 2/8): a deterministic, cost-balanced part of the runs, the same on every machine. Shards share one results folder and resume what is there.",
+      valueName: "I/N"))
+    var shard: ShardSelection?
+
+    @Flag(help: "Print nothing while running (errors still go to stderr).")
+    var quiet = false
+
+    func validate() throws {
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs)).") }
+      guard !(resume && force) else {
+        throw ValidationError("--resume keeps finished runs and --force deletes them: choose one.")
+      }
+      guard !(shard != nil && force) else {
+        throw ValidationError("--force would delete the other shards' runs: remove the folder before starting the shards.")
+      }
+      guard resume || shard != nil || !(retryFailed || retryDiverged) else {
+        throw ValidationError("--retry-failed and --retry-diverged only make sense with --resume.")
+      }
+    }
+
+    func run() throws {
+      let plan = try sweep.loadPlan()
+      let stop = StopFlag()
+      let trap = InterruptTrap.install(stop, quiet: quiet)
+      defer { trap.forEach { $0.cancel() } }
+      let options = SchedulerOptions(
+        jobs: jobs, resume: resume, force: force, retryFailed: retryFailed, retryDiverged: retryDiverged,
+        shard: shard.map { ($0.index, $0.count) },
+        progress: quiet ? .quiet : .automatic, version: GradsweepVersion.current)
+      let outcome: SweepOutcome
+      do {
+        outcome = try SweepScheduler.run(plan, outputRoot: URL(fileURLWithPath: out), options: options, stop: stop)
+      } catch let error as SchedulerError {
+        printError(error.description)
+        throw ExitCode(2)
+      } catch let error as DataCatalogError {
+        printError(error.description)
+        throw ExitCode(2)
+      }
+      let report = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
+      if !quiet {
+        var line = "\(outcome.statuses.count) runs trained: \(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.failed) failed"
+        if outcome.kept > 0 { line += "; \(outcome.kept) kept from before" }
+        print(line)
+        if outcome.interrupted {
+          print("interrupted: continue with  gradsweep run \(sweep.file) --resume\(out == "results" ? "" : " --out \(out)")")
+        }
+        print("results: \(outcome.resultsFolder.path)/  (summary.csv, report.md, report.html)")
+        _ = report
+      }
+      if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+  }
+}

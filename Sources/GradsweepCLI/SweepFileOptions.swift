@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import SweepSpec
+
+/// The sweep file argument shared by `run`, `validate` and `plan`.
+struct SweepFileOptions: ParsableArguments {
+  @Argument(help: "The sweep file (YAML), e.g. configs/quickstart.yaml.", completion: .file(extensions: ["yaml", "yml"]))
+  var file: String
+
+  /// Loads and validates the sweep; prints every problem compiler-style and exits 2
+  /// when the file is invalid, creating nothing.
+  func loadPlan() throws -> SweepPlan {
+    do {
+      return try SweepLoader.load(path: file)
+    } catch let diagnostics as SweepDiagnostics {
+      printError(diagnostics.description)
+      throw ExitCode(2)
+    }
+  }
+}
+
+/// Writes a message to stderr.
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+}

@@ -1,0 +1,37 @@
+import SweepSpec
+
+/// The charts of report.html, in `report.charts` order (default: all five), each
+/// drawn only when the sweep has data for it.
+enum ChartsSection {
+  static func make(_ data: ReportData, warnings: inout [String]) -> ReportSection? {
+    let plan = ChartPlan(data)
+    warnings += plan.notes
+    var figures: [ReportFigure] = []
+    var layerPanels: [LayerTrainingFigures.PanelRuns]? = nil
+    func panels() -> [LayerTrainingFigures.PanelRuns] {
+      if let layerPanels { return layerPanels }
+      let p = LayerTrainingFigures.panelRuns(data, plan: plan, warnings: &warnings)
+      layerPanels = p
+      return p
+    }
+    var skipped: [String] = []
+    for chart in plan.charts {
+      let figure: ReportFigure?
+      switch chart {
+      case .loss: figure = LossChartFigure.make(data, plan: plan)
+      case .gradients: figure = GradientChartFigure.make(data)
+      case .heatmap: figure = AccuracyMapFigure.make(data, plan: plan)
+      case .saturation: figure = LayerTrainingFigures.saturation(data, plan: plan, panels: panels())
+      case .updateRatio: figure = LayerTrainingFigures.updateRatio(data, plan: plan, panels: panels())
+      }
+      if let figure { figures.append(figure) } else { skipped.append(chart.rawValue) }
+    }
+    // Say why a chart the user asked for is absent; defaults skip silently when
+    // the sweep simply has nothing to draw (e.g. no axes for a heatmap).
+    if data.folder.reportSpec.charts != nil, !skipped.isEmpty {
+      warnings.append("chart\(skipped.count == 1 ? "" : "s") \(skipped.joined(separator: ", ")) not drawn: no data for \(skipped.count == 1 ? "it" : "them") in the finished runs")
+    }
+    guard !figures.isEmpty else { return nil }
+    return ReportSection(id: "charts", title: "Charts", blocks: figures.map(ReportBlock.figure))
+  }
+}

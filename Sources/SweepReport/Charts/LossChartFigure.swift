@@ -1,0 +1,110 @@
+/// Chart 1: training loss and validation accuracy over steps, one panel per value of
+/// the panels axis, one line per value of the lines axis (mean over seeds, min–max band).
+enum LossChartFigure {
+  static func make(_ data: ReportData, plan: ChartPlan) -> ReportFigure? {
+    let runs = plan.slice(data, data.results).filter { ($0.metrics?.count ?? 0) > 0 }
+    guard !runs.isEmpty else { return nil }
+    let panelValues: [String?] = plan.panelsAxis.map { (data.axisValues[$0] ?? []).map(Optional.some) } ?? [nil]
+    let lineValues: [String?] = plan.linesAxis.map { (data.axisValues[$0] ?? []).map(Optional.some) } ?? [nil]
+
+    func curve(_ run: RunDigest, _ column: KeyPath<MetricsLog, [Double?]>) -> [(x: Double, y: Double)] {
+      guard let m = run.metrics else { return [] }
+      return zip(m.step, m[keyPath: column]).compactMap { s, v in v.map { (Double(s), $0) } }
+    }
+    func hasFinite(_ column: KeyPath<MetricsLog, [Double?]>) -> Bool {
+      runs.contains { $0.metrics?[keyPath: column].contains { $0?.isFinite == true } == true }
+    }
+    // The second row: validation accuracy, else training accuracy, else validation loss.
+    typealias Metric = (label: String, column: KeyPath<MetricsLog, [Double?]>, isAccuracy: Bool)
+    var second: Metric? = nil
+    if hasFinite(\.valAccuracy) {
+      second = ("validation accuracy", \.valAccuracy, true)
+    } else if hasFinite(\.accuracy) {
+      second = ("training accuracy", \.accuracy, true)
+    } else if hasFinite(\.valLoss) {
+      second = ("validation loss", \.valLoss, false)
+    }
+
+    let allLoss = runs.flatMap { curve($0, \.loss).map(\.y) }
+    let lossKind = AxisScale.preferredKind(for: allLoss.filter { $0 > 0 }, decades: 1.3)
+    let lossDomain = AxisScale.domain(for: allLoss, kind: lossKind)
+    let maxStep = Double(runs.compactMap { $0.metrics?.step.max() }.max() ?? 1)
+    let xDomain = (0.0, max(maxStep, 1))
+
+    var lossPanels: [LinePanel] = []
+    var secondPanels: [LinePanel] = []
+    var seeds: [Int] = []
+    for p in panelValues {
+      let title = p.map { "\(ChartPlan.shortName(plan.panelsAxis!)) = \($0)" } ?? "all runs"
+      var lossSeries: [PlotSeries] = []
+      var secondSeries: [PlotSeries] = []
+      for (qi, q) in lineValues.enumerated() {
+        let group = runs.filter { run in
+          (p == nil || data.value(run, plan.panelsAxis!) == p!) && (q == nil || data.value(run, plan.linesAxis!) == q!)
+        }
+        guard !group.isEmpty else { continue }
+        seeds.append(group.count)
+        let label = q ?? "all runs"
+        let style = ChartPlan.style(qi)
+        let loss = CurveAggregation.combine(group.map { curve($0, \.loss) }, positiveOnly: lossKind == .log)
+        lossSeries.append(PlotSeries(label: label, style: style, points: loss.mean, band: loss.band))
+        if let second {
+          let agg = CurveAggregation.combine(group.map { curve($0, second.column) })
+          secondSeries.append(PlotSeries(label: label, style: style, points: agg.mean, band: agg.band))
+        }
+      }
+      lossPanels.append(
+        LinePanel(
+          title: title, xLabel: "step", yLabel: "training loss", yKind: lossKind, xDomain: xDomain, yDomain: lossDomain,
+          integerX: true, series: lossSeries))
+      if let second {
+        secondPanels.append(
+          LinePanel(
+            title: title, xLabel: "step", yLabel: second.label, xDomain: xDomain,
+            yDomain: second.isAccuracy ? (0, 1) : nil, integerX: true, series: secondSeries))
+      }
+    }
+    // Small grids: loss and the second metric side by side; else a row of losses
+    // above a row of accuracies, four panels wide.
+    var panels: [LinePanel?] = []
+    let columns: Int
+    if panelValues.count <= 2 {
+      columns = second == nil ? panelValues.count : 2 * panelValues.count
+      for i in lossPanels.indices {
+        panels.append(lossPanels[i])
+        if second != nil { panels.append(secondPanels[i]) }
+      }
+    } else {
+      columns = min(panelValues.count, 4)
+      for start in stride(from: 0, to: lossPanels.count, by: columns) {
+        let end = min(start + columns, lossPanels.count)
+        panels += lossPanels[start ..< end].map(Optional.some)
+        // Keep each accuracy panel under its loss panel when the last row is short.
+        if second != nil {
+          panels += Array(repeating: nil, count: columns - (end - start))
+          panels += secondPanels[start ..< end].map(Optional.some)
+        }
+      }
+    }
+    let legend = lineValues.enumerated().map { qi, q in LegendEntry(label: q ?? "all runs", style: ChartPlan.style(qi)) }
+    let chart = LineChart(
+      id: "loss", title: "Loss and \(second?.label ?? "metrics") over training", panels: panels, columns: max(columns, 1),
+      panelHeight: columns >= 4 ? 240 : 270, legendTitle: plan.linesAxis, legend: lineValues.count > 1 ? legend : [])
+    var caption: RichText = [
+      .text(
+        "Training loss (on the logged mini-batch) and \(second?.label ?? "no second metric") against the step; each line is the mean over the seeds of one configuration (\(seedText(seeds))), the band their minimum–maximum. "
+      )
+    ]
+    if lossKind == .log { caption.append(.text("Loss on a log scale. ")) }
+    if !plan.fixed.isEmpty { caption.append(.text("Other axes held at the best configuration: \(plan.fixedDescription). ")) }
+    caption.append(.text("A diverged run's curve ends at its last finite value."))
+    return ReportFigure(id: "loss", title: chart.title, svg: chart.svg(), caption: caption)
+  }
+
+  /// "3 seeds each" or "1–3 seeds".
+  static func seedText(_ counts: [Int]) -> String {
+    guard let lo = counts.min(), let hi = counts.max() else { return "no runs" }
+    if lo == hi { return "\(lo) run\(lo == 1 ? "" : "s") each" }
+    return "\(lo)–\(hi) runs"
+  }
+}

@@ -1,0 +1,72 @@
+import SweepResults
+import Foundation
+
+/// What `ReportWriter.write` produced.
+public struct ReportFiles: Sendable {
+  public var markdown: URL
+  public var html: URL
+  /// summary.csv when it was (re)written because it was missing or stale; else nil.
+  public var rebuiltSummary: URL?
+  /// A few lines for the terminal: where the files are, run counts, the best configuration.
+  public var terminalText: String
+}
+
+/// Writes report.md and report.html for a results folder.
+public enum ReportWriter {
+  /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
+  /// of an interrupted sweep or of Slurm shards merges every run present), and
+  /// writes report.md and report.html atomically (temp file + rename).
+  ///
+  /// - Parameters:
+  ///   - folder: `results/<name>`.
+  ///   - now: the report's date (passed in, so tests are reproducible).
+  ///   - extraSections: providers of sections built elsewhere (e.g. published vs measured).
+  public static func write(
+    for folder: URL, now: Date, extraSections: [any ReportSectionProvider] = []
+  ) throws -> ReportFiles {
+    let results = try ResultsFolder(url: folder)
+    var rebuilt: URL? = nil
+    if case .rebuilt = results.summarySource {
+      let url = folder.appendingPathComponent("summary.csv")
+      try SummaryBuilder.write(rows: results.rows, axes: results.manifest.axes, to: url)
+      rebuilt = url
+    }
+    let data = ReportData(folder: results, generated: now)
+    let document = try build(data, extraSections: extraSections)
+    let markdown = folder.appendingPathComponent("report.md")
+    let html = folder.appendingPathComponent("report.html")
+    try AtomicFile.write(MarkdownRenderer.render(document), to: markdown)
+    try AtomicFile.write(HTMLRenderer.render(document), to: html)
+    return ReportFiles(
+      markdown: markdown, html: html, rebuiltSummary: rebuilt, terminalText: terminalText(data, markdown: markdown, html: html))
+  }
+
+  /// The report as a document (both files render this).
+  public static func build(_ data: ReportData, extraSections: [any ReportSectionProvider] = []) throws -> ReportDocument {
+    var warnings: [String] = []
+    let charts = ChartsSection.make(data, warnings: &warnings)
+    let extra = try extraSections.flatMap { try $0.sections(for: data) }
+    var sections: [ReportSection] = [OverviewSection.make(data)]
+    sections += extra.filter { $0.placement == .afterOverview }
+    if let charts { sections.append(charts) }
+    sections += AggregateSections.make(data)
+    if let vanishing = VanishingGradientSection.make(data) { sections.append(vanishing) }
+    sections += extra.filter { $0.placement == .end }
+    sections += RunIssuesSections.make(data, extraWarnings: warnings)
+    return ReportDocument(title: "gradsweep report: \(data.folder.manifest.name)", sections: sections)
+  }
+
+  static func terminalText(_ data: ReportData, markdown: URL, html: URL) -> String {
+    var lines = ["wrote \(markdown.path)", "wrote \(html.path)", "runs: \(OverviewSection.runCounts(data))"]
+    if let best = data.bestConfiguration {
+      let config = data.axes.isEmpty ? "all runs" : zip(data.axes, best.values).map { "\($0)=\($1)" }.joined(separator: " ")
+      lines.append("best: \(config): \(data.metric.label) \(NumberFormatting.meanAndDeviation(best.stats))")
+    }
+    if case .rebuilt(let reason) = data.folder.summarySource {
+      lines.append("summary.csv rebuilt from the run folders (\(reason))")
+    }
+    let missing = data.folder.missingRuns.count
+    if missing > 0 { lines.append("missing: \(missing) planned runs have not finished (listed in the report)") }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,151 @@
+import SweepResults
+import Foundation
+import TidyCSV
+
+/// Reads a CSV log, tolerating what a killed writer leaves behind: when the last
+/// line is cut short (fewer fields than the header), it is dropped and reported.
+func readTolerantCSV(_ url: URL) throws -> (table: CSVTable, warning: String?) {
+  let text: String
+  do {
+    text = try String(contentsOf: url, encoding: .utf8)
+  } catch {
+    throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
+  }
+  do {
+    return (try CSVTable(parsing: text, path: url.path), nil)
+  } catch let error as CSVError {
+    // A truncated final record: retry without the last line.
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    guard lines.count > 1 else { throw ResultsError.unreadable(path: url.path, reason: error.description) }
+    lines.removeLast()
+    guard let table = try? CSVTable(parsing: lines.joined(separator: "\n"), path: url.path) else {
+      throw ResultsError.unreadable(path: url.path, reason: error.description)
+    }
+    return (table, "\(url.path): the last line is incomplete and was ignored (was the run killed?)")
+  }
+}
+
+/// A run's `metrics.csv` as numeric columns (nil = empty field, NaN/±Inf as written).
+public struct MetricsLog: Sendable, Equatable {
+  public var step: [Int]
+  public var loss: [Double?]
+  public var accuracy: [Double?]
+  public var valLoss: [Double?]
+  public var valAccuracy: [Double?]
+  public var gradNorm: [Double?]
+
+  public init(step: [Int], loss: [Double?], accuracy: [Double?], valLoss: [Double?], valAccuracy: [Double?], gradNorm: [Double?]) {
+    self.step = step
+    self.loss = loss
+    self.accuracy = accuracy
+    self.valLoss = valLoss
+    self.valAccuracy = valAccuracy
+    self.gradNorm = gradNorm
+  }
+
+  /// Parses a table with at least a `step` column; absent columns read as all-missing.
+  public init(table: CSVTable) throws {
+    guard table.index(of: "step") != nil else { throw CSVError.missingColumn(path: "metrics.csv", column: "step") }
+    let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
+    self.init(rowCount: table.rows.count, column: { columns[$0] })
+  }
+
+  init(rowCount n: Int, column: (String) -> [Double?]?) {
+    func col(_ name: String) -> [Double?] { column(name) ?? Array(repeating: nil, count: n) }
+    step = col("step").map { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
+    loss = col("loss")
+    accuracy = col("accuracy")
+    valLoss = col("val_loss")
+    valAccuracy = col("val_accuracy")
+    gradNorm = col("grad_norm")
+  }
+
+  /// Reads metrics.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
+  public static func read(_ url: URL) throws -> (log: MetricsLog, warning: String?) {
+    let (table, warning) = try NumericCSVReader.read(url)
+    guard table.column("step") != nil else { throw ResultsError.unreadable(path: url.path, reason: "no column named 'step'") }
+    return (MetricsLog(rowCount: table.rowCount, column: table.column), warning)
+  }
+
+  public var count: Int { step.count }
+
+  /// The last present (non-empty) value of a column; NaN counts as present.
+  public static func lastPresent(_ column: [Double?]) -> Double? {
+    column.last(where: { $0 != nil }) ?? nil
+  }
+
+  /// The largest finite value of a column.
+  public static func maxFinite(_ column: [Double?]) -> Double? {
+    column.compactMap { $0 }.filter(\.isFinite).max()
+  }
+
+  /// The first logged step whose training loss is ≤ `threshold`, or nil if none is.
+  public func firstStep(lossAtMost threshold: Double) -> Int? {
+    for (s, l) in zip(step, loss) {
+      if let l, l.isFinite, l <= threshold { return s }
+    }
+    return nil
+  }
+}
+
+/// A run's `layers.csv`: per logged step, one row per layer (1 = nearest the input,
+/// hidden layers 1…L, the output layer L+1).
+public struct LayerLog: Sendable, Equatable {
+  public var step: [Int]
+  public var layer: [Int]
+  /// Numeric columns by name (every column but step and layer).
+  public var columns: [String: [Double?]]
+
+  public init(table: CSVTable) throws {
+    let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
+    try self.init(columns: columns, path: "layers.csv")
+  }
+
+  init(columns all: [String: [Double?]], path: String) throws {
+    guard let steps = all["step"], let layers = all["layer"] else {
+      throw ResultsError.unreadable(path: path, reason: "layers.csv needs the columns 'step' and 'layer'")
+    }
+    let toInt: (Double?) -> Int = { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
+    step = steps.map(toInt)
+    layer = layers.map(toInt)
+    columns = all.filter { $0.key != "step" && $0.key != "layer" }
+  }
+
+  /// Reads layers.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
+  public static func read(_ url: URL) throws -> (log: LayerLog, warning: String?) {
+    let (table, warning) = try NumericCSVReader.read(url)
+    let columns = Dictionary(zip(table.header, table.columns), uniquingKeysWith: { a, _ in a })
+    return (try LayerLog(columns: columns, path: url.path), warning)
+  }
+
+  /// The largest layer index (the output layer L+1).
+  public var outputLayer: Int { layer.max() ?? 0 }
+  /// L, the number of hidden layers: the output layer's index minus one.
+  public var hiddenLayers: Int { max(outputLayer - 1, 0) }
+  /// The logged steps, ascending.
+  public var steps: [Int] { Array(Set(step)).sorted() }
+  public var firstStep: Int? { step.min() }
+  public var lastStep: Int? { step.max() }
+
+  /// A column's values at one step, indexed by layer (index 0 ↔ layer 1), for
+  /// layers 1…`through`; nil where not logged.
+  public func profile(_ column: String, at s: Int, through lastLayer: Int) -> [Double?] {
+    var out = [Double?](repeating: nil, count: max(lastLayer, 0))
+    guard let values = columns[column] else { return out }
+    for i in step.indices where step[i] == s && layer[i] >= 1 && layer[i] <= lastLayer {
+      out[layer[i] - 1] = values[i]
+    }
+    return out
+  }
+
+  /// One layer's column over training: (step, value) in step order, empties skipped.
+  public func series(_ column: String, layer l: Int) -> [(step: Int, value: Double)] {
+    guard let values = columns[column] else { return [] }
+    var out: [(step: Int, value: Double)] = []
+    for i in step.indices where layer[i] == l {
+      if let v = values[i] { out.append((step[i], v)) }
+    }
+    return out.sorted { $0.step < $1.step }
+  }
+}

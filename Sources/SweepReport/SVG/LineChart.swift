@@ -1,0 +1,293 @@
+import Foundation
+
+/// How one series is drawn.
+struct SeriesStyle: Equatable {
+  var color: String
+  var dash: String = ""
+  var width: Double = 2
+}
+
+/// One line of a panel: the mean, optionally with a shaded band (e.g. min–max over seeds).
+struct PlotSeries {
+  var label: String
+  var style: SeriesStyle
+  var points: [(x: Double, y: Double)]
+  var band: [(x: Double, low: Double, high: Double)] = []
+  var markers = false
+}
+
+/// One plot: axes, ticks, grid, title and its series.
+struct LinePanel {
+  var title: String
+  var xLabel: String
+  var yLabel: String
+  var xKind: AxisScale.Kind = .linear
+  var yKind: AxisScale.Kind = .linear
+  /// nil: from the data.
+  var xDomain: (Double, Double)? = nil
+  var yDomain: (Double, Double)? = nil
+  var integerX = false
+  var series: [PlotSeries]
+}
+
+struct LegendEntry {
+  var label: String
+  var style: SeriesStyle
+  var marker = false
+}
+
+/// A figure of line panels in a grid under one legend, drawn as a single `<svg>`.
+///
+/// Series are `<path class="series">`, bands `<path class="band">`, markers
+/// `<circle class="marker">`; non-finite points and, on log axes, values ≤ 0 are
+/// skipped (a diverged run's curve just ends).
+struct LineChart {
+  var id: String
+  var title: String
+  /// Row-major; nil leaves a cell of the grid empty.
+  var panels: [LinePanel?]
+  var columns: Int
+  var panelHeight: Double = 260
+  var legendTitle: String? = nil
+  var legend: [LegendEntry]
+  var width: Double = 1160
+
+  static let margin = (left: 72.0, right: 16.0, top: 30.0, bottom: 46.0)
+
+  func svg() -> String {
+    var w = SVGWriter()
+    let legendLayout = LegendLayout(entries: legend, title: legendTitle, width: width)
+    let rows = (panels.count + columns - 1) / max(columns, 1)
+    let panelWidth = width / Double(max(columns, 1))
+    let height = legendLayout.height + Double(rows) * panelHeight + 8
+    w.open(
+      "svg",
+      [
+        ("xmlns", "http://www.w3.org/2000/svg"), ("id", "chart-\(id)"), ("class", "chart chart-\(id)"),
+        ("viewBox", "0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))"), ("width", "100%"),
+        ("role", "img"), ("aria-label", title), ("font-family", "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"),
+      ])
+    w.title(title)
+    legendLayout.draw(into: &w, y: 0)
+    for (i, panel) in panels.enumerated() {
+      guard let panel else { continue }
+      let x0 = Double(i % columns) * panelWidth
+      let y0 = legendLayout.height + Double(i / columns) * panelHeight
+      draw(panel, index: i, into: &w, x: x0, y: y0, width: panelWidth, height: panelHeight)
+    }
+    w.close("svg")
+    return w.text
+  }
+
+  func draw(_ panel: LinePanel, index: Int, into w: inout SVGWriter, x: Double, y: Double, width: Double, height: Double) {
+    let m = Self.margin
+    let left = x + m.left
+    let right = x + width - m.right
+    let top = y + m.top
+    let bottom = y + height - m.bottom
+    let xs = panel.series.flatMap { $0.points.map(\.x) }
+    let ys = panel.series.flatMap { s in s.points.map(\.y) + s.band.flatMap { [$0.low, $0.high] } }
+    let xDomain = panel.xDomain ?? Self.dataDomain(xs, kind: panel.xKind)
+    let yDomain = panel.yDomain ?? AxisScale.domain(for: ys, kind: panel.yKind)
+    let sx = AxisScale(kind: panel.xKind, lower: xDomain.0, upper: xDomain.1, start: left, end: right)
+    let sy = AxisScale(kind: panel.yKind, lower: yDomain.0, upper: yDomain.1, start: bottom, end: top)
+    let clipID = "clip-\(id)-\(index)"
+
+    w.open("g", [("class", "panel"), ("data-panel", panel.title)])
+    w.open("defs")
+    w.open("clipPath", [("id", clipID)])
+    w.empty(
+      "rect",
+      [
+        ("x", SVGWriter.number(left)), ("y", SVGWriter.number(top - 2)), ("width", SVGWriter.number(right - left)),
+        ("height", SVGWriter.number(bottom - top + 4)),
+      ])
+    w.close("clipPath")
+    w.close("defs")
+    // Centred on the whole panel cell so a long title can use its full width.
+    w.label(Self.fitted(panel.title, width: width - 8, size: 13), x: x + width / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
+    w.empty(
+      "rect",
+      [
+        ("class", "plot-area"), ("x", SVGWriter.number(left)), ("y", SVGWriter.number(top)),
+        ("width", SVGWriter.number(right - left)), ("height", SVGWriter.number(bottom - top)), ("fill", "#FFFFFF"),
+        ("stroke", "#B0B0B0"),
+      ])
+    // Grid and ticks.
+    let yTicks = sy.ticks()
+    for v in yTicks.minor {
+      if let p = sy.position(v) { Self.gridLine(&w, x1: left, y1: p, x2: right, y2: p, minor: true) }
+    }
+    for t in yTicks.major {
+      guard let p = sy.position(t.value) else { continue }
+      Self.gridLine(&w, x1: left, y1: p, x2: right, y2: p, minor: false)
+      w.label(t.label, x: left - 6, y: p + 4, anchor: "end", size: 11, cssClass: "tick")
+    }
+    let xTicks = sx.ticks(integerOnly: panel.integerX)
+    for t in Self.thinned(xTicks.major, available: right - left) {
+      guard let p = sx.position(t.value) else { continue }
+      Self.gridLine(&w, x1: p, y1: top, x2: p, y2: bottom, minor: false)
+      w.label(t.label, x: p, y: bottom + 16, anchor: "middle", size: 11, cssClass: "tick")
+    }
+    w.label(panel.xLabel, x: (left + right) / 2, y: bottom + 36, anchor: "middle", size: 12, cssClass: "axis-label")
+    w.label(
+      panel.yLabel, x: x + 16, y: (top + bottom) / 2, anchor: "middle", size: 12, cssClass: "axis-label", rotate: -90)
+
+    if panel.series.allSatisfy({ $0.points.isEmpty }) {
+      w.label("no data", x: (left + right) / 2, y: (top + bottom) / 2, anchor: "middle", size: 12, cssClass: "no-data", fill: "#777777")
+    }
+    w.open("g", [("clip-path", "url(#\(clipID))")])
+    // Overlapping bands add up: the more there are, the lighter each.
+    let bands = panel.series.filter { !$0.band.isEmpty }.count
+    let bandOpacity = bands <= 2 ? 0.18 : max(0.06, 0.36 / Double(bands))
+    for s in panel.series where !s.band.isEmpty {
+      if let d = Self.bandPath(s.band, sx, sy) {
+        w.empty(
+          "path",
+          [("class", "band"), ("d", d), ("fill", s.style.color), ("fill-opacity", String(format: "%.2f", bandOpacity)), ("stroke", "none")])
+      }
+    }
+    for s in panel.series {
+      let d = Self.linePath(s.points, sx, sy)
+      guard !d.isEmpty else { continue }
+      var attrs: [(String, String)] = [
+        ("class", "series"), ("data-series", s.label), ("d", d), ("fill", "none"), ("stroke", s.style.color),
+        ("stroke-width", SVGWriter.number(s.style.width)), ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+      ]
+      if !s.style.dash.isEmpty { attrs.append(("stroke-dasharray", s.style.dash)) }
+      w.open("path", attrs)
+      w.title("\(panel.title): \(s.label)")
+      w.close("path")
+      if s.markers {
+        for p in s.points {
+          guard let px = sx.position(p.x), let py = sy.position(p.y) else { continue }
+          w.empty(
+            "circle",
+            [
+              ("class", "marker"), ("cx", SVGWriter.number(px)), ("cy", SVGWriter.number(py)), ("r", "2.8"),
+              ("fill", s.style.color),
+            ])
+        }
+      }
+    }
+    w.close("g")
+    w.close("g")
+  }
+
+  /// The text, cut with "…" to fit `width` pixels.
+  static func fitted(_ s: String, width: Double, size: Double) -> String {
+    let fit = Int(width / (size * 0.62))  // bold titles run wider than body text
+    guard s.count > fit, fit > 1 else { return s }
+    return String(s.prefix(fit - 1)) + "…"
+  }
+
+  static func gridLine(_ w: inout SVGWriter, x1: Double, y1: Double, x2: Double, y2: Double, minor: Bool) {
+    w.empty(
+      "line",
+      [
+        ("class", minor ? "grid minor" : "grid"), ("x1", SVGWriter.number(x1)), ("y1", SVGWriter.number(y1)),
+        ("x2", SVGWriter.number(x2)), ("y2", SVGWriter.number(y2)), ("stroke", minor ? "#F0F0F0" : "#E0E0E0"),
+        ("stroke-width", "1"),
+      ])
+  }
+
+  /// Keeps every k-th tick so labels do not overlap.
+  static func thinned(_ ticks: [(value: Double, label: String)], available: Double) -> [(value: Double, label: String)] {
+    guard let longest = ticks.map({ SVGWriter.textWidth($0.label, size: 11) }).max(), ticks.count > 1 else { return ticks }
+    let fit = max(Int(available / (longest + 12)), 1)
+    let every = (ticks.count + fit - 1) / fit
+    return every <= 1 ? ticks : ticks.enumerated().filter { $0.offset % every == 0 }.map(\.element)
+  }
+
+  /// The data's exact extent (x axes show the steps/layers logged, no padding).
+  static func dataDomain(_ values: [Double], kind: AxisScale.Kind) -> (Double, Double) {
+    let usable = values.filter { $0.isFinite && (kind == .linear || $0 > 0) }
+    guard let mn = usable.min(), let mx = usable.max() else { return kind == .log ? (1, 10) : (0, 1) }
+    if mn == mx { return kind == .log ? (mn / 2, mx * 2) : (mn - 0.5, mx + 0.5) }
+    return (mn, mx)
+  }
+
+  /// "M x y L x y …", starting a new subpath after a point that cannot be drawn.
+  static func linePath(_ points: [(x: Double, y: Double)], _ sx: AxisScale, _ sy: AxisScale) -> String {
+    var d = ""
+    var penDown = false
+    for p in points {
+      guard let px = sx.position(p.x), let py = sy.position(p.y) else {
+        penDown = false
+        continue
+      }
+      d += (penDown ? "L" : (d.isEmpty ? "M" : " M")) + SVGWriter.number(px) + " " + SVGWriter.number(py)
+      penDown = true
+    }
+    return d
+  }
+
+  /// A closed polygon between the band's low and high edges (points that cannot be
+  /// drawn are skipped; edges leaving the plot are clamped).
+  static func bandPath(_ band: [(x: Double, low: Double, high: Double)], _ sx: AxisScale, _ sy: AxisScale) -> String? {
+    let usable = band.compactMap { b -> (Double, Double, Double)? in
+      guard let px = sx.position(b.x), let lo = sy.clampedPosition(b.low), let hi = sy.clampedPosition(b.high) else {
+        return nil
+      }
+      return (px, lo, hi)
+    }
+    guard usable.count >= 2 else { return nil }
+    var d = "M" + usable.map { SVGWriter.number($0.0) + " " + SVGWriter.number($0.2) }.joined(separator: "L")
+    d += "L" + usable.reversed().map { SVGWriter.number($0.0) + " " + SVGWriter.number($0.1) }.joined(separator: "L")
+    return d + "Z"
+  }
+}
+
+/// Legend entries laid out left to right, wrapping into rows.
+struct LegendLayout {
+  var entries: [LegendEntry]
+  var title: String?
+  var width: Double
+  static let rowHeight = 22.0
+  static let fontSize = 12.0
+
+  /// (x, row) of each entry.
+  var positions: [(x: Double, row: Int)] {
+    var out: [(Double, Int)] = []
+    var x = 16 + (title.map { SVGWriter.textWidth($0, size: Self.fontSize) + 14 } ?? 0)
+    var row = 0
+    for e in entries {
+      let w = 34 + SVGWriter.textWidth(e.label, size: Self.fontSize) + 18
+      if x + w > width - 8, x > 16 + 1 {
+        row += 1
+        x = 16
+      }
+      out.append((x, row))
+      x += w
+    }
+    return out
+  }
+
+  var height: Double {
+    guard !entries.isEmpty else { return 6 }
+    return Double((positions.map(\.row).max() ?? 0) + 1) * Self.rowHeight + 10
+  }
+
+  func draw(into w: inout SVGWriter, y: Double) {
+    guard !entries.isEmpty else { return }
+    w.open("g", [("class", "legend")])
+    if let title {
+      w.label(title, x: 16, y: y + 16, size: Self.fontSize, weight: "600", cssClass: "legend-title")
+    }
+    for (e, pos) in zip(entries, positions) {
+      let cy = y + 12 + Double(pos.row) * Self.rowHeight
+      var attrs: [(String, String)] = [
+        ("class", "legend-line"), ("x1", SVGWriter.number(pos.x)), ("y1", SVGWriter.number(cy)),
+        ("x2", SVGWriter.number(pos.x + 26)), ("y2", SVGWriter.number(cy)), ("stroke", e.style.color),
+        ("stroke-width", SVGWriter.number(max(e.style.width, 2.5))),
+      ]
+      if !e.style.dash.isEmpty { attrs.append(("stroke-dasharray", e.style.dash)) }
+      w.empty("line", attrs)
+      if e.marker {
+        w.empty("circle", [("cx", SVGWriter.number(pos.x + 13)), ("cy", SVGWriter.number(cy)), ("r", "3"), ("fill", e.style.color)])
+      }
+      w.label(e.label, x: pos.x + 32, y: cy + 4, size: Self.fontSize, cssClass: "legend-label")
+    }
+    w.close("g")
+  }
+}

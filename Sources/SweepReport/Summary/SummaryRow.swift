@@ -1,0 +1,87 @@
+import SweepResults
+import TidyCSV
+
+/// One row of summary.csv: one finished run.
+///
+/// Columns: `run_id`, one per axis (its dotted path), then `seed, status, steps,
+/// final_loss, final_accuracy, final_val_loss, final_val_accuracy, best_val_accuracy,
+/// grad_ratio_init, grad_ratio_final, seconds` (see docs/csv-columns.md).
+public struct SummaryRow: Sendable, Equatable {
+  public var runID: String
+  /// Axis path → value as text.
+  public var axisValues: [String: String]
+  public var seed: Int?
+  public var status: String
+  public var steps: Int?
+  public var finalLoss: Double?
+  public var finalAccuracy: Double?
+  public var finalValLoss: Double?
+  public var finalValAccuracy: Double?
+  public var bestValAccuracy: Double?
+  public var gradRatioInit: Double?
+  public var gradRatioFinal: Double?
+  public var seconds: Double?
+
+  public init(
+    runID: String, axisValues: [String: String], seed: Int?, status: String, steps: Int? = nil,
+    finalLoss: Double? = nil, finalAccuracy: Double? = nil, finalValLoss: Double? = nil,
+    finalValAccuracy: Double? = nil, bestValAccuracy: Double? = nil, gradRatioInit: Double? = nil,
+    gradRatioFinal: Double? = nil, seconds: Double? = nil
+  ) {
+    self.runID = runID
+    self.axisValues = axisValues
+    self.seed = seed
+    self.status = status
+    self.steps = steps
+    self.finalLoss = finalLoss
+    self.finalAccuracy = finalAccuracy
+    self.finalValLoss = finalValLoss
+    self.finalValAccuracy = finalValAccuracy
+    self.bestValAccuracy = bestValAccuracy
+    self.gradRatioInit = gradRatioInit
+    self.gradRatioFinal = gradRatioFinal
+    self.seconds = seconds
+  }
+
+  /// The columns after the axis columns, in file order.
+  public static let trailingColumns = [
+    "seed", "status", "steps", "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy",
+    "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
+  ]
+
+  /// The row's cells for a header `SummaryBuilder.summaryHeader(axes:)`.
+  public func cells(axes: [String]) -> [CSVCell] {
+    var out: [CSVCell] = [.text(runID)]
+    for axis in SummaryBuilder.columnAxes(axes) {
+      out.append(axisValues[axis].map(CSVCell.text) ?? .missing)
+    }
+    out.append(seed.map(CSVCell.integer) ?? .missing)
+    out.append(.text(status))
+    out.append(steps.map(CSVCell.integer) ?? .missing)
+    for value in [
+      finalLoss, finalAccuracy, finalValLoss, finalValAccuracy, bestValAccuracy, gradRatioInit, gradRatioFinal,
+      seconds,
+    ] {
+      out.append(.optional(value))
+    }
+    return out
+  }
+
+  /// Reads a row of a summary.csv whose columns are named as in `cells(axes:)`.
+  /// Axis columns are every column between `run_id` and `seed`.
+  public init(record: [String: String], axes: [String]) {
+    func number(_ key: String) -> Double? { record[key].flatMap(CSVTable.number) }
+    func integer(_ key: String) -> Int? { number(key).flatMap { $0.isFinite ? Int(exactly: $0.rounded()) : nil } }
+    var values: [String: String] = [:]
+    for axis in axes { if let v = record[axis] { values[axis] = v } }
+    self.init(
+      runID: record["run_id"] ?? "", axisValues: values, seed: integer("seed"), status: record["status"] ?? "",
+      steps: integer("steps"), finalLoss: number("final_loss"), finalAccuracy: number("final_accuracy"),
+      finalValLoss: number("final_val_loss"), finalValAccuracy: number("final_val_accuracy"),
+      bestValAccuracy: number("best_val_accuracy"), gradRatioInit: number("grad_ratio_init"),
+      gradRatioFinal: number("grad_ratio_final"), seconds: number("seconds"))
+  }
+
+  /// True unless the run failed or was interrupted (see `RunStatus.isResult`).
+  public var isResult: Bool { RunStatus.isResult(status) }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import SweepSpec
+
+/// One finished run, digested for the report: its summary row, its metrics log
+/// (small: one row per logged step) and the parts of layers.csv every run needs.
+/// Whole layer logs are read again only for the few runs a chart draws.
+public struct RunDigest: Sendable {
+  public var row: SummaryRow
+  public var metrics: MetricsLog?
+  /// L, the number of hidden layers (0 when layers.csv is absent).
+  public var hiddenLayers: Int
+  /// grad_b_norm of layers 1…L at the first / last logged step (index 0 ↔ layer 1).
+  public var gradientsAtStart: [Double?]
+  public var gradientsAtEnd: [Double?]
+  public var firstLoggedStep: Int?
+  public var lastLoggedStep: Int?
+  /// The first logged step with training loss ≤ the report's threshold.
+  public var stepsToThreshold: Int?
+
+  public var runID: String { row.runID }
+}
+
+/// The parts of a run's logs the report keeps for every run (small: the metrics
+/// log and two gradient profiles), so layers.csv can be dropped once read.
+struct LogDigest: Sendable {
+  var metrics: MetricsLog?
+  var hiddenLayers = 0
+  var gradientsAtStart: [Double?] = []
+  var gradientsAtEnd: [Double?] = []
+  var firstLoggedStep: Int? = nil
+  var lastLoggedStep: Int? = nil
+
+  init(metrics: MetricsLog?, layers: LayerLog?) {
+    self.metrics = metrics
+    guard let layers else { return }
+    let L = layers.hiddenLayers
+    hiddenLayers = L
+    firstLoggedStep = layers.firstStep
+    lastLoggedStep = layers.lastStep
+    if let s = layers.firstStep { gradientsAtStart = layers.profile("grad_b_norm", at: s, through: L) }
+    if let s = layers.lastStep { gradientsAtEnd = layers.profile("grad_b_norm", at: s, through: L) }
+  }
+
+  /// Reads a run's logs; problems become warnings.
+  static func read(_ folder: ResultsFolder, runID: String, warnings: inout [String]) -> LogDigest {
+    var metrics: MetricsLog? = nil
+    var layers: LayerLog? = nil
+    do { metrics = try folder.metrics(for: runID) } catch { warnings.append("\(error)") }
+    do { layers = try folder.layers(for: runID) } catch { warnings.append("\(error)") }
+    return LogDigest(metrics: metrics, layers: layers)
+  }
+}
+
+/// The metric that ranks configurations: final validation accuracy, or — when the
+/// sweep has no validation set or no accuracy (regression) — the next best thing.
+public enum PrimaryMetric: Sendable, Equatable {
+  case valAccuracy, accuracy, valLoss, loss
+
+  public var label: String {
+    switch self {
+    case .valAccuracy: "final val accuracy"
+    case .accuracy: "final train accuracy"
+    case .valLoss: "final val loss"
+    case .loss: "final loss"
+    }
+  }
+
+  public var higherIsBetter: Bool { self == .valAccuracy || self == .accuracy }
+
+  public func value(_ row: SummaryRow) -> Double? {
+    switch self {
+    case .valAccuracy: row.finalValAccuracy
+    case .accuracy: row.finalAccuracy
+    case .valLoss: row.finalValLoss
+    case .loss: row.finalLoss
+    }
+  }
+
+  /// The first metric with a finite value in some row.
+  static func choose(_ rows: [SummaryRow]) -> PrimaryMetric {
+    for m in [PrimaryMetric.valAccuracy, .accuracy, .valLoss, .loss]
+    where rows.contains(where: { m.value($0)?.isFinite == true }) {
+      return m
+    }
+    return .valAccuracy
+  }
+}
+
+/// Everything a report is built from. Section providers receive it.
+public struct ReportData: Sendable {
+  public let folder: ResultsFolder
+  public let generated: Date
+  /// Every finished run (status.json present), in manifest order.
+  public let runs: [RunDigest]
+  /// The axes grouped by (no `seed`).
+  public let axes: [String]
+  /// Each axis's values in the order the sweep lists them (first appearance in the manifest).
+  public let axisValues: [String: [String]]
+  /// "Steps to loss ≤ threshold" threshold (report.loss_threshold, default 0.5).
+  public let lossThreshold: Double
+  public let metric: PrimaryMetric
+  public let warnings: [String]
+
+  public static let defaultLossThreshold = 0.5
+
+  /// Runs whose numbers are averaged: all but failed and interrupted ones.
+  public var results: [RunDigest] { runs.filter(\.row.isResult) }
+
+  /// Reads every finished run's metrics and the layer-gradient profiles.
+  public init(folder: ResultsFolder, generated: Date) {
+    self.folder = folder
+    self.generated = generated
+    axes = folder.axes
+    var values: [String: [String]] = [:]
+    for axis in axes {
+      var seen = Set<String>()
+      values[axis] = folder.manifest.runs.sorted { $0.index < $1.index }.compactMap { run in
+        run.axisValues[axis].flatMap { seen.insert($0).inserted ? $0 : nil }
+      }
+    }
+    // Rows from summary.csv may carry values the manifest lacks (hand-edited files): keep them.
+    for axis in axes {
+      for row in folder.rows {
+        if let v = row.axisValues[axis], !(values[axis] ?? []).contains(v) { values[axis, default: []].append(v) }
+      }
+    }
+    axisValues = values
+    let threshold = folder.reportSpec.lossThreshold ?? Self.defaultLossThreshold
+    lossThreshold = threshold
+    metric = PrimaryMetric.choose(folder.rows.filter(\.isResult))
+    var warnings = folder.warnings
+    var runs: [RunDigest] = []
+    for row in folder.rows {
+      let logs = folder.prefetched[row.runID] ?? LogDigest.read(folder, runID: row.runID, warnings: &warnings)
+      runs.append(
+        RunDigest(
+          row: row, metrics: logs.metrics, hiddenLayers: logs.hiddenLayers, gradientsAtStart: logs.gradientsAtStart,
+          gradientsAtEnd: logs.gradientsAtEnd, firstLoggedStep: logs.firstLoggedStep, lastLoggedStep: logs.lastLoggedStep,
+          stepsToThreshold: logs.metrics?.firstStep(lossAtMost: threshold)))
+    }
+    self.runs = runs
+    self.warnings = warnings
+  }
+
+  /// The run's value of an axis ("" when absent).
+  public func value(_ run: RunDigest, _ axis: String) -> String { run.row.axisValues[axis] ?? "" }
+
+  /// Combinations of values of `axes` that the manifest plans, in sweep order.
+  public func plannedCombinations(of axes: [String]) -> [[String]] {
+    let planned = Set(folder.manifest.runs.map { run in axes.map { run.axisValues[$0] ?? "" } })
+      .union(runs.map { run in axes.map { value(run, $0) } })
+    var combos: [[String]] = [[]]
+    for axis in axes {
+      combos = combos.flatMap { prefix in (axisValues[axis] ?? []).map { prefix + [$0] } }
+    }
+    return combos.filter(planned.contains)
+  }
+
+  /// The result runs with the given values of `axes`.
+  public func results(where axes: [String], equal values: [String]) -> [RunDigest] {
+    results.filter { run in zip(axes, values).allSatisfy { value(run, $0) == $1 } }
+  }
+
+  /// The configuration (a value for every axis) with the best mean primary metric
+  /// over its seeds; nil when no run has a finite value.
+  public var bestConfiguration: (values: [String], stats: SampleStatistics)? {
+    var best: (values: [String], stats: SampleStatistics)? = nil
+    for combo in plannedCombinations(of: axes) {
+      let stats = SampleStatistics(results(where: axes, equal: combo).map { metric.value($0.row) })
+      guard let mean = stats.mean else { continue }
+      if let current = best?.stats.mean {
+        if metric.higherIsBetter ? mean > current : mean < current { best = (combo, stats) }
+      } else {
+        best = (combo, stats)
+      }
+    }
+    return best
+  }
+}

@@ -1,0 +1,58 @@
+/// The "vanishing gradient table": per activation × initializer, ‖∂L/∂b‖ of every
+/// hidden layer at initialisation, so the decay (or growth) with depth reads as numbers.
+///
+/// Rows group by `model.activation` × `model.initializer` when those are axes (either
+/// alone if only one is), else by the first axis that is not a depth. One table per
+/// number of hidden layers L (read from layers.csv), since layer ℓ of a 4-layer net
+/// and of a 16-layer net are different things. Each cell is the mean over every
+/// finished run of the row with that L: all seeds and all values of the axes that
+/// are neither row axes nor depth. At step 0 no update has happened, so axes such as
+/// the learning rate or the optimizer cannot change it; data, width or loss can.
+enum VanishingGradientSection {
+  static let depthAxes: Set<String> = ["model.depth", "model.widths"]
+
+  /// The axes rows are grouped by.
+  static func rowAxes(_ data: ReportData) -> [String] {
+    let preferred = ["model.activation", "model.initializer"].filter(data.axes.contains)
+    if !preferred.isEmpty { return preferred }
+    return data.axes.first(where: { !depthAxes.contains($0) }).map { [$0] } ?? []
+  }
+
+  static func make(_ data: ReportData) -> ReportSection? {
+    let withProfiles = data.runs.filter { $0.hiddenLayers > 0 && $0.gradientsAtStart.contains { $0 != nil } }
+    guard !withProfiles.isEmpty else { return nil }
+    let rowAxes = rowAxes(data)
+    let averaged = data.axes.filter { !rowAxes.contains($0) && !depthAxes.contains($0) }
+    let depths = Array(Set(withProfiles.map(\.hiddenLayers))).sorted()
+    var blocks: [ReportBlock] = []
+    for L in depths {
+      let runsL = withProfiles.filter { $0.hiddenLayers == L }
+      var rows: [[ReportCell]] = []
+      for combo in data.plannedCombinations(of: rowAxes) {
+        let group = runsL.filter { run in zip(rowAxes, combo).allSatisfy { data.value(run, $0) == $1 } }
+        guard !group.isEmpty else { continue }
+        var cells = combo.map { ReportCell($0) }
+        cells.append(ReportCell(String(group.count)))
+        for layer in 0 ..< L {
+          let stats = SampleStatistics(group.map { $0.gradientsAtStart.indices.contains(layer) ? $0.gradientsAtStart[layer] : nil })
+          cells.append(stats.mean.map { ReportCell(NumberFormatting.scientific($0)) } ?? ReportCell("—", style: .muted))
+        }
+        let ratio = SampleStatistics(group.map(\.row.gradRatioInit))
+        cells.append(ReportCell(ratio.mean.map { NumberFormatting.scientific($0) } ?? "—"))
+        rows.append(cells)
+      }
+      let header = (rowAxes.isEmpty ? [] : rowAxes) + ["runs"] + (1 ... L).map { "layer \($0)" } + ["layer 1 / layer \(L)"]
+      if depths.count > 1 { blocks.append(.subheading("\(L) hidden layer\(L == 1 ? "" : "s")")) }
+      blocks.append(.table(ReportTable(header: header, rows: rows, numericColumns: Set(rowAxes.count ..< header.count))))
+    }
+    var over = "all seeds"
+    if !averaged.isEmpty { over += " and all values of " + averaged.joined(separator: ", ") }
+    blocks.append(
+      .paragraph([
+        .text(
+          "‖∂L/∂b‖₂ of each hidden layer at step 0 (before the first update), layer 1 nearest the input; mean over the finished runs of each row (\(over)). The last column is the mean of the runs' grad_ratio_init. Values shrinking towards layer 1 are the vanishing gradient."
+        )
+      ]))
+    return ReportSection(id: "vanishing-gradients", title: "Vanishing gradients at initialisation", blocks: blocks)
+  }
+}

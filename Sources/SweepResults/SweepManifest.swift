@@ -1,0 +1,149 @@
+import Foundation
+import SweepSpec
+
+/// `manifest.json` of a results folder: every run the sweep PLANNED, so a report can
+/// say which are missing, plus the sweep's identity and the `report:` section.
+///
+/// Decoding is lenient about what a reader can do without (description, report,
+/// version, cores, jobs default to empty/nil) and strict about what it cannot
+/// (name, axes, runs).
+public struct SweepManifest: Sendable, Equatable, Codable {
+  public var name: String
+  public var description: String
+  /// Dotted paths of the swept fields, in the order the sweep declares them.
+  public var axes: [String]
+  public var runs: [ManifestRun]
+  public var report: ReportSpec
+  public var gradsweepVersion: String?
+  /// ISO-8601 creation time, as written (kept as text so any ISO variant survives).
+  public var created: String?
+  public var cores: Int?
+  public var jobs: Int?
+
+  public init(
+    name: String, description: String = "", axes: [String], runs: [ManifestRun],
+    report: ReportSpec = ReportSpec(), gradsweepVersion: String? = nil, created: String? = nil,
+    cores: Int? = nil, jobs: Int? = nil
+  ) {
+    self.name = name
+    self.description = description
+    self.axes = axes
+    self.runs = runs
+    self.report = report
+    self.gradsweepVersion = gradsweepVersion
+    self.created = created
+    self.cores = cores
+    self.jobs = jobs
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case name, description, axes, runs, report
+    case gradsweepVersion = "gradsweep_version"
+    case created, cores, jobs
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
+    axes = try c.decode([String].self, forKey: .axes)
+    runs = try c.decode([ManifestRun].self, forKey: .runs)
+    report = try c.decodeIfPresent(ReportSpec.self, forKey: .report) ?? ReportSpec()
+    gradsweepVersion = try c.decodeIfPresent(String.self, forKey: .gradsweepVersion)
+    created = try c.decodeIfPresent(String.self, forKey: .created)
+    cores = try c.decodeIfPresent(Int.self, forKey: .cores)
+    jobs = try c.decodeIfPresent(Int.self, forKey: .jobs)
+  }
+
+  /// The axes a report groups by: the manifest's axes without `seed`, because seeds
+  /// are replicates (summary.csv has its own `seed` column) and are averaged over.
+  public var groupingAxes: [String] { axes.filter { $0 != "seed" } }
+
+  /// The manifest of a sweep about to run: every planned run with its axis values.
+  public init(plan: SweepPlan, version: String, jobs: Int, created: Date) {
+    self.init(
+      name: plan.name, description: plan.description, axes: plan.axisPaths,
+      runs: plan.runs.map { run in
+        ManifestRun(
+          runID: run.id, index: run.index,
+          axisValues: Dictionary(uniqueKeysWithValues: zip(plan.axisPaths, run.axisValues)),
+          seed: Int(truncatingIfNeeded: run.config.seed))
+      },
+      report: plan.report, gradsweepVersion: version,
+      created: ISO8601DateFormatter().string(from: created),
+      cores: ProcessInfo.processInfo.activeProcessorCount, jobs: jobs)
+  }
+
+  /// Pretty, key-sorted JSON as written to `manifest.json`.
+  public func jsonData() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(self)
+  }
+
+  /// Reads and decodes `manifest.json`.
+  public static func read(from url: URL) throws -> SweepManifest {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw ResultsError.missingFile(path: url.path, what: "the sweep's manifest (written by `gradsweep run`)")
+    }
+    do {
+      return try JSONDecoder().decode(SweepManifest.self, from: data)
+    } catch {
+      throw ResultsError.unreadable(path: url.path, reason: String(describing: error))
+    }
+  }
+}
+
+/// One planned run of a sweep.
+public struct ManifestRun: Sendable, Equatable, Codable {
+  public var runID: String
+  public var index: Int
+  /// Axis path → value, as text (numbers as written in the sweep).
+  public var axisValues: [String: String]
+  public var seed: Int
+
+  public init(runID: String, index: Int, axisValues: [String: String], seed: Int) {
+    self.runID = runID
+    self.index = index
+    self.axisValues = axisValues
+    self.seed = seed
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case runID = "run_id", index, axisValues = "axis_values", seed
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    runID = try c.decode(String.self, forKey: .runID)
+    index = try c.decodeIfPresent(Int.self, forKey: .index) ?? 0
+    seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 0
+    // Values should be strings; accept numbers and booleans too, spelled as JSON does.
+    let raw = try c.decodeIfPresent([String: LooseText].self, forKey: .axisValues) ?? [:]
+    axisValues = raw.mapValues(\.text)
+  }
+}
+
+/// A JSON scalar read as text: strings as they are, numbers and booleans spelled out.
+struct LooseText: Decodable {
+  var text: String
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if let s = try? c.decode(String.self) {
+      text = s
+    } else if let i = try? c.decode(Int.self) {
+      text = String(i)
+    } else if let d = try? c.decode(Double.self) {
+      text = String(d)
+    } else if let b = try? c.decode(Bool.self) {
+      text = String(b)
+    } else if c.decodeNil() {
+      text = ""
+    } else {
+      text = ""
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import SweepResults
+import GradEngine
+import Synchronization
+import TidyCSV
+
+/// Streams a training's logs into the run's `metrics.csv` and `layers.csv` as they are
+/// produced (bounded memory; a reader can follow the files while the run trains).
+/// Owned by exactly one run.
+struct CSVTrainingObserver: TrainingObserver {
+  private let metrics: CSVWriter
+  private let layers: CSVWriter
+  private let started: ContinuousClock.Instant
+  private let stopRequested: StopFlag
+
+  init(folder: URL, stopRequested: StopFlag) throws {
+    metrics = try CSVWriter(
+      url: folder.appendingPathComponent(ResultsLayout.metricsFile), header: ResultsLayout.metricsHeader)
+    layers = try CSVWriter(
+      url: folder.appendingPathComponent(ResultsLayout.layersFile), header: ResultsLayout.layersHeader)
+    started = .now
+    self.stopRequested = stopRequested
+  }
+
+  mutating func record(_ step: StepRecord, layers stats: [LayerStatistics]) throws {
+    let elapsed = ContinuousClock.now - started
+    try metrics.write([
+      .integer(step.step), .double(step.epoch), .double(step.loss), .double(step.accuracy),
+      .optional(step.validationLoss), .optional(step.validationAccuracy), .double(step.gradientNorm),
+      .double(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18),
+    ])
+    for s in stats {
+      try layers.write([
+        .integer(step.step), .integer(s.layer), .double(s.gradWNorm), .double(s.gradWMeanAbs),
+        .double(s.gradBNorm), .double(s.weightNorm), .double(s.updateRatio), .double(s.preactMean),
+        .double(s.preactStd), .double(s.actMean), .double(s.actStd), .double(s.derivMean),
+        .double(s.saturatedFraction), .double(s.deadFraction),
+      ])
+    }
+  }
+
+  func shouldStop() -> Bool { stopRequested.isSet }
+
+  func close() throws {
+    try metrics.close()
+    try layers.close()
+  }
+}
+
+/// A flag set once (by Ctrl-C) and read by every running training before each step.
+public final class StopFlag: Sendable {
+  private let flag = Atomic<Bool>(false)
+  public init() {}
+  public var isSet: Bool { flag.load(ordering: .relaxed) }
+  public func set() { flag.store(true, ordering: .relaxed) }
+}

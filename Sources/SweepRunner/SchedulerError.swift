@@ -1,0 +1,20 @@
+/// Why a sweep could not start. Each message says what to do about it.
+public enum SchedulerError: Error, CustomStringConvertible, Equatable {
+  case resultsExist(path: String)
+  case locked(path: String, holder: String)
+  case cannotWrite(path: String, reason: String)
+  case invalidShard(String)
+
+  public var description: String {
+    switch self {
+    case .resultsExist(let path):
+      "error: results already exist in '\(path)'; use --resume to continue that sweep (finished runs are kept) or --force to delete them and start over"
+    case .locked(let path, let holder):
+      "error: another gradsweep is writing '\(path)'\(holder); wait for it to finish, or use another --out folder"
+    case .cannotWrite(let path, let reason):
+      "error: cannot write to '\(path)': \(reason); choose a writable folder with --out, or fix its permissions or free disk space, then rerun with --resume"
+    case .invalidShard(let message):
+      "error: \(message)"
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import Dispatch
+import Foundation
+import GradData
+import GradEngine
+import Synchronization
+import SweepResults
+import SweepSpec
+
+/// How `gradsweep run` treats a results folder and how wide it runs.
+public struct SchedulerOptions: Sendable {
+  /// Trainings at once (each single-threaded).
+  public var jobs: Int
+  /// Keep finished runs whose resolved config is unchanged; redo the rest.
+  public var resume: Bool
+  /// Delete existing results first.
+  public var force: Bool
+  /// With `resume`: also redo runs recorded as failed / diverged.
+  public var retryFailed: Bool
+  public var retryDiverged: Bool
+  /// Run only shard `index` of `count` (see `ShardPartition`); nil runs all.
+  public var shard: (index: Int, count: Int)?
+  public var progress: ProgressMode
+  /// Recorded in the manifest.
+  public var version: String
+
+  public init(
+    jobs: Int, resume: Bool = false, force: Bool = false, retryFailed: Bool = false,
+    retryDiverged: Bool = false, shard: (index: Int, count: Int)? = nil, progress: ProgressMode = .automatic,
+    version: String
+  ) {
+    self.jobs = jobs
+    self.resume = resume
+    self.force = force
+    self.retryFailed = retryFailed
+    self.retryDiverged = retryDiverged
+    self.shard = shard
+    self.progress = progress
+    self.version = version
+  }
+}
+
+/// What a sweep did this time.
+public struct SweepOutcome: Sendable {
+  public let resultsFolder: URL
+  /// Status of every run trained this time, by run id.
+  public let statuses: [String: RunStatus]
+  /// Finished runs kept from before (`--resume`).
+  public let kept: Int
+  /// Ctrl-C stopped the sweep before every run had started.
+  public let interrupted: Bool
+
+  public var failed: Int { statuses.values.filter { $0.status == .failed }.count }
+  public var diverged: Int { statuses.values.filter { $0.status == .diverged }.count }
+  public var completed: Int { statuses.values.filter { $0.status == .completed }.count }
+
+  /// 130 after Ctrl-C, 1 when any run failed, else 0 (diverged runs are results).
+  public var exitCode: Int32 { interrupted ? 130 : (failed > 0 ? 1 : 0) }
+}
+
+/// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
+///
+/// Each worker takes the next run from a shared queue (most expensive first, so the
+/// pool drains evenly), trains it single-threaded into its own folder, and stores its
+/// status in that run's own slot. The only shared mutable state is the queue position
+/// and the slots, both behind a `Mutex`; the data sets are immutable values. A run's
+/// numbers therefore depend on its config and seed only, never on `jobs`.
+public enum SweepScheduler {
+  public static func run(
+    _ plan: SweepPlan, outputRoot: URL, options: SchedulerOptions, stop: StopFlag
+  ) throws -> SweepOutcome {
+    var selected = plan.runs
+    if let shard = options.shard {
+      guard shard.count >= 1, (0..<shard.count).contains(shard.index) else {
+        throw SchedulerError.invalidShard("--shard \(shard.index)/\(shard.count): the shard index must be in 0..<\(shard.count)")
+      }
+      guard shard.count <= plan.runs.count else {
+        throw SchedulerError.invalidShard("--shard \(shard.index)/\(shard.count): the sweep has only \(plan.runs.count) runs; use at most \(plan.runs.count) shards")
+      }
+      guard !options.force else {
+        throw SchedulerError.invalidShard("--force would delete the other shards' runs; remove the folder yourself before starting the array")
+      }
+      let mine = ShardPartition.runs(of: plan, shard: shard.index, of: shard.count)
+      selected = plan.runs.filter { mine.contains($0.index) }
+    }
+    // Everything that can fail on bad input happens before the folder is touched.
+    let catalog = try DataCatalog(plan: plan, runs: selected, sweepSeed: plan.seed)
+    let layout = ResultsLayout(root: outputRoot.appendingPathComponent(plan.name, isDirectory: true))
+    let locks = try prepareFolder(layout, plan: plan, selected: selected, options: options)
+    defer { withExtendedLifetime(locks) {} }
+
+    var todo: [(run: PlannedRun, data: DataSplit, cost: Double)] = []
+    var kept = 0
+    for run in selected {
+      if (options.resume || options.shard != nil) && keeps(run, in: layout, options: options) {
+        kept += 1
+        continue
+      }
+      let data = catalog[DataCatalog.key(for: run, sweepSeed: plan.seed)]!
+      todo.append((run, data, estimatedCost(run, data: data)))
+    }
+    // Longest first, ties by plan order: a deterministic, well-packed schedule.
+    todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
+
+    let progress = ProgressReporter(total: todo.count, skipped: kept, mode: options.progress)
+    let environment = Provenance.Environment.current(version: options.version, sweepText: plan.sourceText)
+    try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
+    let sweepSeed = plan.seed
+    let executor = RunExecutor(
+      layout: layout, stop: stop, environment: environment,
+      dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed })
+    let next = Mutex(0)
+    let slots = Mutex([RunStatus?](repeating: nil, count: todo.count))
+    let work = todo
+    DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, work.count))) { _ in
+      while true {
+        let position: Int? = next.withLock { i in
+          guard i < work.count, !stop.isSet else { return nil }
+          defer { i += 1 }
+          return i
+        }
+        guard let position else { return }
+        let item = work[position]
+        progress.started(item.run.id)
+        let status = executor.execute(item.run, data: item.data)
+        slots.withLock { $0[position] = status }
+        progress.finished(item.run.id, status: status)
+      }
+    }
+    progress.finish()
+
+    var statuses: [String: RunStatus] = [:]
+    let finished = slots.withLock { $0 }
+    for (item, status) in zip(work, finished) {
+      if let status { statuses[item.run.id] = status }
+    }
+    let interrupted = stop.isSet && (statuses.count < work.count || statuses.values.contains { $0.status == .interrupted })
+    return SweepOutcome(resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted)
+  }
+
+  /// Creates or reopens the results folder under the lock and records the plan.
+  private static func prepareFolder(
+    _ layout: ResultsLayout, plan: SweepPlan, selected: [PlannedRun], options: SchedulerOptions
+  ) throws -> [FolderLock] {
+    let fm = FileManager.default
+    do {
+      try fm.createDirectory(at: layout.root, withIntermediateDirectories: true)
+    } catch {
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
+    }
+    var locks: [FolderLock] = []
+    if let shard = options.shard {
+      locks.append(try FolderLock(layout.lockFile, mode: .shared))
+      locks.append(try FolderLock(layout.root.appendingPathComponent(".gradsweep.lock.shard-\(shard.index)-of-\(shard.count)")))
+    } else {
+      locks.append(try FolderLock(layout.lockFile))
+    }
+    let existing = (try? fm.contentsOfDirectory(atPath: layout.root.path))?.filter { !$0.hasPrefix(".gradsweep.lock") } ?? []
+    // Shards always share a folder: each resumes what is there.
+    if !existing.isEmpty && options.shard == nil {
+      if options.force {
+        for name in existing { try? fm.removeItem(at: layout.root.appendingPathComponent(name)) }
+      } else if !options.resume {
+        throw SchedulerError.resultsExist(path: layout.root.path)
+      }
+    }
+    do {
+      try fm.createDirectory(at: layout.runsFolder, withIntermediateDirectories: true)
+      // Leftovers of a crashed process: never results (they were never renamed).
+      // Only our own runs' leftovers: another shard may be writing its own right now.
+      let prefixes = selected.map { ".tmp-\($0.id)-" }
+      for name in (try fm.contentsOfDirectory(atPath: layout.runsFolder.path))
+      where name.hasPrefix(".tmp-") && prefixes.contains(where: name.hasPrefix) {
+        try? fm.removeItem(at: layout.runsFolder.appendingPathComponent(name))
+      }
+      try AtomicFile.write(Data(plan.sourceText.utf8), to: layout.sweepCopy)
+      let manifest = SweepManifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
+      try AtomicFile.write(manifest.jsonData(), to: layout.manifest)
+    } catch let error as SchedulerError {
+      throw error
+    } catch let error as ResultsError {
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: error.description)
+    } catch {
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
+    }
+    return locks
+  }
+
+  /// Whether `--resume` keeps a run: it finished as a result (or as a failure without
+  /// `--retry-failed`) with exactly the resolved config it would have now.
+  static func keeps(_ run: PlannedRun, in layout: ResultsLayout, options: SchedulerOptions) -> Bool {
+    let folder = layout.runFolder(run.id)
+    guard let read = try? RunStatus.read(from: folder.appendingPathComponent(ResultsLayout.statusFile)),
+      let status = read,
+      let config = try? String(contentsOf: folder.appendingPathComponent(ResultsLayout.configFile), encoding: .utf8),
+      config == run.config.yamlText()
+    else { return false }
+    switch status.status {
+    case .completed: return true
+    case .diverged: return !options.retryDiverged
+    case .failed: return !options.retryFailed
+    default: return false  // interrupted, or a word this version does not know
+    }
+  }
+
+  /// Multiply-adds of the whole training: orders the queue, never changes a result.
+  static func estimatedCost(_ run: PlannedRun, data: DataSplit) -> Double {
+    guard let plan = try? run.config.trainingPlan(for: data.train) else { return 0 }
+    let steps: Int
+    switch plan.length {
+    case .steps(let n): steps = n
+    case .epochs(let e): steps = e * max(1, (data.train.count + plan.batchSize - 1) / plan.batchSize)
+    }
+    return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * Double(steps)
+  }
+
+  static func reason(_ error: Error) -> String {
+    if let e = error as? CocoaError, let underlying = e.underlying as? POSIXError {
+      return String(cString: strerror(underlying.code.rawValue))
+    }
+    return (error as NSError).localizedDescription
+  }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Testing
+@testable import GradEngine
+
+private func plan(
+  _ activation: ActivationKind = .tanh, widths: [Int] = [8, 8], optimizer: OptimizerSpec = OptimizerSpec(kind: .sgd, learningRate: 0.1),
+  inputs: Int = 4, outputs: Int = 3, head: OutputHead = .softmax, loss: LossKind = .crossEntropy,
+  batch: Int = 7, length: TrainingLength = .epochs(3), logEvery: Int = 4,
+  weights: Initializer = Initializer(.xavierNormal), bias: Initializer = Initializer(.zeros)
+) -> TrainingPlan {
+  TrainingPlan(
+    network: NetworkSpec(
+      inputSize: inputs, hiddenWidths: widths, outputSize: outputs, activation: Activation(activation),
+      head: head, weightInitializer: weights, biasInitializer: bias),
+    optimizer: optimizer, loss: loss, batchSize: batch, length: length, logEvery: logEvery)
+}
+
+/// Trains with run seed `seed` and returns the result and everything logged.
+private func run(
+  _ plan: TrainingPlan, data: Dataset, validation: Dataset? = nil, seed: UInt64 = 1,
+  observer: RecordingObserver = RecordingObserver()
+) throws -> (TrainingResult, RecordingObserver) {
+  let streams = SeedStreams(runSeed: seed)
+  var initialization = streams.generator(for: .initialization)
+  var shuffling = streams.generator(for: .shuffling)
+  var observer = observer
+  let result = try train(
+    plan, on: data, validation: validation, initialization: &initialization, shuffling: &shuffling,
+    observer: &observer)
+  return (result, observer)
+}
+
+@Suite("Training")
+struct TrainingTests {
+  let data = TestData.classification(rows: 50, features: 4, classes: 3, seed: 21)
+  let validation = TestData.classification(rows: 20, features: 4, classes: 3, seed: 22)
+
+  @Test("a tiny network learns XOR")
+  func xor() throws {
+    let xorPlan = plan(
+      .tanh, widths: [8], optimizer: OptimizerSpec(kind: .adam, learningRate: 0.05), inputs: 2, outputs: 2,
+      batch: 4, length: .steps(400), logEvery: 100)
+    let (result, observer) = try run(xorPlan, data: TestData.xor)
+    #expect(result.outcome == .completed)
+    #expect(result.finalTrainAccuracy == 1.0)
+    #expect(result.finalTrainLoss < 0.05)
+    #expect(observer.records.last!.accuracy == 1.0)
+  }
+
+  @Test("log schedule: step 0, every multiple of logEvery, and the final step")
+  func schedule() throws {
+    // 50 rows, batch 7: 8 updates per epoch (the last batch has 1 row), 3 epochs = 24.
+    let (result, observer) = try run(plan(logEvery: 5), data: data, validation: validation)
+    #expect(result.steps == 24)
+    #expect(observer.records.map(\.step) == [0, 5, 10, 15, 20, 24])
+    #expect(observer.records.map(\.epoch) == [0, 5, 10, 15, 20, 24].map { Double($0) / 8 })
+    #expect(observer.layers.allSatisfy { $0.map(\.layer) == [1, 2, 3] })
+    #expect(observer.records.allSatisfy { $0.validationLoss != nil && $0.validationAccuracy != nil })
+    // Step records carry the update ratio of the update that follows; the final one has none.
+    #expect(observer.layers.dropLast().allSatisfy { $0.allSatisfy { $0.updateRatio > 0 } })
+    #expect(observer.layers.last!.allSatisfy { $0.updateRatio.isNaN })
+    #expect(result.finalValidationLoss != nil && result.finalTrainLoss.isFinite)
+    #expect(result.initialWeightStd.count == 3)
+
+    let (_, onlyEnds) = try run(plan(logEvery: 0), data: data)
+    #expect(onlyEnds.records.map(\.step) == [0, 24])
+    #expect(onlyEnds.records.allSatisfy { $0.validationLoss == nil })
+  }
+
+  @Test("same seed ⇒ identical bits of every logged number; another seed differs")
+  func determinism() throws {
+    for optimizer in [OptimizerSpec(kind: .sgd, learningRate: 0.1), OptimizerSpec(kind: .adam, learningRate: 0.01)] {
+      let p = plan(.relu, optimizer: optimizer, logEvery: 3)
+      let (a, first) = try run(p, data: data, validation: validation, seed: 5)
+      let (b, second) = try run(p, data: data, validation: validation, seed: 5)
+      let (_, other) = try run(p, data: data, validation: validation, seed: 6)
+      #expect(first.fingerprint == second.fingerprint)
+      #expect(a.finalTrainLoss.bitPattern == b.finalTrainLoss.bitPattern)
+      #expect(first.fingerprint != other.fingerprint)
+    }
+  }
+
+  @Test("logging does not change the trajectory (fused and separate SGD updates agree bitwise)", arguments: [
+    OptimizerSpec(kind: .sgd, learningRate: 0.1),
+    OptimizerSpec(kind: .sgd, learningRate: 0.1, weightDecay: 0.01),
+    OptimizerSpec(kind: .momentum, learningRate: 0.05),
+  ])
+  func loggingInvariance(optimizer: OptimizerSpec) throws {
+    var finals: [[UInt32]] = []
+    for every in [1, 0, 7] {
+      let p = plan(.sigmoid, widths: [13, 9], optimizer: optimizer, logEvery: every)
+      var initialization = Xoshiro256(seed: 3), shuffling = Xoshiro256(seed: 4)
+      var observer = RecordingObserver()
+      let session = try TrainingSession(plan: p, data: data, initialization: &initialization)
+      _ = try session.run(validation: nil, shuffling: &shuffling, observer: &observer)
+      finals.append((1...3).flatMap { session.network.weights(layer: $0) + session.network.biases(layer: $0) }.map(\.bitPattern))
+    }
+    #expect(finals[0] == finals[1])
+    #expect(finals[0] == finals[2])
+  }
+
+  @Test("a NaN feature stops the training cleanly as diverged, with that step logged")
+  func nanFeature() throws {
+    var features = data.features
+    features[4 * 17 + 2] = .nan  // row 17
+    let poisoned = Dataset(features: features, featureCount: 4, targets: data.targets)
+    let (result, observer) = try run(plan(logEvery: 100), data: poisoned)
+    guard case .diverged(let step, let reason) = result.outcome else {
+      Issue.record("outcome \(result.outcome)")
+      return
+    }
+    #expect(reason.contains("nan"))
+    #expect(result.steps == step)
+    #expect(step < 8, "row 17 is in the first epoch")
+    #expect(observer.records.last!.step == step)
+    #expect(observer.records.last!.loss.isNaN)
+    #expect(observer.layers.last!.count == 3)
+  }
+
+  @Test("a huge learning rate diverges without trapping", arguments: [OptimizerKind.sgd, .momentum, .adam])
+  func explosion(kind: OptimizerKind) throws {
+    let p = plan(
+      .relu, widths: [16, 16, 16], optimizer: OptimizerSpec(kind: kind, learningRate: kind == .adam ? 1e30 : 1e12),
+      batch: 10, length: .steps(200), logEvery: 50, weights: Initializer(.normal, std: 3))
+    let (result, observer) = try run(p, data: data)
+    guard case .diverged(let step, _) = result.outcome else {
+      Issue.record("outcome \(result.outcome)")
+      return
+    }
+    #expect(observer.records.last!.step == step)
+    #expect(!observer.records.last!.loss.isFinite || !observer.records.last!.gradientNorm.isFinite)
+  }
+
+  @Test("the observer can interrupt; nothing is trained after it asks")
+  func interruption() throws {
+    let (result, observer) = try run(plan(logEvery: 2), data: data, observer: RecordingObserver(stopAfterRecords: 3))
+    #expect(result.outcome == .interrupted(atStep: 5))
+    #expect(result.steps == 5)
+    #expect(observer.records.map(\.step) == [0, 2, 4])
+  }
+
+  @Test("ReLU with all-negative biases is dead: dead and saturated fractions 1, no gradient below")
+  func deadReLU() throws {
+    let p = plan(.relu, widths: [10, 10], batch: 50, length: .steps(1), logEvery: 1,
+                 weights: Initializer(.normal, std: 0.01), bias: Initializer(.constant, value: -5))
+    let (_, observer) = try run(p, data: data)
+    let hidden = observer.layers[0].prefix(2)
+    #expect(hidden.allSatisfy { $0.deadFraction == 1 && $0.saturatedFraction == 1 && $0.derivMean == 0 })
+    #expect(hidden.allSatisfy { $0.gradBNorm == 0 && $0.gradWNorm == 0 && $0.actMean == 0 && $0.actStd == 0 })
+    let output = observer.layers[0][2]
+    #expect(output.derivMean == 1 && output.deadFraction == 0 && output.saturatedFraction == 0)
+    #expect(output.gradBNorm > 0)
+  }
+
+  @Test("statistics agree with a direct computation from the network")
+  func statisticsAreRight() throws {
+    let p = plan(.sigmoid, widths: [6], batch: 50, length: .steps(1), logEvery: 1, bias: Initializer(.normal, std: 1))
+    var initialization = Xoshiro256(seed: 8)
+    let session = try TrainingSession(plan: p, data: data, initialization: &initialization)
+    let stats = session.inspect(batch: Array(0..<50)).layers[0]
+    let w = session.network.weights(layer: 1).map(Double.init), b = session.network.biases(layer: 1).map(Double.init)
+    var z: [Double] = [], a: [Double] = [], d: [Double] = []
+    for row in 0..<50 {
+      for j in 0..<6 {
+        var sum = b[j]
+        for i in 0..<4 { sum += Double(data.features[row * 4 + i]) * w[i * 6 + j] }
+        z.append(sum)
+        a.append(Reference.activation(.sigmoid, sum))
+        d.append(Reference.derivative(.sigmoid, sum))
+      }
+    }
+    func meanStd(_ x: [Double]) -> (Double, Double) {
+      let mean = x.reduce(0, +) / Double(x.count)
+      return (mean, (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)).squareRoot())
+    }
+    let (zm, zs) = meanStd(z), (am, asd) = meanStd(a)
+    #expect(abs(stats.preactMean - zm) < 1e-5 && abs(stats.preactStd - zs) < 1e-5)
+    #expect(abs(stats.actMean - am) < 1e-6 && abs(stats.actStd - asd) < 1e-6)
+    #expect(abs(stats.derivMean - d.reduce(0, +) / Double(d.count)) < 1e-6)
+    let saturated = Double(d.filter { $0 < 0.0025 }.count) / Double(d.count)
+    #expect(abs(stats.saturatedFraction - saturated) < 1e-12)
+    #expect(abs(stats.weightNorm - w.map { $0 * $0 }.reduce(0, +).squareRoot()) < 1e-5)
+  }
+
+  @Test("PReLU learns its slope, logged per hidden layer")
+  func preluSlope() throws {
+    let p = plan(.prelu, widths: [8, 8], optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.5, weightDecay: 0.1),
+                 length: .steps(20), logEvery: 10)
+    var initialization = Xoshiro256(seed: 9), shuffling = Xoshiro256(seed: 10)
+    var observer = RecordingObserver()
+    let session = try TrainingSession(plan: p, data: data, initialization: &initialization)
+    _ = try session.run(validation: nil, shuffling: &shuffling, observer: &observer)
+    #expect(observer.layers[0][0].preluSlope == 0.25)
+    #expect(observer.layers[0][2].preluSlope == nil)
+    #expect(session.network.preluSlope(layer: 1) != 0.25)
+    #expect(observer.layers.last![1].preluSlope == Double(session.network.preluSlope(layer: 2)!))
+  }
+
+  @Test("regression: mse with a linear head, accuracy nan")
+  func regression() throws {
+    let values = TestData.regression(rows: 40, features: 3, outputs: 2, seed: 30)
+    let p = plan(.elu, inputs: 3, outputs: 2, head: .linear, loss: .meanSquaredError, length: .epochs(20), logEvery: 50)
+    let (result, observer) = try run(p, data: values)
+    #expect(result.outcome == .completed)
+    #expect(result.finalTrainAccuracy.isNaN && observer.records[0].accuracy.isNaN)
+    #expect(result.finalTrainLoss < observer.records[0].loss)
+  }
+
+  @Test("a sigmoid head on two classes trains with one output unit")
+  func binary() throws {
+    let twoClasses = TestData.classification(rows: 40, features: 4, classes: 2, seed: 31)
+    let outputs = NetworkSpec.outputSize(head: .sigmoid, for: twoClasses.targets)
+    #expect(outputs == 1)
+    let p = plan(.relu, outputs: outputs, head: .sigmoid, loss: .binaryCrossEntropy, length: .epochs(30),
+                 weights: Initializer(.heNormal))
+    let (result, _) = try run(p, data: twoClasses)
+    #expect(result.finalTrainAccuracy > 0.8)
+  }
+
+  @Test("impossible plans throw EngineError, never trap")
+  func errors() throws {
+    var g = Xoshiro256(seed: 1)
+    let wrongHead = plan(head: .softmax, loss: .binaryCrossEntropy)
+    #expect(throws: EngineError.self) { try TrainingSession(plan: wrongHead, data: data, initialization: &g) }
+    let wrongInputs = plan(inputs: 5)
+    #expect(throws: EngineError.self) { try TrainingSession(plan: wrongInputs, data: data, initialization: &g) }
+    let badLabels = Dataset(features: [0, 0, 0, 0], featureCount: 4, targets: .classes(labels: [7], classCount: 3))
+    #expect(throws: EngineError.self) { try TrainingSession(plan: plan(), data: badLabels, initialization: &g) }
+    let linearCrossEntropy = plan(head: .linear, loss: .crossEntropy)
+    #expect(throws: EngineError.self) { try TrainingSession(plan: linearCrossEntropy, data: data, initialization: &g) }
+    #expect(g == Xoshiro256(seed: 1), "nothing is drawn before the plan is checked")
+  }
+
+  @Test("evaluation over a set equals the mean of per-example losses")
+  func evaluation() throws {
+    var g = Xoshiro256(seed: 4)
+    let session = try TrainingSession(plan: plan(), data: data, initialization: &g)
+    let whole = try session.evaluate(validation)
+    let perExample = (0..<validation.count).map { i in try! session.evaluate(validation.subset([i])) }
+    let meanLoss = perExample.map(\.loss).reduce(0, +) / Double(validation.count)
+    let accuracy = perExample.map(\.accuracy).reduce(0, +) / Double(validation.count)
+    #expect(abs(whole.loss - meanLoss) < 1e-6)
+    #expect(abs(whole.accuracy - accuracy) < 1e-12)
+    let probabilities = session.predict(Array(validation.features.prefix(8)))
+    #expect(probabilities.count == 6)
+    #expect(abs(probabilities[0..<3].reduce(0, +) - 1) < 1e-6)
+  }
+}

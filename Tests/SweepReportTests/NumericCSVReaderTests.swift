@@ -1,0 +1,67 @@
+import SweepResults
+import Foundation
+import Testing
+import TidyCSV
+
+@testable import SweepReport
+
+@Suite struct NumericCSVReaderTests {
+  func write(_ text: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("numeric-\(UUID().uuidString).csv")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  /// Same values as TidyCSV's reader, field by field (NaN compared as NaN).
+  func agree(_ a: [Double?], _ b: [Double?]) -> Bool {
+    a.count == b.count
+      && zip(a, b).allSatisfy { x, y in
+        switch (x, y) {
+        case (nil, nil): true
+        case (let p?, let q?): p == q || (p.isNaN && q.isNaN)
+        default: false
+        }
+      }
+  }
+
+  @Test func readsWhatCSVTableReads() throws {
+    let text = "step,loss,val_loss,x\n0,2.3,,1e-05\n10,nan,inf,-inf\r\n20,0.1,0.25,-0\n\n30,NaN,Infinity,3\n"
+    let url = try write(text)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let (fast, warning) = try NumericCSVReader.read(url)
+    #expect(warning == nil)
+    let reference = try CSVTable(parsing: text)
+    #expect(fast.header == reference.header)
+    #expect(fast.rowCount == 4)
+    for name in reference.header {
+      #expect(agree(try #require(fast.column(name)), try reference.numbers(name)), "column \(name)")
+    }
+  }
+
+  @Test func dropsACutOffLastLineWithAWarning() throws {
+    let url = try write("step,loss,acc\n0,1,0.5\n10,0.5")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let (table, warning) = try NumericCSVReader.read(url)
+    #expect(table.rowCount == 1)
+    #expect(warning?.contains("incomplete") == true)
+  }
+
+  @Test func aShortLineInTheMiddleIsAnErrorWithItsLineNumber() throws {
+    let url = try write("step,loss\n0,1\n10\n20,3\n")
+    defer { try? FileManager.default.removeItem(at: url) }
+    do {
+      _ = try NumericCSVReader.read(url)
+      Issue.record("a ragged middle line must not be read")
+    } catch let error as ResultsError {
+      #expect(error.description.contains("line 3 has 1 fields"))
+    }
+  }
+
+  @Test func quotedFilesGoThroughTheFullParser() throws {
+    let url = try write("step,\"loss, train\"\n0,\"1.5\"\n")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let (table, _) = try NumericCSVReader.read(url)
+    #expect(table.header == ["step", "loss, train"])
+    #expect(table.column("loss, train") == [1.5])
+  }
+}

@@ -1,0 +1,115 @@
+import SweepResults
+import Foundation
+import Testing
+import TidyCSV
+
+@testable import SweepReport
+
+@Suite struct SummaryBuilderTests {
+  @Test func rebuildWritesOneRowPerFinishedRunWithTheDefinedNumbers() throws {
+    let sweep = SyntheticSweep.standard()
+    let folder = try SyntheticSweep.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try sweep.write(to: folder)
+
+    let rebuild = try SummaryBuilder.rebuild(folder: folder)
+    let table = try CSVTable(contentsOf: folder.appendingPathComponent("summary.csv"))
+    #expect(
+      table.header == [
+        "run_id", "model.activation", "model.depth", "seed", "status", "steps", "final_loss", "final_accuracy",
+        "final_val_loss", "final_val_accuracy", "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
+      ])
+    let finished = sweep.runs.filter { $0.status != nil }
+    #expect(table.rows.count == finished.count)
+    #expect(table.rows.count == 11)
+    #expect(rebuild.rows.count == 11)
+    // Manifest order, the missing run left out.
+    #expect(table.records.map { $0["run_id"]! } == finished.map(\.id))
+    for (record, run) in zip(table.records, finished) {
+      let expected = sweep.expectedRow(run)
+      for column in table.header {
+        #expect(record[column] == expected[column], "run \(run.id), column \(column)")
+      }
+    }
+    // No temporary file left behind by the atomic write.
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+    #expect(leftovers.isEmpty)
+  }
+
+  @Test func sigmoidRatioIsTheProductOfPerLayerFactors() throws {
+    // Independent of the fixture's expectedRow: 4 hidden layers with factor 0.25
+    // each between neighbours give layer1/layer4 = 0.25³.
+    let sweep = SyntheticSweep.standard()
+    let folder = try SyntheticSweep.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try sweep.write(to: folder)
+    let run = sweep.runs.first { $0.axisValues["model.activation"] == "sigmoid" && $0.depth == 4 && $0.seed == 1 }!
+    let cells = try SummaryBuilder.summaryRow(
+      runFolder: folder.appendingPathComponent("runs/\(run.id)"),
+      run: ManifestRun(runID: run.id, index: run.index, axisValues: run.axisValues, seed: run.seed), axes: sweep.axes)
+    let header = SummaryBuilder.summaryHeader(axes: sweep.axes)
+    let ratio = try #require(CSVTable.number(cells[header.firstIndex(of: "grad_ratio_init")!].field))
+    #expect(abs(ratio - 0.25 * 0.25 * 0.25) < 1e-12)
+  }
+
+  @Test func headerDropsSeedAxisAndDuplicates() {
+    #expect(
+      SummaryBuilder.summaryHeader(axes: ["a", "seed", "b", "a"])
+        == ["run_id", "a", "b"] + SummaryRow.trailingColumns)
+  }
+
+  @Test func runWithoutStatusIsNotARow() throws {
+    let sweep = SyntheticSweep.standard()
+    let folder = try SyntheticSweep.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try sweep.write(to: folder)
+    let missing = sweep.runs.first { $0.status == nil }!
+    #expect(throws: ResultsError.self) {
+      try SummaryBuilder.summaryRow(
+        runFolder: folder.appendingPathComponent("runs/\(missing.id)"),
+        run: ManifestRun(runID: missing.id, index: 0, axisValues: [:], seed: 1), axes: [])
+    }
+  }
+
+  @Test func staleSummaryIsRebuiltAndCurrentOneIsRead() throws {
+    let sweep = SyntheticSweep.standard()
+    let folder = try SyntheticSweep.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try sweep.write(to: folder)
+    // No summary yet.
+    let first = try ResultsFolder(url: folder)
+    #expect(first.summarySource == .rebuilt(reason: "summary.csv is missing"))
+    #expect(first.rows.count == 11)
+    // A shard's summary listing only some runs is stale.
+    let rows = first.rows
+    try SummaryBuilder.write(rows: Array(rows.prefix(4)), axes: sweep.axes, to: folder.appendingPathComponent("summary.csv"))
+    let second = try ResultsFolder(url: folder)
+    guard case .rebuilt = second.summarySource else {
+      Issue.record("a summary listing 4 of 11 finished runs must be rebuilt")
+      return
+    }
+    #expect(second.rows.map(\.runID) == rows.map(\.runID))
+    // A complete, newer summary is read as it is.
+    try SummaryBuilder.write(rows: rows, axes: sweep.axes, to: folder.appendingPathComponent("summary.csv"))
+    let third = try ResultsFolder(url: folder)
+    #expect(third.summarySource == .file)
+    #expect(third.rows.count == rows.count)
+    for (a, b) in zip(third.rows, rows) {
+      #expect(a.runID == b.runID)
+      #expect(a.axisValues == b.axisValues)
+      #expect(a.finalValAccuracy == b.finalValAccuracy || (a.finalValAccuracy?.isNaN == true && b.finalValAccuracy?.isNaN == true))
+    }
+  }
+
+  @Test func notAResultsFolderIsAClearError() throws {
+    let folder = try SyntheticSweep.temporaryFolder("empty")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(throws: ResultsError.self) { try ResultsFolder(url: folder.appendingPathComponent("nope")) }
+    do {
+      _ = try ResultsFolder(url: folder)
+      Issue.record("a folder without manifest.json must not load")
+    } catch let error as ResultsError {
+      #expect(error.description.contains("manifest.json"))
+    }
+  }
+}
