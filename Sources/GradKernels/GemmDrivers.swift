@@ -161,7 +161,11 @@ func broadcastGemm(
   let partition = ColumnPartition(n: n)
   let kcMax = min(k, gemmBlockK)
   let copyB = plan.packB || partition.isNarrow
-  let packedB = copyB ? allocateFloats(kcMax * partition.count * 16) : nil
+  // Sweeping column panels outermost, each panel is packed right before its row tiles
+  // use it, into one L1-resident 16 KiB buffer; sweeping row tiles outermost, all panels
+  // are packed up front.
+  let packJustInTime = copyB && !plan.rowTilesOuter
+  let packedB = copyB ? allocateFloats(kcMax * (packJustInTime ? 1 : partition.count) * 16) : nil
   let packedA = plan.packA ? allocateFloats(kcMax * min(m, gemmBlockM)) : nil
   defer {
     packedB?.deallocate()
@@ -172,7 +176,7 @@ func broadcastGemm(
   while p0 < k {
     let kc = min(gemmBlockK, k - p0)
     let blockBeta: Float = p0 == 0 ? beta : 1
-    if let packedB {
+    if let packedB, !packJustInTime {
       packPanelsB(transB, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, into: packedB)
     }
 
@@ -210,7 +214,7 @@ func broadcastGemm(
           operands.aColStride = lda
         }
         if let packedB {
-          operands.b = UnsafePointer(packedB + panelIndex * kc * 16)
+          operands.b = UnsafePointer(packedB + (packJustInTime ? 0 : panelIndex * kc * 16))
           operands.bRowStride = 8 * panel.vectors
           operands.bSecondOffset = 8
         } else {
@@ -229,6 +233,9 @@ func broadcastGemm(
         }
       } else {
         for j in 0..<partition.count {
+          if let packedB, packJustInTime {
+            packPanelB(transB, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, index: j, into: packedB)
+          }
           for t in 0..<tiling.tiles { tile(t, j) }
         }
       }

@@ -39,41 +39,49 @@ struct ColumnPartition {
 }
 
 /// Packs op(B)[p0 ..< p0+kc, ·] panel by panel; panel i occupies `kc·16` floats from
-/// `packed + i·kc·16`, its row p holding vector 0 then vector 1 (`8·vectors` floats):
-///
-///     packed[i·kc·16 + p·8·vectors + 8·v + l] = op(B)(p0 + p, column_i + o_v + l)
-///
-/// (0 past column n for a narrow matrix). `op(B)(p, j)` is `b[p·ldb + j]`, or `b[j·ldb + p]`
-/// when transposed; the transposed case moves 8×8 blocks through registers.
+/// `packed + i·kc·16` (see `packPanelB`).
 func packPanelsB(
   _ trans: Transpose, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, partition: ColumnPartition,
   into packed: UnsafeMutablePointer<Float>
 ) {
   for index in 0..<partition.count {
-    let panel = partition.panel(index)
-    let dst = packed + index * kc * 16
-    let stride = 8 * panel.vectors
-    for v in 0..<panel.vectors {
-      let column = panel.column + (v == 0 ? 0 : panel.secondOffset)
-      let valid = min(8, partition.n - column)
-      switch trans {
-      case .none:
-        var src = b + p0 * ldb + column
-        if valid == 8 {
-          for p in 0..<kc {
-            storeVector(loadVector(src), dst + (p &* stride &+ 8 &* v))
-            src += ldb
-          }
-        } else {
-          for p in 0..<kc {
-            for l in 0..<8 { dst[p &* stride &+ 8 &* v &+ l] = l < valid ? src[l] : 0 }
-            src += ldb
-          }
+    packPanelB(trans, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, index: index, into: packed + index * kc * 16)
+  }
+}
+
+/// Packs panel `index` of op(B)[p0 ..< p0+kc, ·], row p holding vector 0 then vector 1
+/// (`8·vectors` floats):
+///
+///     dst[p·8·vectors + 8·v + l] = op(B)(p0 + p, column + o_v + l)
+///
+/// (0 past column n for a narrow matrix). `op(B)(p, j)` is `b[p·ldb + j]`, or `b[j·ldb + p]`
+/// when transposed; the transposed case moves 8×8 blocks through registers.
+func packPanelB(
+  _ trans: Transpose, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, partition: ColumnPartition,
+  index: Int, into dst: UnsafeMutablePointer<Float>
+) {
+  let panel = partition.panel(index)
+  let stride = 8 * panel.vectors
+  for v in 0..<panel.vectors {
+    let column = panel.column + (v == 0 ? 0 : panel.secondOffset)
+    let valid = min(8, partition.n - column)
+    switch trans {
+    case .none:
+      var src = b + p0 * ldb + column
+      if valid == 8 {
+        for p in 0..<kc {
+          storeVector(loadVector(src), dst + (p &* stride &+ 8 &* v))
+          src += ldb
         }
-      case .transposed:
-        packTransposedVector(
-          b: b + column * ldb + p0, ldb: ldb, kc: kc, valid: valid, into: dst + 8 * v, stride: stride)
+      } else {
+        for p in 0..<kc {
+          for l in 0..<8 { dst[p &* stride &+ 8 &* v &+ l] = l < valid ? src[l] : 0 }
+          src += ldb
+        }
       }
+    case .transposed:
+      packTransposedVector(
+        b: b + column * ldb + p0, ldb: ldb, kc: kc, valid: valid, into: dst + 8 * v, stride: stride)
     }
   }
 }
