@@ -1,0 +1,171 @@
+import GradData
+import GradEngine
+import Yams
+
+// What the sweep model knows about the `data:` section, whose type (`DataSpec`) lives in
+// GradData. Its defaults are DataSpec's property initialisers; its keys are
+// `DataSpec.CodingKeys`. Here: range checks that need no file access, the enum-valued
+// keys (found by reflection, so new fields are covered without edits here), and
+// estimates of the network's input and output sizes for the model-size check.
+
+enum DataSpecSupport {
+  static let sectionName = "data"
+
+  static var keyNames: [String] { DataSpec.CodingKeys.allCases.map(\.rawValue) }
+
+  /// The canonical mapping of `DataSpec()`: filled in for keys a `data:` section leaves
+  /// out, so decoding works whether or not DataSpec's own decoder applies defaults.
+  static func defaultPairs() -> [(key: String, value: Node)] {
+    let text = CanonicalYAML.value(of: DataSpec()).blockText()
+    guard let node = try? Yams.compose(yaml: text), case .mapping(let mapping) = node else { return [] }
+    return mapping.compactMap { pair in pair.key.scalar.map { ($0.string, pair.value) } }
+  }
+
+  // MARK: Enum-valued keys
+
+  /// A key whose value is a user-facing name.
+  struct NameField {
+    let names: [String]
+    let canonical: (String) -> String?
+  }
+
+  /// Enum-valued keys of DataSpec by YAML key, found by reflecting on `DataSpec()`:
+  /// a property `fooBar` of a `UserFacingName` type (or an optional one) maps to key `foo_bar`.
+  static func nameFields() -> [String: NameField] {
+    let keys = Set(keyNames)
+    var fields = [String: NameField]()
+    for child in Mirror(reflecting: DataSpec()).children {
+      guard let label = child.label else { continue }
+      let key = snakeCase(label)
+      guard keys.contains(key) else { continue }
+      var type: Any.Type = Swift.type(of: child.value)
+      if let optional = type as? any OptionalType.Type { type = optional.wrappedType }
+      if let nameType = type as? any UserFacingName.Type {
+        fields[key] = nameField(nameType)
+      }
+    }
+    return fields
+  }
+
+  private static func nameField<T: UserFacingName>(_ type: T.Type) -> NameField {
+    NameField(names: T.allUserNames, canonical: { T(userName: $0)?.rawValue })
+  }
+
+  /// `teacherActivation` → `teacher_activation`.
+  static func snakeCase(_ name: String) -> String {
+    var result = ""
+    for character in name {
+      if character.isUppercase {
+        result += "_" + character.lowercased()
+      } else {
+        result.append(character)
+      }
+    }
+    return result
+  }
+
+  /// Words used in "unknown … 'x'" messages for the known enum keys.
+  static func kindLabel(forKey key: String) -> String {
+    switch key {
+    case "name": return "data source"
+    case "teacher_activation": return "activation"
+    case "scale": return "scaling"
+    case "header": return "header mode"
+    default: return "data.\(key) value"
+    }
+  }
+
+  // MARK: Checks
+
+  /// A problem with one key of a data spec.
+  struct Issue {
+    let key: String
+    let message: String
+    var note: String? = nil
+  }
+
+  /// Range and consistency checks that need no file access.
+  static func issues(in spec: DataSpec) -> [Issue] {
+    var issues = [Issue]()
+    func atLeast(_ value: Int, _ minimum: Int, _ key: String) {
+      if value < minimum { issues.append(Issue(key: key, message: "data.\(key) must be at least \(minimum), got \(value)")) }
+    }
+    func real(_ value: Double, _ range: RealRange, _ key: String) {
+      if !range.contains(value) {
+        let must = value.isFinite ? range.phrase : "a finite number"
+        issues.append(Issue(key: key, message: "data.\(key) must be \(must), got \(CanonicalYAML.double(value))"))
+      }
+    }
+    atLeast(spec.samples, 1, "samples")
+    atLeast(spec.classes, 2, "classes")
+    real(spec.noise, .nonNegative, "noise")
+    real(spec.turns, .positive, "turns")
+    real(spec.spread, .positive, "spread")
+    atLeast(spec.features, 1, "features")
+    atLeast(spec.teacherDepth, 0, "teacher_depth")
+    atLeast(spec.teacherWidth, 1, "teacher_width")
+    atLeast(spec.outputs, 1, "outputs")
+    real(spec.validation, .unitHalfOpen, "validation")
+    real(spec.testFraction, .unitHalfOpen, "test_fraction")
+    switch spec.name {
+    case .idx:
+      if spec.images == nil || spec.labels == nil {
+        issues.append(
+          Issue(
+            key: "name", message: "data source 'idx' needs data.images and data.labels",
+            note: "paths to IDX files, relative to the sweep file, e.g. images: data/train-images-idx3-ubyte.gz"))
+      }
+    case .csv:
+      if spec.path == nil {
+        issues.append(
+          Issue(
+            key: "name", message: "data source 'csv' needs data.path",
+            note: "the CSV file, relative to the sweep file"))
+      }
+    default: break
+    }
+    return issues
+  }
+
+  // MARK: What the data implies for the network
+
+  /// The task the data will have: teacher and CSV data follow `task`; every other
+  /// source has class labels.
+  static func task(of spec: DataSpec) -> DataTask {
+    switch spec.name {
+    case .teacher, .csv: return spec.task
+    default: return .classification
+    }
+  }
+
+  /// A lower bound on the input width known before loading: exact for generated
+  /// sources, 1 for files (their width is known only once read).
+  static func estimatedInputSize(of spec: DataSpec) -> Int {
+    switch spec.name {
+    case .spirals, .moons, .circles, .xor, .checkerboard: return 2
+    case .gaussian, .teacher: return max(1, spec.features)
+    case .mnist1d: return 40
+    default: return 1  // files: known once read
+    }
+  }
+
+  /// A lower bound on the output width known before loading.
+  static func estimatedOutputSize(of spec: DataSpec) -> Int {
+    if task(of: spec) == .regression { return max(1, spec.outputs) }
+    switch spec.name {
+    case .moons, .circles, .xor, .checkerboard: return 2
+    case .spirals, .gaussian, .teacher: return max(2, spec.classes)
+    case .mnist1d: return 10
+    default: return 1  // files: known once read
+    }
+  }
+}
+
+/// Lets reflection see through `Optional<T>` to `T`.
+protocol OptionalType {
+  static var wrappedType: Any.Type { get }
+}
+
+extension Optional: OptionalType {
+  static var wrappedType: Any.Type { Wrapped.self }
+}

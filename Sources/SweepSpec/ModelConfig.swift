@@ -1,0 +1,154 @@
+import GradEngine
+
+/// The `model:` section: a fully connected network
+/// `input → widths[0] → … → widths[L−1] → output`, flat so every field can be an axis
+/// (`model.depth`, `model.init_gain`, …).
+///
+/// The property initialisers below ARE the documented defaults (docs/sweep-file.md
+/// lists them); decoding an empty `model:` gives exactly `ModelConfig()`.
+public struct ModelConfig: Codable, Sendable, Hashable {
+  /// Units in every hidden layer when `widths` is not given. At least 1.
+  public var width: Int = 32
+  /// Number of hidden layers when `widths` is not given. At least 1.
+  public var depth: Int = 4
+  /// Per-layer hidden widths, input side first; when set it replaces `width` × `depth`.
+  /// Non-empty, each at least 1.
+  public var widths: [Int]? = nil
+  /// Hidden-layer activation (any `ActivationKind` name or alias).
+  public var activation: ActivationKind = .relu
+  /// Negative-side slope of `leaky_relu` and initial slope of `prelu`; nil = the
+  /// engine's default (0.01 for leaky_relu, 0.25 for prelu). At least 0.
+  public var slope: Double? = nil
+  /// Weight initializer (any `InitializerKind` name or alias).
+  public var initializer: InitializerKind = .heNormal
+  /// Gain multiplying the initializer's std or limit (orthogonal: the gain;
+  /// scaled_normal: σ_w, so Var w = gain²/fan_in). At least 0.
+  public var initGain: Double = 1
+  /// Standard deviation for the `normal` initializer. At least 0.
+  public var initStd: Double = 0.01
+  /// Half-width for the `uniform` initializer: U[−limit, limit]. At least 0.
+  public var initLimit: Double = 0.05
+  /// Value for the `constant` initializer. Any finite number.
+  public var initValue: Double = 0
+  /// Bias initializer.
+  public var biasInitializer: InitializerKind = .zeros
+  /// Standard deviation for a `normal` bias initializer (σ_b). At least 0.
+  public var biasStd: Double = 0.01
+  /// Half-width for a `uniform` bias initializer. At least 0.
+  public var biasLimit: Double = 0.05
+  /// Value for a `constant` bias initializer. Any finite number.
+  public var biasValue: Double = 0
+  /// Whether layers have biases.
+  public var bias: Bool = true
+  /// Output head: `auto` (softmax for classes, linear for regression; see
+  /// `RunConfig.trainingPlan(for:)`), or `softmax`, `sigmoid`, `linear`.
+  public var output: AutoOr<OutputHead> = .auto
+
+  public init() {}
+
+  public enum CodingKeys: String, CodingKey, CaseIterable {
+    case width, depth, widths, activation, slope, initializer
+    case initGain = "init_gain", initStd = "init_std", initLimit = "init_limit", initValue = "init_value"
+    case biasInitializer = "bias_initializer", biasStd = "bias_std", biasLimit = "bias_limit"
+    case biasValue = "bias_value", bias, output
+  }
+
+  /// The hidden widths this config describes: `widths`, or `depth` copies of `width`.
+  public var hiddenWidths: [Int] {
+    widths ?? Array(repeating: width, count: depth)
+  }
+
+  /// Number of hidden layers.
+  public var hiddenLayerCount: Int { widths?.count ?? depth }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = ModelConfig()
+    let s = Self.sectionName
+    width = try c.integer(.width, default: d.width, atLeast: 1, in: s)
+    depth = try c.integer(.depth, default: d.depth, atLeast: 1, in: s)
+    widths = try c.optional(.widths, default: d.widths)
+    if let widths {
+      if widths.isEmpty {
+        throw c.fail(.widths, "model.widths must list at least one width (or be null to use width × depth)")
+      }
+      for (index, value) in widths.enumerated() where value < 1 {
+        throw ConfigFieldError(
+          codingPath: c.codingPath + [CodingKeys.widths, IndexKey(index)],
+          message: "model.widths[\(index)] must be at least 1, got \(value)")
+      }
+    }
+    activation = try c.name(.activation, default: d.activation, kind: "activation", in: s)
+    slope = try c.optionalReal(.slope, default: d.slope, .nonNegative, in: s)
+    initializer = try c.name(.initializer, default: d.initializer, kind: "initializer", in: s)
+    initGain = try c.real(.initGain, default: d.initGain, .nonNegative, in: s)
+    initStd = try c.real(.initStd, default: d.initStd, .nonNegative, in: s)
+    initLimit = try c.real(.initLimit, default: d.initLimit, .nonNegative, in: s)
+    initValue = try c.real(.initValue, default: d.initValue, .any, in: s)
+    biasInitializer = try c.name(.biasInitializer, default: d.biasInitializer, kind: "initializer", in: s)
+    biasStd = try c.real(.biasStd, default: d.biasStd, .nonNegative, in: s)
+    biasLimit = try c.real(.biasLimit, default: d.biasLimit, .nonNegative, in: s)
+    biasValue = try c.real(.biasValue, default: d.biasValue, .any, in: s)
+    bias = try c.value(.bias, default: d.bias, in: s)
+    output = try c.autoOrName(.output, default: d.output, kind: "output", in: s)
+  }
+
+  /// Every key, nil values as `null`, so a config file shows every field.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(width, forKey: .width)
+    try c.encode(depth, forKey: .depth)
+    try c.encode(widths, forKey: .widths)
+    try c.encode(activation, forKey: .activation)
+    try c.encode(slope, forKey: .slope)
+    try c.encode(initializer, forKey: .initializer)
+    try c.encode(initGain, forKey: .initGain)
+    try c.encode(initStd, forKey: .initStd)
+    try c.encode(initLimit, forKey: .initLimit)
+    try c.encode(initValue, forKey: .initValue)
+    try c.encode(biasInitializer, forKey: .biasInitializer)
+    try c.encode(biasStd, forKey: .biasStd)
+    try c.encode(biasLimit, forKey: .biasLimit)
+    try c.encode(biasValue, forKey: .biasValue)
+    try c.encode(bias, forKey: .bias)
+    try c.encode(output, forKey: .output)
+  }
+}
+
+extension ModelConfig: ConfigSection {
+  typealias Keys = CodingKeys
+  static var sectionName: String { "model" }
+
+  static var fieldAccess: [String: FieldAccess<ModelConfig>] {
+    [
+      "width": .integer(\.width),
+      "depth": .integer(\.depth),
+      "widths": .plain(\.widths),
+      "activation": .plain(\.activation),
+      "slope": .optionalReal(\.slope),
+      "initializer": .plain(\.initializer),
+      "init_gain": .real(\.initGain),
+      "init_std": .real(\.initStd),
+      "init_limit": .real(\.initLimit),
+      "init_value": .real(\.initValue),
+      "bias_initializer": .plain(\.biasInitializer),
+      "bias_std": .real(\.biasStd),
+      "bias_limit": .real(\.biasLimit),
+      "bias_value": .real(\.biasValue),
+      "bias": .plain(\.bias),
+      "output": .plain(\.output),
+    ]
+  }
+}
+
+/// A list index in a coding path.
+struct IndexKey: CodingKey {
+  let intValue: Int?
+  var stringValue: String { String(intValue ?? 0) }
+  init(_ index: Int) { intValue = index }
+  init?(intValue: Int) { self.intValue = intValue }
+  init?(stringValue: String) {
+    guard let index = Int(stringValue) else { return nil }
+    intValue = index
+  }
+}

@@ -1,0 +1,228 @@
+import GradEngine
+
+/// The `reference:` section: the published results a sweep reproduces, each as a claim
+/// the report checks against the measured runs ("published vs measured", pass/fail).
+///
+/// ```yaml
+/// reference:
+///   source: "He et al. 2015, Delving Deep into Rectifiers, ICCV"
+///   url: https://arxiv.org/abs/1502.01852
+///   setting: "theirs: 30-layer conv nets on ImageNet; ours: 30-layer MLPs on MNIST-1D, 2,000 steps"
+///   claims:
+///     - claim: "Xavier init stalls a 30-layer ReLU net"
+///       location: "Figure 3"
+///       runs: {model.initializer: xavier_normal, model.depth: 30}
+///       metric: final_val_accuracy
+///       statistic: mean
+///       published_text: "does not converge"
+///       at_most: 0.2
+/// ```
+public struct ReferenceSection: Sendable, Hashable, Codable {
+  /// The publication: authors, year, title, venue.
+  public var source: String? = nil
+  /// Where to read it.
+  public var url: String? = nil
+  /// What differs between the published setting and this sweep (data, sizes, steps).
+  public var setting: String? = nil
+  /// The claims, in report order.
+  public var claims: [ReferenceClaim] = []
+
+  public init() {}
+
+  public enum CodingKeys: String, CodingKey, CaseIterable {
+    case source, url, setting, claims
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    source = try c.optional(.source, default: nil)
+    url = try c.optional(.url, default: nil)
+    setting = try c.optional(.setting, default: nil)
+    claims = try c.optional(.claims, default: nil) ?? []
+  }
+}
+
+/// How the matching runs' values of `metric` are reduced to one measured number.
+public enum ReferenceStatistic: String, UserFacingName {
+  case mean, median, min, max
+}
+
+/// The outcome of checking one claim.
+public enum ReferenceVerdict: String, Sendable, Hashable {
+  case pass, fail
+  /// The claim states no tolerance or bound: shown for comparison only.
+  case unchecked
+}
+
+/// One published number or statement and the bound our measurement must meet.
+public struct ReferenceClaim: Sendable, Hashable, Codable {
+  /// The published statement, in words. Required.
+  public var claim: String
+  /// Overrides the section's `source` for this claim.
+  public var source: String? = nil
+  /// Table or figure in the source, e.g. "Table 2", "Fig. 5".
+  public var location: String? = nil
+  /// Which runs the claim is about: axis path → value (canonical spelling, as in
+  /// `PlannedRun.axisValues`). Empty means every run.
+  public var runs: [String: String] = [:]
+  /// The measured quantity: a summary.csv column (see `ReferenceClaim.metrics`). Required.
+  public var metric: String
+  /// How the matching runs' values are reduced (default mean).
+  public var statistic: ReferenceStatistic = .mean
+  /// The published number, when there is one.
+  public var published: Double? = nil
+  /// The published result as the source states it ("≈ 10× decay", "does not converge").
+  public var publishedText: String? = nil
+  /// Pass when |measured − published| ≤ tolerance.
+  public var tolerance: Double? = nil
+  /// Pass when |measured − published| ≤ relative_tolerance · |published|.
+  public var relativeTolerance: Double? = nil
+  /// Pass when measured ≤ at_most.
+  public var atMost: Double? = nil
+  /// Pass when measured ≥ at_least.
+  public var atLeast: Double? = nil
+  /// What differs for this claim in our setting.
+  public var differs: String? = nil
+
+  public init(claim: String, metric: String) {
+    self.claim = claim
+    self.metric = metric
+  }
+
+  /// Metrics a claim can name: the numeric summary.csv columns, plus
+  /// `diverged_fraction` (the fraction of matching runs whose status is diverged).
+  public static let metrics = [
+    "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy", "best_val_accuracy",
+    "grad_ratio_init", "grad_ratio_final", "steps", "seconds", "diverged_fraction",
+  ]
+
+  public enum CodingKeys: String, CodingKey, CaseIterable {
+    case claim, source, location, runs, metric, statistic, published
+    case publishedText = "published_text", tolerance, relativeTolerance = "relative_tolerance"
+    case atMost = "at_most", atLeast = "at_least", differs
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let s =
+      decoder.userInfo[.fieldPrefix] as? String ?? ProblemLocator.dotted("reference", c.codingPath.map(\.pathComponent))
+    guard try c.hasValue(.claim) else { throw c.fail(.claim, "\(s).claim is required (the published statement)") }
+    claim = try c.decode(String.self, forKey: .claim)
+    source = try c.optional(.source, default: nil)
+    location = try c.optional(.location, default: nil)
+    runs = (try c.optional(.runs, default: [String: LooseText]()) ?? [:]).mapValues(\.text)
+    guard try c.hasValue(.metric) else {
+      throw c.fail(
+        .metric, "\(s).metric is required",
+        note: "one of: " + Suggestions.list(Self.metrics))
+    }
+    metric = try c.decode(String.self, forKey: .metric)
+    if !Self.metrics.contains(metric) {
+      throw c.fail(
+        .metric, "unknown metric '\(metric)'" + Suggestions.didYouMean(metric, among: Self.metrics),
+        note: "one of: " + Suggestions.list(Self.metrics))
+    }
+    statistic = try c.name(.statistic, default: .mean, kind: "statistic", in: s)
+    published = try c.optionalReal(.published, default: nil, .any, in: s)
+    publishedText = try c.optional(.publishedText, default: nil)
+    tolerance = try c.optionalReal(.tolerance, default: nil, .nonNegative, in: s)
+    relativeTolerance = try c.optionalReal(.relativeTolerance, default: nil, .nonNegative, in: s)
+    atMost = try c.optionalReal(.atMost, default: nil, .any, in: s)
+    atLeast = try c.optionalReal(.atLeast, default: nil, .any, in: s)
+    differs = try c.optional(.differs, default: nil)
+    if published == nil {
+      if tolerance != nil {
+        throw c.fail(.tolerance, "\(s).tolerance needs \(s).published (the value it is a tolerance around)")
+      }
+      if relativeTolerance != nil {
+        throw c.fail(
+          .relativeTolerance, "\(s).relative_tolerance needs \(s).published (the value it is a tolerance around)")
+      }
+    }
+    if let atMost, let atLeast, atLeast > atMost {
+      throw c.fail(
+        .atLeast,
+        "\(s).at_least (\(CanonicalYAML.double(atLeast))) is greater than at_most (\(CanonicalYAML.double(atMost)))")
+    }
+  }
+
+  /// True when the run's axis values (path → canonical value) match `runs`.
+  public func matches(_ axisValues: [String: String]) -> Bool {
+    runs.allSatisfy { axisValues[$0.key] == $0.value }
+  }
+
+  /// Checks `measured` against every bound the claim states. A non-finite measurement
+  /// fails any check.
+  public func verdict(measured: Double) -> ReferenceVerdict {
+    var checked = false
+    var ok = measured.isFinite
+    if let published {
+      if let tolerance {
+        checked = true
+        ok = ok && abs(measured - published) <= tolerance
+      }
+      if let relativeTolerance {
+        checked = true
+        ok = ok && abs(measured - published) <= relativeTolerance * abs(published)
+      }
+    }
+    if let atMost {
+      checked = true
+      ok = ok && measured <= atMost
+    }
+    if let atLeast {
+      checked = true
+      ok = ok && measured >= atLeast
+    }
+    return checked ? (ok ? .pass : .fail) : .unchecked
+  }
+
+  /// The accepted range in words: `0.1 ± 0.05`, `0.1 ± 50%`, `≤ 0.2`, `≥ 0.9`, joined
+  /// by "and"; "—" when nothing is checked.
+  public var criterion: String {
+    var parts = [String]()
+    if let published {
+      if let tolerance { parts.append("\(number(published)) ± \(number(tolerance))") }
+      if let relativeTolerance { parts.append("\(number(published)) ± \(number(relativeTolerance * 100))%") }
+    }
+    if let atMost { parts.append("≤ \(number(atMost))") }
+    if let atLeast { parts.append("≥ \(number(atLeast))") }
+    return parts.isEmpty ? "—" : parts.joined(separator: " and ")
+  }
+
+  private func number(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(claim, forKey: .claim)
+    try c.encodeIfPresent(source, forKey: .source)
+    try c.encodeIfPresent(location, forKey: .location)
+    try c.encode(runs, forKey: .runs)
+    try c.encode(metric, forKey: .metric)
+    try c.encode(statistic, forKey: .statistic)
+    try c.encodeIfPresent(published, forKey: .published)
+    try c.encodeIfPresent(publishedText, forKey: .publishedText)
+    try c.encodeIfPresent(tolerance, forKey: .tolerance)
+    try c.encodeIfPresent(relativeTolerance, forKey: .relativeTolerance)
+    try c.encodeIfPresent(atMost, forKey: .atMost)
+    try c.encodeIfPresent(atLeast, forKey: .atLeast)
+    try c.encodeIfPresent(differs, forKey: .differs)
+  }
+}
+
+/// A scalar or a list of scalars read as text (`[64, 32]` for a list): values of a
+/// claim's `runs` filter before the loader spells them canonically.
+struct LooseText: Decodable {
+  let text: String
+  init(from decoder: Decoder) throws {
+    if var list = try? decoder.unkeyedContainer() {
+      var items = [String]()
+      while !list.isAtEnd { items.append(try list.decode(String.self)) }
+      text = "[" + items.joined(separator: ", ") + "]"
+    } else {
+      text = try decoder.singleValueContainer().decode(String.self)
+    }
+  }
+}

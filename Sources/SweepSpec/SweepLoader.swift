@@ -1,0 +1,69 @@
+import Foundation
+
+/// Reads, validates and expands sweep files.
+///
+/// Validation collects every problem of a file (not just the first) and throws them
+/// together as `SweepDiagnostics`, each located at its line and column.
+public enum SweepLoader {
+  /// Loads the sweep file at `path`.
+  public static func load(path: String) throws -> SweepPlan {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw fileProblem(path, "cannot read '\(path)': no such file")
+    }
+    guard !isDirectory.boolValue else { throw fileProblem(path, "cannot read '\(path)': it is a directory") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw fileProblem(path, "cannot read '\(path)': permission denied or unreadable")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw SweepDiagnostics(diagnostics: [invalidUTF8(data, path: path)])
+    }
+    return try load(text: text, path: path)
+  }
+
+  /// Loads a sweep from its text; `path` names it in messages and gives the default
+  /// `name` (the file name without extension).
+  public static func load(text: String, path: String) throws -> SweepPlan {
+    let builder = SweepBuilder(text: text, path: path)
+    return try builder.build()
+  }
+
+  private static func fileProblem(_ path: String, _ message: String) -> SweepDiagnostics {
+    SweepDiagnostics(diagnostics: [Diagnostic(file: path, line: 0, column: 0, message: message)])
+  }
+
+  /// Locates the first byte that is not UTF-8.
+  private static func invalidUTF8(_ data: Data, path: String) -> Diagnostic {
+    var line = 1
+    var column = 1
+    var iterator = data.makeIterator()
+    var parser = Unicode.UTF8.ForwardParser()
+    var offendingByte: UInt8?
+    var offset = 0
+    var lineText = ""
+    scan: while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded):
+        offset += encoded.count
+        let scalar = Unicode.UTF8.decode(encoded)
+        if scalar == "\n" {
+          line += 1
+          column = 1
+          lineText = ""
+        } else {
+          column += 1
+          lineText.unicodeScalars.append(scalar)
+        }
+      case .error:
+        offendingByte = data[data.startIndex + offset]
+        break scan
+      case .emptyInput:
+        break scan
+      }
+    }
+    let byte = offendingByte.map { " (byte 0x" + String($0, radix: 16, uppercase: true) + ")" } ?? ""
+    return Diagnostic(
+      file: path, line: line, column: column, message: "the file is not UTF-8 text\(byte)",
+      sourceLine: lineText, note: "sweep files are YAML text; save the file as UTF-8")
+  }
+}

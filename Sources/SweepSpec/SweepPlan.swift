@@ -1,0 +1,106 @@
+/// One run of a sweep, fully resolved.
+public struct PlannedRun: Sendable, Hashable {
+  /// 0-based position in the plan (combinations in sweep order, replicates innermost).
+  public let index: Int
+  /// Stable id: readable axis parts, `s<seed>`, and a hash of the resolved config
+  /// (see `RunID`). The same resolved config and seed always give the same id.
+  public let id: String
+  /// One canonical value per `SweepPlan.axisPaths` entry (e.g. "sigmoid", "8", "0.1").
+  public let axisValues: [String]
+  public let config: RunConfig
+  /// 0-based replicate number: the run's seed is the sweep's seed + replicate.
+  public let replicate: Int
+
+  public init(index: Int, id: String, axisValues: [String], config: RunConfig, replicate: Int) {
+    self.index = index
+    self.id = id
+    self.axisValues = axisValues
+    self.config = config
+    self.replicate = replicate
+  }
+
+  /// The run's seed (`config.seed`).
+  public var seed: UInt64 { config.seed }
+}
+
+/// A validated sweep expanded into its runs.
+public struct SweepPlan: Sendable {
+  /// Names the results folder (`results/<name>/`); the file name when the file gives none.
+  public let name: String
+  public let description: String
+  /// The sweep file as given, and its text (copied to `results/<name>/sweep.yaml`).
+  public let sourcePath: String
+  public let sourceText: String
+  /// The sweep's base seed; replicate r runs with seed + r.
+  public let seed: UInt64
+  public let replicates: Int
+  /// Dotted paths of the varied fields, in sweep order: grid, zip, random, then fields
+  /// only `include` sets. Seeds are not an axis (each run has its own `seed`).
+  public let axisPaths: [String]
+  public let runs: [PlannedRun]
+  public let report: ReportSpec
+  public let reference: ReferenceSection?
+  /// Non-fatal findings (e.g. an `exclude` entry that matches no run).
+  public let warnings: [Diagnostic]
+
+  /// Where each key path's value is written (`data.path`, `sweep.grid.model.depth[2]`).
+  let keyPathLocations: [String: SourceLocation]
+  /// Per axis: canonical value → where that value is written (a random draw: its distribution).
+  let axisValueLocations: [[String: SourceLocation]]
+
+  init(
+    name: String, description: String, sourcePath: String, sourceText: String, seed: UInt64, replicates: Int,
+    axisPaths: [String], runs: [PlannedRun], report: ReportSpec, reference: ReferenceSection?,
+    warnings: [Diagnostic], keyPathLocations: [String: SourceLocation],
+    axisValueLocations: [[String: SourceLocation]]
+  ) {
+    self.name = name
+    self.description = description
+    self.sourcePath = sourcePath
+    self.sourceText = sourceText
+    self.seed = seed
+    self.replicates = replicates
+    self.axisPaths = axisPaths
+    self.runs = runs
+    self.report = report
+    self.reference = reference
+    self.warnings = warnings
+    self.keyPathLocations = keyPathLocations
+    self.axisValueLocations = axisValueLocations
+  }
+
+  /// Where the value at `keyPath` is written in the sweep file: dotted keys, list items
+  /// as `[i]` (`data.path`, `model.widths[1]`, `sweep.grid.model.depth[2]`). When the key
+  /// is absent, its section's location; nil when neither is written.
+  public func location(ofKeyPath keyPath: String) -> SourceLocation? {
+    if let location = keyPathLocations[keyPath] { return location }
+    guard let dot = keyPath.firstIndex(of: ".") else { return nil }
+    return keyPathLocations[String(keyPath[..<dot])]
+  }
+
+  /// Where `run`'s value of the config field `keyPath` comes from: its axis value when
+  /// the field is an axis (so an error about one run's `data.path` points at that
+  /// value), otherwise the base section.
+  public func location(ofKeyPath keyPath: String, in run: PlannedRun) -> SourceLocation? {
+    if let axis = axisPaths.firstIndex(of: keyPath), run.axisValues.indices.contains(axis),
+      let location = axisValueLocations[axis][run.axisValues[axis]]
+    {
+      return location
+    }
+    return location(ofKeyPath: keyPath)
+  }
+
+  /// A diagnostic at `location` with the sweep file's source line, for errors found
+  /// after loading (a data file that does not exist, …).
+  public func diagnostic(at location: SourceLocation?, message: String, note: String? = nil) -> Diagnostic {
+    guard let location else {
+      return Diagnostic(file: sourcePath, line: 0, column: 0, message: message, note: note)
+    }
+    return Diagnostic(at: location, in: sourceText, message: message, note: note)
+  }
+
+  /// `run`'s value of axis `path`, nil when `path` is not an axis.
+  public func axisValue(_ path: String, of run: PlannedRun) -> String? {
+    axisPaths.firstIndex(of: path).map { run.axisValues[$0] }
+  }
+}
