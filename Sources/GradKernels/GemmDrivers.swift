@@ -1,0 +1,349 @@
+// The loops around the micro-kernels: k-blocking, optional packing, row tiling and
+// column panels. Every decision here is a function of the shape and the transposes
+// only, never of pointers, strides or timing, so a shape always sums in the same order.
+
+/// Depth of one k-block: a 16-column B panel of this depth is 16 KiB (half of L1d), and a
+/// 6-row A panel 6 KiB.
+let gemmBlockK = 256
+/// Rows of A packed per block: 144 × 256 floats = 144 KiB, well inside a 512 KiB L2.
+let gemmBlockM = 144
+
+/// Splits `count` rows into ⌈count / maxRows⌉ tiles of nearly equal height (heights differ
+/// by at most one): 10 → 5 + 5, 32 → 6+6+5+5+5+5, 128 → 18×6 + 4×5. Balanced tiles avoid a
+/// thin last tile whose few FMA chains would stall on latency.
+struct RowTiling {
+  let tiles: Int
+  let base: Int
+  let extra: Int
+
+  init(count: Int, maxRows: Int) {
+    tiles = (count + maxRows - 1) / maxRows
+    base = count / tiles
+    extra = count % tiles
+  }
+
+  @inline(__always) func start(_ t: Int) -> Int { t * base + min(t, extra) }
+  @inline(__always) func rows(_ t: Int) -> Int { base + (t < extra ? 1 : 0) }
+}
+
+/// How the broadcast driver reads its operands.
+struct BroadcastPlan {
+  /// Copy op(A) blocks into row panels (long k and many columns repay the copy).
+  var packA: Bool
+  /// Copy op(B) blocks into 16-column panels (needed when op(B) = Bᵀ; also avoids
+  /// power-of-two row strides thrashing L1 when many row tiles reuse a panel).
+  var packB: Bool
+  /// Sweep C row tile by row tile (all column panels of a tile before the next tile).
+  /// Chosen when C is the big operand and k is short (the weight-gradient form), so C
+  /// is streamed once in address order.
+  var rowTilesOuter: Bool
+
+  /// The plan for a shape; a function of the shape and transposes only.
+  static func choose(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) -> BroadcastPlan {
+    let large = m >= 48 && n >= 48 && k >= 48
+    return BroadcastPlan(
+      packA: large,
+      packB: large || transB == .transposed,
+      rowTilesOuter: !large && transA == .transposed)
+  }
+}
+
+extension BroadcastKernel {
+  /// One tile read in place or from packed B only: accumulate over `k`, then store.
+  @inline(never)
+  static func run(
+    k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
+    b: UnsafePointer<Float>, bRowStride: Int, secondOffset: Int, alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+  ) {
+    let acc = accumulate(
+      k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride,
+      secondOffset: secondOffset)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+
+  /// One tile from packed A and packed B: every stride a compile-time constant, so the
+  /// broadcasts use fixed displacements and the loop carries two pointer increments.
+  @inline(never)
+  static func runPacked(
+    k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+  ) {
+    let acc = accumulate(
+      k: k, a: a, aRowStride: 1, aColStride: Rows, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+
+  /// A tile of a matrix narrower than 8 columns, B from a zero-padded 8-wide copy.
+  @inline(never)
+  static func runNarrow(
+    k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int, b: UnsafePointer<Float>,
+    columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let acc = BroadcastKernel<Rows, 1>.accumulate(
+      k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: 8, secondOffset: 0)
+    storeNarrowTile(acc, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+}
+
+/// Where one tile reads its operands and writes its result.
+struct TileOperands {
+  var k: Int
+  var a: UnsafePointer<Float>
+  var aRowStride: Int
+  var aColStride: Int
+  var aPacked: Bool
+  var b: UnsafePointer<Float>
+  var bRowStride: Int
+  var bSecondOffset: Int
+  var bPacked: Bool
+  var alpha: Float
+  var beta: Float
+  var c: UnsafeMutablePointer<Float>
+  var ldc: Int
+  var cSecondOffset: Int
+}
+
+/// Dispatches one tile to the kernel instantiated for its height and vector count.
+@inline(__always)
+func broadcastTile<let Rows: Int, let Vectors: Int>(_ kernel: BroadcastKernel<Rows, Vectors>.Type, _ t: TileOperands) {
+  if t.aPacked && t.bPacked {
+    kernel.runPacked(k: t.k, a: t.a, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+  } else {
+    kernel.run(
+      k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, bRowStride: t.bRowStride,
+      secondOffset: t.bSecondOffset, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+  }
+}
+
+@inline(__always)
+func broadcastTile(rows: Int, vectors: Int, _ t: TileOperands) {
+  if vectors == 2 {
+    switch rows {
+    case 6: broadcastTile(BroadcastKernel<6, 2>.self, t)
+    case 5: broadcastTile(BroadcastKernel<5, 2>.self, t)
+    case 4: broadcastTile(BroadcastKernel<4, 2>.self, t)
+    case 3: broadcastTile(BroadcastKernel<3, 2>.self, t)
+    case 2: broadcastTile(BroadcastKernel<2, 2>.self, t)
+    default: broadcastTile(BroadcastKernel<1, 2>.self, t)
+    }
+  } else {
+    switch rows {
+    case 6: broadcastTile(BroadcastKernel<6, 1>.self, t)
+    case 5: broadcastTile(BroadcastKernel<5, 1>.self, t)
+    case 4: broadcastTile(BroadcastKernel<4, 1>.self, t)
+    case 3: broadcastTile(BroadcastKernel<3, 1>.self, t)
+    case 2: broadcastTile(BroadcastKernel<2, 1>.self, t)
+    default: broadcastTile(BroadcastKernel<1, 1>.self, t)
+    }
+  }
+}
+
+@inline(__always)
+func narrowTile(rows: Int, columns: Int, _ t: TileOperands) {
+  switch rows {
+  case 6: BroadcastKernel<6, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 5: BroadcastKernel<5, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 4: BroadcastKernel<4, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 3: BroadcastKernel<3, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 2: BroadcastKernel<2, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  default: BroadcastKernel<1, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  }
+}
+
+/// C ← α·op(A)·op(B) + β·C with the broadcast kernel (any transposes; op(B) = Bᵀ needs
+/// `plan.packB`).
+func broadcastGemm(
+  _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+  c: UnsafeMutablePointer<Float>, ldc: Int, plan: BroadcastPlan
+) {
+  let partition = ColumnPartition(n: n)
+  let kcMax = min(k, gemmBlockK)
+  let copyB = plan.packB || partition.isNarrow
+  // Sweeping column panels outermost, each panel is packed right before its row tiles
+  // use it, into one L1-resident 16 KiB buffer; sweeping row tiles outermost, all panels
+  // are packed up front.
+  let packJustInTime = copyB && !plan.rowTilesOuter
+  let packedB = copyB ? allocateFloats(kcMax * (packJustInTime ? 1 : partition.count) * 16) : nil
+  let packedA = plan.packA ? allocateFloats(kcMax * min(m, gemmBlockM)) : nil
+  defer {
+    packedB?.deallocate()
+    packedA?.deallocate()
+  }
+
+  var p0 = 0
+  while p0 < k {
+    let kc = min(gemmBlockK, k - p0)
+    let blockBeta: Float = p0 == 0 ? beta : 1
+    if let packedB, !packJustInTime {
+      packPanelsB(transB, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, into: packedB)
+    }
+
+    var i0 = 0
+    while i0 < m {
+      let mc = min(gemmBlockM, m - i0)
+      let tiling = RowTiling(count: mc, maxRows: 6)
+      if let packedA {
+        for t in 0..<tiling.tiles {
+          packPanelA(
+            transA, a: a, lda: lda, start: i0 + tiling.start(t), rows: tiling.rows(t), p0: p0, kc: kc,
+            into: packedA + tiling.start(t) * kc)
+        }
+      }
+
+      @inline(__always)
+      func tile(_ t: Int, _ panelIndex: Int) {
+        let start = tiling.start(t)
+        let rows = tiling.rows(t)
+        let panel = partition.panel(panelIndex)
+        var operands = TileOperands(
+          k: kc, a: a, aRowStride: 1, aColStride: rows, aPacked: packedA != nil,
+          b: b, bRowStride: ldb, bSecondOffset: panel.secondOffset, bPacked: packedB != nil,
+          alpha: alpha, beta: blockBeta, c: c + (i0 + start) * ldc + panel.column, ldc: ldc,
+          cSecondOffset: panel.secondOffset)
+        if let packedA {
+          operands.a = UnsafePointer(packedA + start * kc)
+        } else if transA == .none {
+          operands.a = a + (i0 + start) * lda + p0
+          operands.aRowStride = lda
+          operands.aColStride = 1
+        } else {
+          operands.a = a + p0 * lda + i0 + start
+          operands.aRowStride = 1
+          operands.aColStride = lda
+        }
+        if let packedB {
+          operands.b = UnsafePointer(packedB + (packJustInTime ? 0 : panelIndex * kc * 16))
+          operands.bRowStride = 8 * panel.vectors
+          operands.bSecondOffset = 8
+        } else {
+          operands.b = b + p0 * ldb + panel.column
+        }
+        if partition.isNarrow {
+          narrowTile(rows: rows, columns: n, operands)
+        } else {
+          broadcastTile(rows: rows, vectors: panel.vectors, operands)
+        }
+      }
+
+      if plan.rowTilesOuter {
+        for t in 0..<tiling.tiles {
+          for j in 0..<partition.count { tile(t, j) }
+        }
+      } else {
+        for j in 0..<partition.count {
+          if let packedB, packJustInTime {
+            packPanelB(transB, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, index: j, into: packedB)
+          }
+          for t in 0..<tiling.tiles { tile(t, j) }
+        }
+      }
+      i0 += mc
+    }
+    p0 += kc
+  }
+}
+
+extension DotKernel {
+  /// One tile of C = α·A·Bᵀ + β·C over `k`.
+  @inline(never)
+  static func run(
+    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, reachBack: Bool,
+    alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let sums = accumulate(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack)
+    for r in 0..<Rows {
+      for q in 0..<Columns {
+        combine(sums[r][q], alpha: alpha, beta: beta, into: c + (r &* ldc &+ q))
+      }
+    }
+  }
+}
+
+@inline(__always)
+func dotTile(
+  rows: Int, columns: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+  reachBack: Bool, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  switch (rows, columns) {
+  case (4, 3): DotKernel<4, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (3, 3): DotKernel<3, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (2, 3): DotKernel<2, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (1, 3): DotKernel<1, 3>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (4, 2): DotKernel<4, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (3, 2): DotKernel<3, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (2, 2): DotKernel<2, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (1, 2): DotKernel<1, 2>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (4, _): DotKernel<4, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (3, _): DotKernel<3, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case (2, _): DotKernel<2, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  default: DotKernel<1, 1>.run(k: k, a: a, lda: lda, b: b, ldb: ldb, reachBack: reachBack, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+}
+
+/// C ← α·A·Bᵀ + β·C with the dot kernel, for few rows of A: no copy of B at all, each
+/// 3-row group of B read from memory once per k-block and reused from L1 by every row
+/// tile of A.
+func dotGemm(
+  m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+  b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  let tiling = RowTiling(count: m, maxRows: 4)
+  var p0 = 0
+  while p0 < k {
+    let kc = min(gemmBlockK, k - p0)
+    let blockBeta: Float = p0 == 0 ? beta : 1
+    var q0 = 0
+    while q0 < n {
+      let columns = min(3, n - q0)
+      for t in 0..<tiling.tiles {
+        let start = tiling.start(t)
+        dotTile(
+          rows: tiling.rows(t), columns: columns, k: kc, a: a + start * lda + p0, lda: lda,
+          b: b + q0 * ldb + p0, ldb: ldb, reachBack: p0 + kc >= 8, alpha: alpha, beta: blockBeta, c: c + start * ldc + q0, ldc: ldc)
+      }
+      q0 += columns
+    }
+    p0 += kc
+  }
+}
+
+/// C ← α·S + β·C elementwise, with S an m×n sum computed beforehand (ld = n): the last
+/// step of a product whose k spans several blocks, rounded as `storeTile` rounds.
+func combineSums(
+  _ sums: UnsafePointer<Float>, m: Int, n: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  let va = SIMD8<Float>(repeating: alpha)
+  let vb = SIMD8<Float>(repeating: beta)
+  for i in 0..<m {
+    let source = sums + i * n
+    let row = c + i * ldc
+    var j = 0
+    while j + 8 <= n {
+      let s = va * loadVector(source + j)
+      storeVector(beta == 0 ? s : s + vb * loadVector(row + j), row + j)
+      j += 8
+    }
+    while j < n {
+      combine(source[j], alpha: alpha, beta: beta, into: row + j)
+      j += 1
+    }
+  }
+}
+
+/// C ← β·C (β = 0 writes zeros without reading C), the whole product when k = 0 or α = 0.
+func scaleMatrix(m: Int, n: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+  if beta == 1 { return }
+  for i in 0..<m {
+    let row = c + i * ldc
+    for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
+  }
+}
+
+/// A 64-byte aligned scratch buffer (a cache line, so packed panels never straddle one).
+@inline(__always)
+func allocateFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+  UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+    .bindMemory(to: Float.self, capacity: max(count, 1))
+}

@@ -1,0 +1,168 @@
+// The register-blocked inner loops of sgemm. Everything here is `@inline(__always)` so
+// that each (rows, vectors) instantiation is specialised into its caller with the tile
+// held in YMM registers: a 6×16 tile is 12 accumulators + 2 B vectors + 1 broadcast =
+// 15 of the 16 AVX2 registers, and 12 independent FMA chains cover Zen 3's / Haswell's
+// 2 FMA pipes × 4-cycle latency. Index arithmetic inside the loops is wrapping (`&*`,
+// `&+`): an overflow check there would pin the accumulators to memory.
+
+/// A register tile of `Rows` × `Vectors` SIMD8 accumulators.
+typealias Tile<let Rows: Int, let Vectors: Int> = InlineArray<Rows, InlineArray<Vectors, SIMD8<Float>>>
+
+@inline(__always)
+func loadVector(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+func storeVector(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// Sum of the 8 lanes in a fixed tree order, ((0+4)+(2+6)) + ((1+5)+(3+7)), so that the
+/// result never depends on how the compiler would reassociate `sum()`.
+@inline(__always)
+func laneSum(_ v: SIMD8<Float>) -> Float {
+  let quad = v.lowHalf + v.highHalf
+  let pair = quad.lowHalf + quad.highHalf
+  return pair[0] + pair[1]
+}
+
+/// The outer-product ("broadcast") micro-kernel:
+///
+///     tile[r][v] = Σ_{p<k} A(r, p) · B(p, o_v ..< o_v + 8),   o_0 = 0, o_1 = secondOffset
+///
+/// where A(r, p) = a[r·aRowStride + p·aColStride] is broadcast to all lanes and row p of
+/// B starts at b + p·bRowStride. The same code serves packed panels (constant strides,
+/// see `runPacked`) and operands read in place (NN: lda / 1, TN: 1 / lda). A second
+/// vector offset below 8 overlaps the first: a 10- or 14-column edge panel is computed as
+/// two full vectors without copying or reading past the matrix.
+///
+/// Properties: for every lane the sum runs over p = 0, 1, …, k−1 in order, one fused
+/// multiply-add per term, so the result depends only on k and the data; overlapping
+/// lanes compute bit-identical values.
+enum BroadcastKernel<let Rows: Int, let Vectors: Int> {
+  @inline(__always)
+  static func accumulate(
+    k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
+    b: UnsafePointer<Float>, bRowStride: Int, secondOffset: Int
+  ) -> Tile<Rows, Vectors> {
+    var acc = Tile<Rows, Vectors>(repeating: InlineArray(repeating: .zero))
+    var pa = a
+    var pb = b
+    for _ in 0..<k {
+      var bv = InlineArray<Vectors, SIMD8<Float>>(repeating: .zero)
+      for v in 0..<Vectors { bv[v] = loadVector(pb + (v == 0 ? 0 : secondOffset)) }
+      for r in 0..<Rows {
+        let av = SIMD8<Float>(repeating: pa[r &* aRowStride])
+        for v in 0..<Vectors { acc[r][v].addProduct(av, bv[v]) }
+      }
+      pa += aColStride
+      pb += bRowStride
+    }
+    return acc
+  }
+}
+
+/// Writes a tile into C, `C ← α·tile + β·C`, vector v of row r at c + r·ldc + o_v.
+///
+/// Evaluated as `(α·tile) + (β·C)` with three roundings and no fused multiply-add,
+/// exactly like `referenceSgemm` and a separate SGD step `w ← α·g + β·w` on g = tile: so
+/// the fused update (α = −η, β = 1) gives the same bits as forming the gradient first.
+/// β = 0 never reads C. A row's old values are all read before any is written, so
+/// overlapping vectors (o_1 < 8) store identical values and β is applied once.
+@inline(__always)
+func storeTile<let Rows: Int, let Vectors: Int>(
+  _ acc: Tile<Rows, Vectors>, secondOffset: Int, alpha: Float, beta: Float,
+  c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  let va = SIMD8<Float>(repeating: alpha)
+  for r in 0..<Rows {
+    let row = c + r &* ldc
+    if beta == 0 {
+      for v in 0..<Vectors { storeVector(va * acc[r][v], row + (v == 0 ? 0 : secondOffset)) }
+    } else {
+      var old = InlineArray<Vectors, SIMD8<Float>>(repeating: .zero)
+      for v in 0..<Vectors { old[v] = loadVector(row + (v == 0 ? 0 : secondOffset)) }
+      let vb = SIMD8<Float>(repeating: beta)
+      for v in 0..<Vectors {
+        storeVector(va * acc[r][v] + vb * old[v], row + (v == 0 ? 0 : secondOffset))
+      }
+    }
+  }
+}
+
+/// `α·sum + β·c` for one element, rounded as `storeTile` rounds (β = 0 does not read c).
+@inline(__always)
+func combine(_ sum: Float, alpha: Float, beta: Float, into p: UnsafeMutablePointer<Float>) {
+  p.pointee = beta == 0 ? alpha * sum : alpha * sum + beta * p.pointee
+}
+
+/// Writes the first `columns` (< 8) lanes of a one-vector tile: matrices narrower than
+/// one vector, whose B rows were copied into a zero-padded scratch panel.
+@inline(__always)
+func storeNarrowTile<let Rows: Int>(
+  _ acc: Tile<Rows, 1>, columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  for r in 0..<Rows {
+    for j in 0..<columns {
+      combine(acc[r][0][j], alpha: alpha, beta: beta, into: c + (r &* ldc &+ j))
+    }
+  }
+}
+
+/// The inner-product ("dot") micro-kernel for C = A·Bᵀ with both operands read along
+/// their contiguous rows:
+///
+///     out[r][q] = Σ_{p<k} a[r·lda + p] · b[q·ldb + p]
+///
+/// vectorised over p in chunks of 8 (lane l sums the terms p ≡ l mod 8 in order). When
+/// 8 ∤ k the last k mod 8 terms are taken from one more chunk that ends at p = k and
+/// starts inside already-summed territory (allowed when `reachBack`: at least 8 valid
+/// elements precede a + k), with the repeated lanes' products replaced by 0; otherwise
+/// they are added one by one after the lane sum. Lanes are reduced by `laneSum`.
+enum DotKernel<let Rows: Int, let Columns: Int> {
+  @inline(__always)
+  static func accumulate(
+    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, reachBack: Bool
+  ) -> InlineArray<Rows, InlineArray<Columns, Float>> {
+    var acc = Tile<Rows, Columns>(repeating: InlineArray(repeating: .zero))
+    let vectorEnd = k & ~7
+    var p = 0
+    while p < vectorEnd {
+      var bv = InlineArray<Columns, SIMD8<Float>>(repeating: .zero)
+      for q in 0..<Columns { bv[q] = loadVector(b + (q &* ldb &+ p)) }
+      for r in 0..<Rows {
+        let av = loadVector(a + (r &* lda &+ p))
+        for q in 0..<Columns { acc[r][q].addProduct(av, bv[q]) }
+      }
+      p += 8
+    }
+    let leftover = k &- vectorEnd
+    let masked = leftover > 0 && reachBack
+    if masked {
+      let start = k &- 8
+      let repeated = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int32>(repeating: Int32(8 &- leftover))
+      var bv = InlineArray<Columns, SIMD8<Float>>(repeating: .zero)
+      for q in 0..<Columns { bv[q] = loadVector(b + (q &* ldb &+ start)) }
+      for r in 0..<Rows {
+        let av = loadVector(a + (r &* lda &+ start))
+        for q in 0..<Columns { acc[r][q] += (av * bv[q]).replacing(with: 0, where: repeated) }
+      }
+    }
+    var out = InlineArray<Rows, InlineArray<Columns, Float>>(repeating: InlineArray(repeating: 0))
+    for r in 0..<Rows {
+      for q in 0..<Columns {
+        var s = laneSum(acc[r][q])
+        if !masked {
+          var t = vectorEnd
+          while t < k {
+            s.addProduct(a[r &* lda &+ t], b[q &* ldb &+ t])
+            t &+= 1
+          }
+        }
+        out[r][q] = s
+      }
+    }
+    return out
+  }
+}

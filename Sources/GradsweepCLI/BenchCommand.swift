@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+
+/// How `gradsweep bench` prints its results.
+enum BenchFormat: String, CaseIterable, ExpressibleByArgument {
+  /// An aligned table with the architecture and the measuring method.
+  case text
+  /// `workload,steps_per_s,gflops` rows (with `--kernels`: one row per matrix product).
+  case csv
+}
+
+extension BenchWorkload.Name: ExpressibleByArgument {}
+
+extension Gradsweep {
+  struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure training speed on the standard workloads (single thread, Float32, plain SGD).",
+      discussion: """
+        Workloads (softmax cross-entropy, 10 classes, random inputs, no statistics logged):
+          W1      784→30×4→10 sigmoid, batch 10
+          W2      784→1000×5→10 tanh, batch 10
+          W2b128  784→1000×5→10 tanh, batch 128
+          W3      64→64×50→10 relu, batch 32
+          W4      784→512×3→10 relu, batch 128
+        Each workload is warmed up, then timed in rounds of at least 0.25 s for at least \
+        --seconds (and 5 rounds); steps/s is the median round. GFLOP/s counts \
+        6 · parameters · batch per step. The machine should be otherwise idle: compare \
+        ratios measured back to back (scripts/bench-peers.py), not absolute times.
+        """)
+
+    @Option(
+      name: .customLong("workload"),
+      help: "A workload to run; repeat the option for several (default: all).")
+    var workloads: [BenchWorkload.Name] = []
+
+    @Option(help: "Output format.")
+    var format: BenchFormat = .text
+
+    @Option(help: ArgumentHelp("Minimum timed seconds per workload (or per product with --kernels).", valueName: "seconds"))
+    var seconds: Double = 2
+
+    @Option(help: "Seed of the random inputs, labels and initial weights.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Time each sgemm shape of the workloads' training steps instead (best of rounds, GFLOP/s).")
+    var kernels = false
+
+    func validate() throws {
+      guard seconds.isFinite, seconds > 0 else {
+        throw ValidationError("--seconds must be a positive number of seconds, not \(seconds).")
+      }
+    }
+
+    func run() throws {
+      let selected = (workloads.isEmpty ? BenchWorkload.Name.allCases : workloads).map(BenchWorkload.named)
+      if kernels {
+        runKernels(selected)
+      } else {
+        try runWorkloads(selected)
+      }
+    }
+
+    private func runWorkloads(_ selected: [BenchWorkload]) throws {
+      switch format {
+      case .csv:
+        print("workload,steps_per_s,gflops")
+      case .text:
+        print("gradsweep \(GradsweepVersion.current) bench: single thread, Float32, plain SGD, ≥ \(formatted(seconds, 1)) s per workload")
+        print(row("workload", "network", "batch", "parameters", "steps/s", "GFLOP/s", "best steps/s"))
+      }
+      for workload in selected {
+        let result = try measureWorkload(workload, minimumSeconds: seconds, seed: seed)
+        switch format {
+        case .csv:
+          print("\(workload.name.rawValue),\(formatted(result.stepsPerSecond, 3)),\(formatted(result.gflops, 3))")
+        case .text:
+          print(
+            row(
+              workload.name.rawValue, workload.architecture, "\(workload.batchSize)", "\(workload.parameterCount)",
+              formatted(result.stepsPerSecond, 1), formatted(result.gflops, 1), formatted(result.bestStepsPerSecond, 1)))
+        }
+        if result.divergedSteps > 0 {
+          FileHandle.standardError.write(
+            Data("warning: \(workload.name.rawValue): \(result.divergedSteps) steps diverged (session restarted)\n".utf8))
+        }
+        fflush(stdout)
+      }
+    }
+
+    private func runKernels(_ selected: [BenchWorkload]) {
+      switch format {
+      case .csv: print("workload,layer,role,form,m,n,k,gflops")
+      case .text: print(row("workload", "layer", "product", "form", "m × n × k", "GFLOP/s"))
+      }
+      for workload in selected {
+        for shape in KernelShape.shapes(of: workload) {
+          let gflops = measureKernel(shape, minimumSeconds: min(seconds, 0.5))
+          switch format {
+          case .csv:
+            print("\(workload.name.rawValue),\(shape.layer),\(shape.role),\(shape.form),\(shape.m),\(shape.n),\(shape.k),\(formatted(gflops, 2))")
+          case .text:
+            print(
+              row(
+                workload.name.rawValue, "\(shape.layer)", shape.role, shape.form, "\(shape.m) × \(shape.n) × \(shape.k)",
+                formatted(gflops, 1)))
+          }
+          fflush(stdout)
+        }
+      }
+    }
+
+    private func row(_ cells: String...) -> String {
+      let widths = [8, 28, 7, 12, 16, 9, 12]
+      return zip(cells, widths).map { cell, width in
+        cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
+      }.joined().trimmingCharacters(in: .whitespaces)
+    }
+
+    private func formatted(_ value: Double, _ digits: Int) -> String {
+      String(format: "%.\(digits)f", value)
+    }
+  }
+}

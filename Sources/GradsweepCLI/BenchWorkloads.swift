@@ -1,0 +1,225 @@
+import Foundation
+import GradEngine
+import GradKernels
+
+/// The benchmark workloads of issue 2: single-threaded Float32 MLPs trained with plain SGD
+/// on softmax cross-entropy over random inputs, 10 classes.
+struct BenchWorkload: Sendable {
+  enum Name: String, CaseIterable, Sendable {
+    case w1 = "W1"
+    case w2 = "W2"
+    case w2b128 = "W2b128"
+    case w3 = "W3"
+    case w4 = "W4"
+  }
+
+  let name: Name
+  let inputSize: Int
+  let hiddenWidths: [Int]
+  let activation: ActivationKind
+  let batchSize: Int
+  let outputSize = 10
+
+  static func named(_ name: Name) -> BenchWorkload {
+    switch name {
+    case .w1: BenchWorkload(name: name, inputSize: 784, hiddenWidths: Array(repeating: 30, count: 4), activation: .sigmoid, batchSize: 10)
+    case .w2: BenchWorkload(name: name, inputSize: 784, hiddenWidths: Array(repeating: 1000, count: 5), activation: .tanh, batchSize: 10)
+    case .w2b128: BenchWorkload(name: name, inputSize: 784, hiddenWidths: Array(repeating: 1000, count: 5), activation: .tanh, batchSize: 128)
+    case .w3: BenchWorkload(name: name, inputSize: 64, hiddenWidths: Array(repeating: 64, count: 50), activation: .relu, batchSize: 32)
+    case .w4: BenchWorkload(name: name, inputSize: 784, hiddenWidths: Array(repeating: 512, count: 3), activation: .relu, batchSize: 128)
+    }
+  }
+
+  /// The network, initialised as a user would for its activation (He for ReLU, Xavier
+  /// otherwise) so that thousands of SGD steps on random labels stay finite.
+  var network: NetworkSpec {
+    NetworkSpec(
+      inputSize: inputSize, hiddenWidths: hiddenWidths, outputSize: outputSize,
+      activation: Activation(activation), head: .softmax,
+      weightInitializer: Initializer(activation == .relu ? .heNormal : .xavierUniform))
+  }
+
+  var parameterCount: Int { network.parameterCount }
+
+  /// The conventional count of one training step: 2 FLOPs per weight and example for the
+  /// forward product and 4 for the two backward products (6·parameters·batch; it counts
+  /// the first layer's input gradient, which is not computed, and ignores elementwise work).
+  var flopsPerStep: Double { 6 * Double(parameterCount) * Double(batchSize) }
+
+  /// `784→30×4→10 sigmoid` in the issue's notation.
+  var architecture: String {
+    var groups: [(width: Int, count: Int)] = []
+    for width in hiddenWidths {
+      if let last = groups.last, last.width == width {
+        groups[groups.count - 1].count += 1
+      } else {
+        groups.append((width, 1))
+      }
+    }
+    let hidden = groups.map { $0.count == 1 ? "\($0.width)" : "\($0.width)×\($0.count)" }.joined(separator: "→")
+    return "\(inputSize)→\(hidden)→\(outputSize) \(activation.rawValue)"
+  }
+}
+
+/// What one workload measured.
+struct BenchMeasurement: Sendable {
+  let workload: BenchWorkload
+  /// Median over the timed rounds of (steps in the round / its wall time).
+  let stepsPerSecond: Double
+  /// The fastest round's rate, for reference.
+  let bestStepsPerSecond: Double
+  let rounds: Int
+  let steps: Int
+  /// Steps whose loss or gradient was not finite (should be 0; the session is restarted).
+  let divergedSteps: Int
+
+  var gflops: Double { stepsPerSecond * workload.flopsPerStep / 1e9 }
+}
+
+/// Monotonic wall-clock seconds.
+func benchClock() -> Double {
+  Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+}
+
+/// Times `TrainingSession.step` — forward, backward and SGD update of one mini-batch, no
+/// statistics — on a workload: random inputs U[0, 1) and labels from a seeded Xoshiro256,
+/// `batchesInData` distinct mini-batches cycled in order, a warm-up, then rounds of at
+/// least `roundSeconds` until `minimumSeconds` have passed (and at least 5 rounds).
+func measureWorkload(
+  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.25, seed: UInt64 = 1
+) throws -> BenchMeasurement {
+  let batchesInData = 8
+  let rows = workload.batchSize * batchesInData
+  var dataRandom = Xoshiro256(seed: seed)
+  let features = (0..<(rows * workload.inputSize)).map { _ in Float(dataRandom.nextUnit()) }
+  let labels = (0..<rows).map { _ in Int32(dataRandom.nextIndex(below: workload.outputSize)) }
+  let data = Dataset(
+    features: features, featureCount: workload.inputSize,
+    targets: .classes(labels: labels, classCount: workload.outputSize))
+  let plan = TrainingPlan(
+    network: workload.network, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01),
+    loss: .crossEntropy, batchSize: workload.batchSize, length: .steps(1), logEvery: 0,
+    validateAtLogSteps: false)
+  var order = Array(0..<rows)
+  dataRandom.shuffle(&order)
+  let batches = (0..<batchesInData).map { Array(order[($0 * workload.batchSize)..<(($0 + 1) * workload.batchSize)]) }
+
+  var initialization = Xoshiro256(seed: seed &+ 1)
+  var session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
+  var next = 0
+  var diverged = 0
+  func step() throws {
+    if case .diverged = session.step(batch: batches[next]) {
+      diverged += 1
+      var fresh = Xoshiro256(seed: seed &+ 1)
+      session = try TrainingSession(plan: plan, data: data, initialization: &fresh)
+    }
+    next = (next + 1) % batchesInData
+  }
+
+  // Warm-up: caches, page faults of the buffers, branch predictors.
+  let warmupStart = benchClock()
+  var warmupSteps = 0
+  while warmupSteps < 3 || benchClock() - warmupStart < min(0.3, minimumSeconds / 4) {
+    try step()
+    warmupSteps += 1
+  }
+
+  var rates: [Double] = []
+  var totalSteps = 0
+  let start = benchClock()
+  while rates.count < 5 || benchClock() - start < minimumSeconds {
+    let roundStart = benchClock()
+    var steps = 0
+    var elapsed = 0.0
+    repeat {
+      try step()
+      steps += 1
+      elapsed = benchClock() - roundStart
+    } while elapsed < roundSeconds
+    rates.append(Double(steps) / elapsed)
+    totalSteps += steps
+  }
+  rates.sort()
+  let median = rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count / 2 - 1] + rates[rates.count / 2]) / 2
+  return BenchMeasurement(
+    workload: workload, stepsPerSecond: median, bestStepsPerSecond: rates.last ?? median,
+    rounds: rates.count, steps: totalSteps, divergedSteps: diverged)
+}
+
+/// One matrix product of a workload's training step, for the kernel microbenchmark.
+struct KernelShape: Sendable {
+  /// "forward", "weight gradient + SGD" or "input gradient".
+  let role: String
+  let layer: Int
+  let transA: Transpose
+  let transB: Transpose
+  let m: Int, n: Int, k: Int
+  let alpha: Float
+  let beta: Float
+
+  var form: String { (transA == .none ? "N" : "T") + (transB == .none ? "N" : "T") }
+  var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+  /// The three products per layer as the engine issues them (batch-major X, W fan-in ×
+  /// fan-out): Z = X·W (NN), W ← W − η·Xᵀ·δ (TN, fused update), δ_in = δ·Wᵀ (NT, not for
+  /// layer 1). Repeated shapes (deep stacks) appear once.
+  static func shapes(of workload: BenchWorkload) -> [KernelShape] {
+    let sizes = [workload.inputSize] + workload.hiddenWidths + [workload.outputSize]
+    let batch = workload.batchSize
+    var seen = Set<String>()
+    var shapes: [KernelShape] = []
+    for layer in 1..<sizes.count {
+      let fanIn = sizes[layer - 1], fanOut = sizes[layer]
+      var candidates = [
+        KernelShape(role: "forward", layer: layer, transA: .none, transB: .none, m: batch, n: fanOut, k: fanIn, alpha: 1, beta: 0),
+        KernelShape(role: "weight gradient + SGD", layer: layer, transA: .transposed, transB: .none, m: fanIn, n: fanOut, k: batch, alpha: -0.01, beta: 1),
+      ]
+      if layer > 1 {
+        candidates.append(
+          KernelShape(role: "input gradient", layer: layer, transA: .none, transB: .transposed, m: batch, n: fanIn, k: fanOut, alpha: 1, beta: 0))
+      }
+      for shape in candidates where seen.insert("\(shape.form) \(shape.m) \(shape.n) \(shape.k)").inserted {
+        shapes.append(shape)
+      }
+    }
+    return shapes
+  }
+}
+
+/// Best-of-rounds GFLOP/s of one `sgemm` shape (operands hold small deterministic values;
+/// the fused-update form writes into its C every call, which stays finite).
+func measureKernel(_ shape: KernelShape, minimumSeconds: Double) -> Double {
+  let aCount = shape.m * shape.k, bCount = shape.k * shape.n
+  let a = (0..<aCount).map { Float($0 % 17) * 0.01 - 0.08 }
+  let b = (0..<bCount).map { Float($0 % 13) * 0.01 - 0.06 }
+  var c = [Float](repeating: 0.5, count: shape.m * shape.n)
+  let lda = shape.transA == .none ? shape.k : shape.m
+  let ldb = shape.transB == .none ? shape.n : shape.k
+  let callsPerCheck = max(1, Int(2e6 / shape.flops))
+  var best = 0.0
+  a.withUnsafeBufferPointer { pa in
+    b.withUnsafeBufferPointer { pb in
+      c.withUnsafeMutableBufferPointer { pc in
+        func call() {
+          sgemm(
+            shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: shape.alpha,
+            a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb, beta: shape.beta,
+            c: pc.baseAddress!, ldc: shape.n)
+        }
+        for _ in 0..<3 { call() }
+        let start = benchClock()
+        repeat {
+          let roundStart = benchClock()
+          var calls = 0
+          repeat {
+            for _ in 0..<callsPerCheck { call() }
+            calls += callsPerCheck
+          } while benchClock() - roundStart < 0.05
+          best = max(best, Double(calls) * shape.flops / (benchClock() - roundStart) / 1e9)
+        } while benchClock() - start < minimumSeconds
+      }
+    }
+  }
+  return best
+}
