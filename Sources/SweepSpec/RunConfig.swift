@@ -56,9 +56,12 @@ public struct RunConfig: Codable, Sendable, Hashable {
     try c.encode(log, forKey: .log)
   }
 
-  /// Decodes a config written by `yamlText()` (e.g. `runs/<id>/config.yaml`).
+  /// Decodes a config written by `yamlText()` (e.g. `runs/<id>/config.yaml`). Throws
+  /// `YamlError` for malformed YAML, `DecodingError` for wrong types, and
+  /// `ConfigFieldError` for invalid values.
   public init(yaml: String) throws {
-    self = try YAMLDecoder().decode(RunConfig.self, from: yaml)
+    let node = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
+    self = try YAMLDecoder().decode(RunConfig.self, from: node)
   }
 
   /// The canonical YAML of this config: every field of every section in a fixed order,
