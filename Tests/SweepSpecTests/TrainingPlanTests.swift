@@ -18,10 +18,10 @@ import Yams
   }
 
   @Test func autoHeadAndLossFollowTheData() throws {
-    let plan = try RunConfig().trainingPlan(for: classes(3, features: 5))
+    let plan = RunConfig().trainingPlan(for: classes(3, features: 5))
     #expect(plan.network.inputSize == 5 && plan.network.outputSize == 3)
     #expect(plan.network.head == .softmax && plan.loss == .crossEntropy)
-    let binary = try RunConfig().trainingPlan(for: classes(2))
+    let binary = RunConfig().trainingPlan(for: classes(2))
     #expect(binary.network.head == .softmax && binary.network.outputSize == 2)
     let regressionPlan = RunConfig().trainingPlan(for: regression)
     #expect(regressionPlan.network.head == .linear && regressionPlan.loss == .meanSquaredError)

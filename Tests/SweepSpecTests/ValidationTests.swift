@@ -261,7 +261,7 @@ import Testing
       #expect(error.diagnostics.map(\.message) == ["cannot read '\(scratch.path)/none.yaml': no such file"])
     }
     let binary = scratch.path + "/binary.yaml"
-    FileManager.default.createFile(atPath: binary, contents: Data("model:\n  w\u{e9}: 1\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }))
+    _ = FileManager.default.createFile(atPath: binary, contents: Data("model:\n  w\u{e9}: 1\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }))
     do {
       _ = try SweepLoader.load(path: binary)
       Issue.record("loaded a non-UTF-8 file")
