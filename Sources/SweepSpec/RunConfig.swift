@@ -6,7 +6,8 @@ import Yams
 ///
 /// In a planned run every choice is explicit: `seed` is the replicate's seed,
 /// `data.seed` is set (the sweep's `seed` unless the file gives one, so replicates share
-/// their data and differ in initialisation and batch order), and exactly one of
+/// their data and differ in initialisation and batch order; MNIST-1D: its reference
+/// seed 42), and exactly one of
 /// `training.epochs` / `training.steps` is set. `auto` output head and loss stay `auto`
 /// until the data is known: `trainingPlan(for:)` resolves them.
 public struct RunConfig: Codable, Sendable, Hashable {

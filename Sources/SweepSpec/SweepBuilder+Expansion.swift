@@ -209,7 +209,7 @@ extension SweepBuilder {
       guard let data = dataSpec(for: dataValues, cache: &dataCache) else { return nil }
       config.data = data
     }
-    if config.data.seed == nil { config.data.seed = header.seed }
+    config.data.seed = DataSpecSupport.resolvedSeed(of: config.data, sweepSeed: header.seed)
 
     var valid = true
     if explicitEpochs, explicitSteps, config.training.epochs != nil, config.training.steps != nil {

@@ -333,7 +333,7 @@ final class SweepBuilder {
     base = RunConfig(
       seed: header.seed, data: data, model: model ?? ModelConfig(), training: training ?? TrainingConfig(),
       log: log ?? LogConfig())
-    base.data.seed = base.data.seed ?? header.seed
+    base.data.seed = DataSpecSupport.resolvedSeed(of: base.data, sweepSeed: header.seed)
   }
 
   /// The `data:` section: names canonicalised, decoded with defaults filled in, checked.
