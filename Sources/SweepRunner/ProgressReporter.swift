@@ -36,7 +36,8 @@ final class ProgressReporter: Sendable {
   private let isTerminal: Bool
   private let started = ContinuousClock.now
   private let counts = Mutex(Counts())
-  private let timer: DispatchSourceTimer?
+  /// Redraws the live bar; behind a lock because Dispatch's timer is not Sendable.
+  private let timer = Mutex<DispatchSourceTimer?>(nil)
 
   init(total: Int, skipped: Int, mode: ProgressMode) {
     self.total = total
@@ -44,14 +45,14 @@ final class ProgressReporter: Sendable {
     self.mode = mode
     isTerminal = isatty(STDERR_FILENO) != 0
     if mode == .automatic && isTerminal {
-      let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "gradsweep.progress"))
-      timer.schedule(deadline: .now(), repeating: .milliseconds(250))
-      self.timer = timer
-    } else {
-      timer = nil
+      timer.withLock { slot in
+        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "gradsweep.progress"))
+        source.schedule(deadline: .now(), repeating: .milliseconds(250))
+        source.setEventHandler { [weak self] in self?.draw(final: false) }
+        source.resume()
+        slot = source
+      }
     }
-    timer?.setEventHandler { [weak self] in self?.draw(final: false) }
-    timer?.resume()
     if mode == .automatic && skipped > 0 {
       Self.emit("resuming: \(skipped) finished runs kept, \(total) to run\n")
     }
@@ -84,7 +85,7 @@ final class ProgressReporter: Sendable {
 
   /// Stops the live bar and prints the final state.
   func finish() {
-    timer?.cancel()
+    timer.withLock { $0?.cancel() }
     if mode == .automatic && isTerminal { draw(final: true) }
   }
 

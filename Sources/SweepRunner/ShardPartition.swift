@@ -40,11 +40,12 @@ public enum ShardPartition {
     for (a, b) in zip(widths, widths.dropFirst()) { perExample += UInt64(a * b) }
     perExample += UInt64(widths.reduce(0, +)) * 16  // input and output layers, roughly
     let examples: UInt64
-    if let steps = config.training.steps {
+    switch config.training.length {
+    case .steps(let steps):
       examples = UInt64(steps) * UInt64(config.training.batchSize)
-    } else {
+    case .epochs(let epochs):
       let train = Double(config.data.samples) * (1 - config.data.validation)
-      examples = UInt64(max(1, train)) * UInt64(config.training.epochs)
+      examples = UInt64(max(1, train)) * UInt64(epochs)
     }
     return max(1, perExample) * max(1, examples)
   }

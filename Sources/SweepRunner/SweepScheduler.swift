@@ -189,8 +189,7 @@ public enum SweepScheduler {
   /// `--retry-failed`) with exactly the resolved config it would have now.
   static func keeps(_ run: PlannedRun, in layout: ResultsLayout, options: SchedulerOptions) -> Bool {
     let folder = layout.runFolder(run.id)
-    guard let read = try? RunStatus.read(from: folder.appendingPathComponent(ResultsLayout.statusFile)),
-      let status = read,
+    guard let status = try? RunStatus.read(from: folder.appendingPathComponent(ResultsLayout.statusFile)),
       let config = try? String(contentsOf: folder.appendingPathComponent(ResultsLayout.configFile), encoding: .utf8),
       config == run.config.yamlText()
     else { return false }

@@ -50,7 +50,8 @@ struct RunCommandTests {
       #expect(try metrics.numbers("val_accuracy").allSatisfy { $0 != nil && (0...1).contains($0!) })
 
       let layers = try CSVTable(contentsOf: run.appendingPathComponent("layers.csv"))
-      let depth = try #require(Int(try #require(summary.records.first { $0["run_id"] == id })["model.depth"]!))
+      let row = try #require(summary.records.first { $0["run_id"] == id })
+      let depth = try #require(Int(row["model.depth"] ?? ""))
       let atInit = layers.records.filter { $0["step"] == "0" }.map { Int($0["layer"]!)! }
       #expect(atInit == Array(1...(depth + 1)))  // hidden layers, then the output layer
 
@@ -111,7 +112,7 @@ struct RunCommandTests {
     #expect(again.status != 0)
     #expect(again.stderr.contains("--resume"))
     #expect(again.stderr.contains("--force"))
-    let resumed = try CommandHarness.run(["run", sweep.path, "--out", "out"], in: dir)
+    let resumed = try CommandHarness.run(["run", sweep.path, "--out", "out", "--resume"], in: dir)
     #expect(resumed.status == 0)
     #expect(resumed.stdout.contains("0 runs trained"))
     #expect(resumed.stdout.contains("8 kept"))
