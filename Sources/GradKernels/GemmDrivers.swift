@@ -81,6 +81,18 @@ extension BroadcastKernel {
     storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
   }
 
+  /// One tile with A read in place along its rows (A·B and A·Bᵀ, lda apart) and B from a
+  /// packed panel: only lda is a run-time stride.
+  @inline(never)
+  static func runRowsOfA(
+    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, alpha: Float, beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+  ) {
+    let acc = accumulate(
+      k: k, a: a, aRowStride: lda, aColStride: 1, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  }
+
   /// A tile of a matrix narrower than 8 columns, B from a zero-padded 8-wide copy.
   @inline(never)
   static func runNarrow(
@@ -116,6 +128,10 @@ struct TileOperands {
 func broadcastTile<let Rows: Int, let Vectors: Int>(_ kernel: BroadcastKernel<Rows, Vectors>.Type, _ t: TileOperands) {
   if t.aPacked && t.bPacked {
     kernel.runPacked(k: t.k, a: t.a, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+  } else if t.bPacked && t.aColStride == 1 {
+    kernel.runRowsOfA(
+      k: t.k, a: t.a, lda: t.aRowStride, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc,
+      cSecondOffset: t.cSecondOffset)
   } else {
     kernel.run(
       k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, bRowStride: t.bRowStride,
