@@ -74,6 +74,8 @@ extension Gradsweep {
         printError(error.description)
         throw ExitCode(2)
       }
+      // The summary first, so the report reads a current summary.csv.
+      _ = try SummaryBuilder.rebuild(folder: outcome.resultsFolder)
       let report = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
       if !quiet {
         var line = "\(outcome.statuses.count) runs trained: \(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.failed) failed"
