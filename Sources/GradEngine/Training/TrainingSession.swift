@@ -148,6 +148,13 @@ public final class TrainingSession {
     return evaluator.outputs(for: features)
   }
 
+  /// The dropout mask of hidden layer `layer` (1-based) from the last training pass,
+  /// rows × width with entries 0 or 1/(1 − p) (nil without dropout): for gradient checks.
+  func lastDropoutMask(layer: Int, rows: Int) -> [Float]? {
+    guard let mask = workspace.dropoutMasks[layer - 1] else { return nil }
+    return Array(UnsafeBufferPointer(start: mask.pointer, count: rows * network.layers[layer - 1].fanOut))
+  }
+
   /// Batch indices come from code, not users: a bad one is a programming error, caught
   /// here rather than read out of bounds.
   private func checkIndices(_ batch: [Int]) {
