@@ -64,6 +64,23 @@ struct CuresTrainingTests {
     }
   }
 
+  @Test("the options draw nothing at initialisation: same seed, same weights as the plain network")
+  func sameInitialWeights() throws {
+    var first = Xoshiro256(seed: 4), second = Xoshiro256(seed: 4)
+    let plain = try Network(curedPlan().network, initialization: &first)
+    let cured = try Network(
+      curedPlan(normalization: .batch, residual: .identity, residualEvery: 1, dropout: 0.5).network,
+      initialization: &second)
+    #expect(first == second)
+    for layer in 1...4 {
+      #expect(plain.weights(layer: layer) == cured.weights(layer: layer))
+      #expect(plain.biases(layer: layer) == cured.biases(layer: layer))
+    }
+    #expect(cured.normalizationScale(layer: 2) == [Float](repeating: 1, count: 8))
+    #expect(cured.normalizationShift(layer: 2) == [Float](repeating: 0, count: 8))
+    #expect(plain.normalizationScale(layer: 2).isEmpty && plain.runningStatistics(layer: 2) == nil)
+  }
+
   @Test("batch norm: running statistics follow μ̄ ← 0.9μ̄ + 0.1μ_B, σ̄² ← 0.9σ̄² + 0.1σ²_B·N/(N−1), only after an applied update")
   func runningStatistics() throws {
     let plan = curedPlan(.relu, widths: [5, 5], normalization: .batch, batch: 8)

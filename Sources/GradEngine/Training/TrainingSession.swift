@@ -135,14 +135,15 @@ public final class TrainingSession {
   }
 
   /// Mean loss and accuracy of the current network over a whole data set (validated
-  /// against the plan; a set that does not fit gives `EngineError`).
+  /// against the plan; a set that does not fit gives `EngineError`), in evaluation
+  /// mode: batch norm on its running statistics, no dropout.
   public func evaluate(_ data: Dataset) throws(EngineError) -> Evaluation {
     try plan.validate(for: self.data, validation: data)
     return evaluator.evaluate(data)
   }
 
   /// The head's outputs (probabilities for softmax/sigmoid, values for linear) for
-  /// feature rows, `rows × outputSize`.
+  /// feature rows, `rows × outputSize`, in evaluation mode (as `evaluate`).
   public func predict(_ features: [Float]) -> [Float] {
     precondition(features.count % plan.network.inputSize == 0, "features are not whole rows")
     return evaluator.outputs(for: features)
