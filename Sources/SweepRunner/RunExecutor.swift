@@ -53,10 +53,11 @@ struct RunExecutor: Sendable {
     let streams = SeedStreams(runSeed: run.config.seed)
     var initialization = streams.generator(for: .initialization)
     var shuffling = streams.generator(for: .shuffling)
+    var dropout = streams.generator(for: .dropout)
     var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop)
     let result = try GradEngine.train(
       plan, on: data.train, validation: data.validation,
-      initialization: &initialization, shuffling: &shuffling, observer: &observer)
+      initialization: &initialization, shuffling: &shuffling, dropout: &dropout, observer: &observer)
     try observer.close()
     try provenance(of: run, plan: plan, streams: streams, result: result).jsonData()
       .write(to: folder.appendingPathComponent(ResultsLayout.provenanceFile))
