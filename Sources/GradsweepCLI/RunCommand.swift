@@ -77,17 +77,19 @@ extension Gradsweep {
         throw ExitCode(2)
       }
       if let error = outcome.outputError {
-        // The folder refuses writes: a report could not be written either.
+        // The folder refuses writes: a summary or report could not be written either.
         printError(error.description)
         printError("\(outcome.statuses.count) runs saved this time, \(outcome.kept) kept from before; the rest are missing and --resume will train them")
         throw ExitCode(outcome.exitCode)
       }
       let report: ReportFiles
       do {
+        // The summary first, so the report reads a current summary.csv.
+        _ = try SummaryBuilder.rebuild(folder: outcome.resultsFolder)
         report = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
       } catch {
         printError("\(error)")
-        printError("every finished run is saved in \(outcome.resultsFolder.path)/runs; rebuild the report with  gradsweep report \(outcome.resultsFolder.path)")
+        printError("every finished run is saved in \(outcome.resultsFolder.path)/runs; rebuild the summary and report with  gradsweep report \(outcome.resultsFolder.path)")
         throw ExitCode(1)
       }
       if !quiet {

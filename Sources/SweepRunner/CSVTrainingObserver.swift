@@ -37,6 +37,7 @@ struct CSVTrainingObserver: TrainingObserver {
       .integer(step.step), .double(step.epoch), .double(step.loss), .double(step.accuracy),
       .optional(step.validationLoss), .optional(step.validationAccuracy), .double(step.gradientNorm),
       .double(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18),
+      .optional(step.learningRate),
     ])
     for s in stats {
       try layers.write([
@@ -44,6 +45,8 @@ struct CSVTrainingObserver: TrainingObserver {
         .double(s.gradBNorm), .double(s.weightNorm), .double(s.updateRatio), .double(s.preactMean),
         .double(s.preactStd), .double(s.actMean), .double(s.actStd), .double(s.derivMean),
         .double(s.saturatedFraction), .double(s.deadFraction),
+        .optional(s.preluSlope), .optional(s.gradGammaNorm), .optional(s.gradBetaNorm),
+        .optional(s.gammaNorm), .optional(s.betaNorm),
       ])
     }
     if stalledAtStep == nil, stall?.observe(step.loss) == true { stalledAtStep = step.step }

@@ -76,11 +76,9 @@ struct RunExecutor: Sendable {
     var initialization = streams.generator(for: .initialization)
     var shuffling = streams.generator(for: .shuffling)
     var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run))
-    // What `GradEngine.train` does, with the session kept: a stalled run is stopped
-    // like an interrupted one, and its final losses are then evaluated here.
-    try plan.validate(for: data.train, validation: data.validation)
-    let session = try TrainingSession(plan: plan, data: data.train, initialization: &initialization)
-    let result = try session.run(validation: data.validation, shuffling: &shuffling, observer: &observer)
+    let (session, result) = try Self.train(
+      plan, data: data, initialization: &initialization, shuffling: &shuffling,
+      dropout: streams.generator(for: .dropout), observer: &observer)
     try observer.close()
     try provenance(of: run, plan: plan, streams: streams, result: result).jsonData()
       .write(to: folder.appendingPathComponent(ResultsLayout.provenanceFile))
@@ -106,6 +104,19 @@ struct RunExecutor: Sendable {
     case .interrupted(let step):
       return RunStatus(status: .interrupted, steps: step, error: "interrupted by the user", seconds: seconds)
     }
+  }
+
+  /// Exactly `GradEngine.train(_:on:validation:initialization:shuffling:dropout:observer:)`
+  /// (a test holds them equal), keeping the session: a stalled run is stopped like an
+  /// interrupted one, and its final losses are then evaluated on that session.
+  static func train<Observer: TrainingObserver>(
+    _ plan: TrainingPlan, data: DataSplit, initialization: inout Xoshiro256, shuffling: inout Xoshiro256,
+    dropout: Xoshiro256, observer: inout Observer
+  ) throws -> (TrainingSession, TrainingResult) {
+    try plan.validate(for: data.train, validation: data.validation)
+    let session = try TrainingSession(plan: plan, data: data.train, initialization: &initialization, dropout: dropout)
+    let result = try session.run(validation: data.validation, shuffling: &shuffling, observer: &observer)
+    return (session, result)
   }
 
   /// The run's `training.stall` rule, nil when off (the default).

@@ -97,12 +97,17 @@ public enum RunID {
         }))
   }
 
-  /// Joins the readable parts (capped), the seed and the hash.
+  /// Joins the readable parts (at most `maxReadableLength` characters, cut at a part
+  /// boundary when possible), the seed and the hash.
   static func make(parts: [String], seed: UInt64, hash: String) -> String {
-    var readable = parts.filter { !$0.isEmpty }.joined(separator: "-")
-    if readable.count > maxReadableLength {
-      readable = String(readable.prefix(maxReadableLength))
-      while readable.hasSuffix("-") { readable.removeLast() }
+    var readable = ""
+    for part in parts where !part.isEmpty {
+      let joined = readable.isEmpty ? part : readable + "-" + part
+      if joined.count > maxReadableLength {
+        if readable.isEmpty { readable = String(part.prefix(maxReadableLength)) }
+        break
+      }
+      readable = joined
     }
     return (readable.isEmpty ? "" : readable + "-") + "s\(seed)-" + hash
   }

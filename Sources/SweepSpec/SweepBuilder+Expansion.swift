@@ -137,6 +137,8 @@ extension SweepBuilder {
 
     var hasher = RunHasher()
     var ids = Set<String>()
+    // An axis value's id part depends on the value alone: spell each once.
+    var partCache = [[String: String]](repeating: [:], count: axes.count)
     expansion.runs.reserveCapacity(accepted.count * header.replicates)
     for (combination, config) in zip(accepted, configs) {
       var axisValues = [String]()
@@ -145,7 +147,13 @@ extension SweepBuilder {
       for (index, axis) in axes.enumerated() {
         let value = combination.values[index]?.canonical ?? baseValues[index]
         axisValues.append(value)
-        parts.append(RunID.part(path: axis.path, value: value))
+        if let part = partCache[index][value] {
+          parts.append(part)
+        } else {
+          let part = RunID.part(path: axis.path, value: value)
+          partCache[index][value] = part
+          parts.append(part)
+        }
         if let assignment = combination.values[index], expansion.axisValueLocations[index][value] == nil {
           expansion.axisValueLocations[index][value] = assignment.location
         }
@@ -201,7 +209,7 @@ extension SweepBuilder {
       guard let data = dataSpec(for: dataValues, cache: &dataCache) else { return nil }
       config.data = data
     }
-    if config.data.seed == nil { config.data.seed = header.seed }
+    config.data.seed = DataSpecSupport.resolvedSeed(of: config.data, sweepSeed: header.seed)
 
     var valid = true
     if explicitEpochs, explicitSteps, config.training.epochs != nil, config.training.steps != nil {
