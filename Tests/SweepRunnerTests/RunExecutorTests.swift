@@ -55,7 +55,7 @@ struct RunExecutorTests {
 
     #expect("\(result)" == "\(expected)")
     #expect(executor.records.count == engine.records.count)
-    let firstDifference = zip(executor.records, engine.records).firstIndex { $0 != $1 }
+    let firstDifference = zip(executor.records, engine.records).enumerated().first { $0.element.0 != $0.element.1 }?.offset
     #expect(firstDifference == nil, "record \(firstDifference ?? -1) differs")
     #expect(engine.records.count > 5)
   }
