@@ -186,8 +186,12 @@ final class SweepBuilder {
   }
 
   /// Records where every key path's value is written, for `SweepPlan.location(ofKeyPath:)`.
+  /// Nodes left to index: YAML aliases can make a small file a huge tree ("billion
+  /// laughs"); the index stops growing instead of walking it.
+  private static let indexBudget = 200_000
+
   private func indexLocations(_ node: Node, prefix: String, depth: Int) {
-    guard depth < 32 else { return }
+    guard depth < 32, keyPathLocations.count < Self.indexBudget else { return }
     if let pairs = node.pairs {
       for (key, value) in pairs {
         guard let name = key.scalarText else { continue }

@@ -89,7 +89,7 @@ import Testing
     #expect(singleError("training: {loss: crossentropy}") == "1:18: unknown loss 'crossentropy' (did you mean 'cross_entropy'?)")
     #expect(singleError("model: {output: softmx}") == "1:17: unknown output 'softmx' (did you mean 'softmax'?)")
     #expect(singleError("data: {name: mnst1d}") == "1:14: unknown data source 'mnst1d' (did you mean 'mnist1d'?)")
-    #expect(singleError("data: {scale: standardise}") == "1:15: unknown scaling 'standardise' (did you mean 'standardize'?)")
+    #expect(singleError("data: {scale: minmx}") == "1:15: unknown scaling 'minmx' (did you mean 'minmax'?)")
   }
 
   @Test func aliasesAreAcceptedAndSpeltCanonically() throws {
