@@ -7,19 +7,28 @@ import TidyCSV
 /// Streams a training's logs into the run's `metrics.csv` and `layers.csv` as they are
 /// produced (bounded memory; a reader can follow the files while the run trains).
 /// Owned by exactly one run.
+///
+/// It also ends a training early: when Ctrl-C was pressed (→ `interrupted`) and, with
+/// `training.stall`, when the logged loss has stopped improving (→ `stalled`, see
+/// `StallDetector`). The engine polls `shouldStop()` before each update, so a run that
+/// stalls at logged step t stops with exactly t updates and its last record is step t.
 struct CSVTrainingObserver: TrainingObserver {
   private let metrics: CSVWriter
   private let layers: CSVWriter
   private let started: ContinuousClock.Instant
   private let stopRequested: StopFlag
+  private var stall: StallDetector?
+  /// The logged step at which the stall rule fired; nil while the run is moving.
+  private(set) var stalledAtStep: Int?
 
-  init(folder: URL, stopRequested: StopFlag) throws {
+  init(folder: URL, stopRequested: StopFlag, stall: StallDetector? = nil) throws {
     metrics = try CSVWriter(
       url: folder.appendingPathComponent(ResultsLayout.metricsFile), header: ResultsLayout.metricsHeader)
     layers = try CSVWriter(
       url: folder.appendingPathComponent(ResultsLayout.layersFile), header: ResultsLayout.layersHeader)
     started = .now
     self.stopRequested = stopRequested
+    self.stall = stall
   }
 
   mutating func record(_ step: StepRecord, layers stats: [LayerStatistics]) throws {
@@ -40,9 +49,11 @@ struct CSVTrainingObserver: TrainingObserver {
         .optional(s.gammaNorm), .optional(s.betaNorm),
       ])
     }
+    if stalledAtStep == nil, stall?.observe(step.loss) == true { stalledAtStep = step.step }
   }
 
-  func shouldStop() -> Bool { stopRequested.isSet }
+  /// A stall is checked first: it is a result even if Ctrl-C came at the same time.
+  func shouldStop() -> Bool { stalledAtStep != nil || stopRequested.isSet }
 
   func close() throws {
     try metrics.close()
