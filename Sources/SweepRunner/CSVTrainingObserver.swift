@@ -10,8 +10,9 @@ import TidyCSV
 ///
 /// It also ends a training early: when Ctrl-C was pressed (→ `interrupted`) and, with
 /// `training.stall`, when the logged loss has stopped improving (→ `stalled`, see
-/// `StallDetector`). The engine polls `shouldStop()` before each update, so a run that
-/// stalls at logged step t stops with exactly t updates and its last record is step t.
+/// `StallDetector`). The engine polls `shouldStop()` before each update and logs the
+/// record of step t together with update t + 1, so a run that stalls at logged step t
+/// ends with t + 1 updates and its last record is step t.
 struct CSVTrainingObserver: TrainingObserver {
   private let metrics: CSVWriter
   private let layers: CSVWriter

@@ -121,7 +121,7 @@ struct RunExecutor: Sendable {
 
   /// The run's `training.stall` rule, nil when off (the default).
   static func stallDetector(for run: PlannedRun) -> StallDetector? {
-    nil
+    run.config.training.stall.map { StallDetector(window: $0.window, minImprovement: $0.minImprovement) }
   }
 
   /// The run's seeds and, per layer, the initialisation formula and the std it drew.

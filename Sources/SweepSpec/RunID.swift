@@ -65,6 +65,12 @@ public enum RunID {
         compactNumber($0.trimmingCharacters(in: .whitespaces))
       }
       text = (prefix ?? key) + items.joined(separator: "x")
+    } else if value.hasPrefix("{") {
+      // A mapping (`training.stall`): the key, then its values (`stall5_0.01`).
+      let items = value.dropFirst().dropLast().split(separator: ",").map { item in
+        compactNumber(item.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
+      }
+      text = (prefix ?? key) + items.joined(separator: "_")
     } else if Double(value) != nil || value.hasPrefix(".") || value.hasPrefix("-.") {
       text = (prefix ?? key) + compactNumber(value)
     } else {

@@ -45,6 +45,9 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
   public var minLearningRate: Double = 0
   /// `warmup_cosine`: updates of linear warm-up (nil: a tenth of the training). At least 0.
   public var warmupSteps: Int? = nil
+  /// Stop a run whose logged loss has stopped improving, as `stalled` (`StallConfig`);
+  /// nil = never.
+  public var stall: StallConfig? = nil
 
   public init() {}
 
@@ -53,7 +56,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     case weightDecay = "weight_decay", clipGradNorm = "clip_grad_norm", batchSize = "batch_size"
     case epochs, steps, loss
     case schedule, stepSize = "step_size", gamma, minLearningRate = "min_learning_rate"
-    case warmupSteps = "warmup_steps"
+    case warmupSteps = "warmup_steps", stall
   }
 
   /// How long to train, as the engine takes it.
@@ -99,6 +102,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     gamma = try c.real(.gamma, default: d.gamma, .positive, in: s)
     minLearningRate = try c.real(.minLearningRate, default: d.minLearningRate, .nonNegative, in: s)
     warmupSteps = try c.optionalInteger(.warmupSteps, default: d.warmupSteps, atLeast: 0, in: s)
+    stall = try c.optional(.stall, default: d.stall)
   }
 
   /// Every key, nil values as `null`.
@@ -121,6 +125,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     try c.encode(gamma, forKey: .gamma)
     try c.encode(minLearningRate, forKey: .minLearningRate)
     try c.encode(warmupSteps, forKey: .warmupSteps)
+    try c.encode(stall, forKey: .stall)
   }
 }
 
@@ -147,6 +152,7 @@ extension TrainingConfig: ConfigSection {
       "gamma": .real(\.gamma),
       "min_learning_rate": .real(\.minLearningRate),
       "warmup_steps": .optionalInteger(\.warmupSteps),
+      "stall": .plain(\.stall),
     ]
   }
 }

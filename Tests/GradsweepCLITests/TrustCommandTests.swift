@@ -83,6 +83,27 @@ struct TrustCommandTests {
     #expect(try CommandHarness.run(["status", "nowhere"], in: dir).status == 2)
   }
 
+  @Test func aStalledRunIsAResultListedByStatus() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sweep = try CommandHarness.writeSweep("""
+      name: flat
+      data: {name: spirals, samples: 600, classes: 3, noise: 0.2, validation: 0.2}
+      model: {width: 16, depth: 12, activation: sigmoid, initializer: standard}
+      training: {learning_rate: 0.05, epochs: 30, stall: {window: 5, min_improvement: 0.02}}
+      log: {every: 10}
+      """, in: dir)
+    let run = try CommandHarness.run(["run", sweep.path, "--out", "out"], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("1 runs trained: 0 completed, 0 diverged, 1 stalled, 0 failed"))
+    let status = try CommandHarness.run(["status", "out/flat"], in: dir)
+    #expect(status.stdout.contains("  stalled      1\n"))
+    #expect(status.stdout.contains(#/stalled:\n  [^\n]+: after \d+ steps\n/#))
+    #expect(!status.stdout.contains("to finish"))
+    let summary = try CSVTable(contentsOf: dir.appendingPathComponent("out/flat/summary.csv"))
+    #expect(try summary.column("status") == ["stalled"])
+  }
+
   /// A sweep reading a CSV file by a path relative to the sweep file.
   static let csvSweep = """
     name: replay

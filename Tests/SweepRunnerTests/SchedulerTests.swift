@@ -2,6 +2,7 @@ import Foundation
 import SweepResults
 import SweepSpec
 import Testing
+import TidyCSV
 
 @testable import SweepRunner
 
@@ -160,5 +161,51 @@ struct SchedulerTests {
       #expect(layers.first?.fanIn == 2 && layers.last?.fanOut == 3)
       #expect(layers.allSatisfy { !$0.formula.isEmpty && $0.weightStd > 0 && $0.weightStd.isFinite })
     }
+  }
+
+  @Test func aRunWhoseLossStopsMovingIsStalledAndKeptByResume() throws {
+    let dir = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // A 12-layer sigmoid net with Glorot's "standard" init: the gradient reaching the
+    // first layers vanishes and the loss sits at ln 3 (three balanced classes).
+    let plan = try loadPlan("""
+      name: flat
+      seed: 1
+      data: {name: spirals, samples: 600, classes: 3, noise: 0.2, validation: 0.2}
+      model: {width: 16, depth: 12, activation: sigmoid, initializer: standard}
+      training: {optimizer: sgd, learning_rate: 0.05, batch_size: 32, epochs: 30}
+      log: {every: 10}
+      sweep:
+        grid:
+          training.stall: [null, {window: 5, min_improvement: 0.02}]
+      """, in: dir)
+    let out = dir.appendingPathComponent("out")
+    let outcome = try runSweep(plan, into: out, jobs: 2)
+    #expect(outcome.exitCode == 0, "stalled is a result")
+    let layout = ResultsLayout(root: outcome.resultsFolder)
+    let full = try require(plan.runs.first { $0.config.training.stall == nil }, "run without stall")
+    let stopped = try require(plan.runs.first { $0.config.training.stall != nil }, "run with stall")
+    #expect(outcome.statuses[full.id]?.status == .completed)
+    #expect(outcome.statuses[full.id]?.steps == 450)  // 480 rows / 32 = 15 updates × 30 epochs
+    let status = try require(outcome.statuses[stopped.id], "status")
+    #expect(status.status == .stalled)
+    #expect(status.error == nil && status.divergedAtStep == nil)
+    let steps = try require(status.steps, "steps")
+    #expect(steps > 50 && steps < 450, "stopped early, after at least window + 1 records")
+
+    // The logs end at the logged step that fired the rule; the record of step t comes
+    // with update t + 1, so the run stopped after last + 1 updates.
+    let metrics = try CSVTable(contentsOf: layout.runFolder(stopped.id).appendingPathComponent("metrics.csv"))
+    let loggedSteps = try metrics.numbers("step").map { Int($0!) }
+    #expect(loggedSteps.last == steps - 1 && loggedSteps.last! % 10 == 0)
+    // The same numbers as the full run up to there: the rule only stops, never alters.
+    let fullMetrics = try CSVTable(contentsOf: layout.runFolder(full.id).appendingPathComponent("metrics.csv"))
+    #expect(try metrics.column("loss") == Array(try fullMetrics.column("loss").prefix(loggedSteps.count)))
+    // Final losses evaluated on the stopped network: ln 3 ≈ 1.0986, chance accuracy.
+    #expect(abs((status.finalLoss ?? 0) - log(3)) < 0.01)
+    #expect(abs((status.finalValAccuracy ?? 0) - 1.0 / 3) < 0.05)
+
+    let resumed = try runSweep(plan, into: out, jobs: 2, resume: true, retryFailed: true, retryDiverged: true)
+    #expect(resumed.kept == 2 && resumed.statuses.isEmpty)
   }
 }
