@@ -76,7 +76,7 @@ for study in "${studies[@]}"; do
     echo
     echo "## $study"
     echo
-    echo "\`$GRADSWEEP run $config\` — $runs runs, ${seconds} s wall clock on this machine; report: \`$report\`."
+    echo "\`$GRADSWEEP run $config\` — $runs runs; this call took ${seconds} s (runs kept from an earlier call are not retrained); report: \`$report\`."
     echo
     printf '%s\n' "$section"
   } >> "$body"

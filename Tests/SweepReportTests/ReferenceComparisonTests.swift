@@ -180,6 +180,35 @@ import TidyCSV
     #expect(try measure("grad_b_norm[1]@13", runs) == nil)
   }
 
+  @Test func unmeasurableClaimsNeverPass() throws {
+    let folder = try SyntheticSweep.temporaryFolder("unmeasurable")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try SyntheticSweep.standard().write(to: folder)
+    let data = ReportData(folder: try ResultsFolder(url: folder), generated: Date())
+    // An unknown metric (a manifest from a newer gradsweep) is shown as not measured.
+    var unknown = ReferenceClaim(claim: "x", metric: "test_accuracy")
+    unknown.atLeast = 0
+    let a = ReferenceComparisonSection.measure(unknown, in: data)
+    #expect(a.metric == nil && a.outcome == .notMeasured)
+    // Runs that exist but have no value for the metric: a bound cannot pass on nothing.
+    var missing = ReferenceClaim(claim: "y", metric: "grad_b_norm[7]")
+    missing.atMost = 1
+    let b = ReferenceComparisonSection.measure(missing, in: data)
+    #expect(b.matchingRuns == 10 && b.usedRuns == 0 && b.value == nil && b.outcome == .fail)
+    // The section lists both, with the reason in the measured column.
+    let section = try #require(try ReferenceComparisonSection(reference: {
+      var r = ReferenceSection()
+      r.claims = [unknown, missing]
+      return r
+    }()).sections(for: data).first)
+    let table = try #require(section.blocks.compactMap { block -> ReportTable? in
+      if case .table(let t) = block { return t }
+      return nil
+    }.first)
+    #expect(table.rows.map { $0[4].text } == ["unknown metric", "no finite value"])
+    #expect(table.rows.map { $0[7].text } == ["not measured", "fail"])
+  }
+
   @Test func metricVocabulary() {
     let accepted: [(String, ReferenceMetric)] = [
       ("grad_ratio_init", .summary(.gradRatioInit)),
