@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import SweepResults
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -35,9 +34,9 @@ final class ProgressReporter: Sendable {
   private let mode: ProgressMode
   private let isTerminal: Bool
   private let started = ContinuousClock.now
-  private let counts = Mutex(Counts())
+  private let counts = Locked(Counts())
   /// Redraws the live bar; behind a lock because Dispatch's timer is not Sendable.
-  private let timer = Mutex<DispatchSourceTimer?>(nil)
+  private let timer = Locked<DispatchSourceTimer?>(nil)
 
   init(total: Int, skipped: Int, mode: ProgressMode) {
     self.total = total

@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import GradData
 import GradEngine
-import Synchronization
 import SweepResults
 import SweepSpec
 
@@ -72,7 +71,7 @@ public struct SweepOutcome: Sendable {
 /// Each worker takes the next run from a shared queue (most expensive first, so the
 /// pool drains evenly), trains it single-threaded into its own folder, and stores its
 /// status in that run's own slot. The only shared mutable state is the queue position,
-/// the slots and the output-failure note, each behind a `Mutex`; the data sets are
+/// the slots and the output-failure note, each behind a `Locked` (a pthread mutex ThreadSanitizer can check); the data sets are
 /// immutable values. The worker is a `@Sendable` closure, so the compiler checks that
 /// everything it captures is `Sendable`. A run's numbers therefore depend on its
 /// config and seed only, never on `jobs`.
@@ -122,9 +121,9 @@ public enum SweepScheduler {
     let executor = RunExecutor(
       layout: layout, stop: stop, environment: environment,
       dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed })
-    let next = Mutex(0)
-    let slots = Mutex([RunStatus?](repeating: nil, count: todo.count))
-    let outputProblem = Mutex<String?>(nil)
+    let next = Locked(0)
+    let slots = Locked([RunStatus?](repeating: nil, count: todo.count))
+    let outputProblem = Locked<String?>(nil)
     let work = todo
     let worker: @Sendable (Int) -> Void = { _ in
       while true {
