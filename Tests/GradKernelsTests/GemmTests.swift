@@ -133,7 +133,7 @@ struct GemmTests {
   @Test("α·S + β·C with the same S for every α, β (fused SGD update = separate update)", arguments: 0..<4)
   func sumIndependentOfScalars(_ combination: Int) {
     let (transA, transB) = allTransposes[combination]
-    for (m, n, k) in [(30, 10, 10), (784, 30, 10), (64, 64, 32), (100, 70, 128), (20, 33, 300), (7, 9, 600), (12, 40, 80)] {
+    for (m, n, k) in [(30, 10, 10), (784, 30, 10), (64, 64, 32), (100, 70, 128), (20, 33, 300), (7, 9, 600), (12, 40, 80), (50, 300, 10)] {
       let plain = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, beta: 0)
       for (alpha, beta) in [(Float(-0.01), Float(1)), (-0.1, 0.999), (0.37, 0)] {
         let fused = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta)
