@@ -20,7 +20,9 @@ public enum ReportWriter {
   /// - Parameters:
   ///   - folder: `results/<name>`.
   ///   - now: the report's date (passed in, so tests are reproducible).
-  ///   - extraSections: providers of sections built elsewhere (e.g. published vs measured).
+  ///   - extraSections: providers of further sections. The published-vs-measured table
+  ///     (`ReferenceComparisonSection`) is always included; it is empty unless the
+  ///     sweep has a `reference:` section.
   public static func write(
     for folder: URL, now: Date, extraSections: [any ReportSectionProvider] = []
   ) throws -> ReportFiles {
@@ -45,7 +47,8 @@ public enum ReportWriter {
   public static func build(_ data: ReportData, extraSections: [any ReportSectionProvider] = []) throws -> ReportDocument {
     var warnings: [String] = []
     let charts = ChartsSection.make(data, warnings: &warnings)
-    let extra = try extraSections.flatMap { try $0.sections(for: data) }
+    let providers: [any ReportSectionProvider] = [ReferenceComparisonSection()] + extraSections
+    let extra = try providers.flatMap { try $0.sections(for: data) }
     var sections: [ReportSection] = [OverviewSection.make(data)]
     sections += extra.filter { $0.placement == .afterOverview }
     if let charts { sections.append(charts) }

@@ -2,7 +2,9 @@ import Foundation
 import SweepSpec
 
 /// `manifest.json` of a results folder: every run the sweep PLANNED, so a report can
-/// say which are missing, plus the sweep's identity and the `report:` section.
+/// say which are missing, plus the sweep's identity, the `report:` section and the
+/// `reference:` section (the published results the report compares with; absent when
+/// the sweep has none).
 ///
 /// Decoding is lenient about what a reader can do without (description, report,
 /// version, cores, jobs default to empty/nil) and strict about what it cannot
@@ -14,6 +16,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   public var axes: [String]
   public var runs: [ManifestRun]
   public var report: ReportSpec
+  public var reference: ReferenceSection?
   public var gradsweepVersion: String?
   /// ISO-8601 creation time, as written (kept as text so any ISO variant survives).
   public var created: String?
@@ -22,14 +25,15 @@ public struct SweepManifest: Sendable, Equatable, Codable {
 
   public init(
     name: String, description: String = "", axes: [String], runs: [ManifestRun],
-    report: ReportSpec = ReportSpec(), gradsweepVersion: String? = nil, created: String? = nil,
-    cores: Int? = nil, jobs: Int? = nil
+    report: ReportSpec = ReportSpec(), reference: ReferenceSection? = nil, gradsweepVersion: String? = nil,
+    created: String? = nil, cores: Int? = nil, jobs: Int? = nil
   ) {
     self.name = name
     self.description = description
     self.axes = axes
     self.runs = runs
     self.report = report
+    self.reference = reference
     self.gradsweepVersion = gradsweepVersion
     self.created = created
     self.cores = cores
@@ -37,7 +41,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, description, axes, runs, report
+    case name, description, axes, runs, report, reference
     case gradsweepVersion = "gradsweep_version"
     case created, cores, jobs
   }
@@ -49,6 +53,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     axes = try c.decode([String].self, forKey: .axes)
     runs = try c.decode([ManifestRun].self, forKey: .runs)
     report = try c.decodeIfPresent(ReportSpec.self, forKey: .report) ?? ReportSpec()
+    reference = try c.decodeIfPresent(ReferenceSection.self, forKey: .reference)
     gradsweepVersion = try c.decodeIfPresent(String.self, forKey: .gradsweepVersion)
     created = try c.decodeIfPresent(String.self, forKey: .created)
     cores = try c.decodeIfPresent(Int.self, forKey: .cores)
@@ -69,7 +74,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
           axisValues: Dictionary(uniqueKeysWithValues: zip(plan.axisPaths, run.axisValues)),
           seed: Int(truncatingIfNeeded: run.config.seed))
       },
-      report: plan.report, gradsweepVersion: version,
+      report: plan.report, reference: plan.reference, gradsweepVersion: version,
       created: ISO8601DateFormatter().string(from: created),
       cores: ProcessInfo.processInfo.activeProcessorCount, jobs: jobs)
   }

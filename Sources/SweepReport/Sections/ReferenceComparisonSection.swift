@@ -1,0 +1,271 @@
+import Foundation
+import SweepSpec
+
+/// The "Published vs measured" section: one row per claim of the sweep's `reference:`
+/// section — the claim, where it is published, the published value or statement, the
+/// value measured on this sweep's runs, the bound it must meet, and the verdict.
+///
+/// A claim's measured value is its `statistic` (mean, median, min, max) over the
+/// **finite** per-run values of its `metric` (see `ReferenceMetric`) of the finished
+/// runs its `runs:` filter matches. Failed and interrupted runs are not results and are
+/// left out; runs whose value is missing or not finite (a diverged run's final loss)
+/// are left out of the statistic and counted in the row, so a bound is never met by a
+/// number that hides divergence. `diverged_fraction` counts diverged runs among the
+/// matching ones instead. A claim that matches no finished run is "not measured", never
+/// a pass.
+///
+/// The reference section comes from manifest.json (`gradsweep run` copies the sweep
+/// file's `reference:` there), or from `reference` when given.
+public struct ReferenceComparisonSection: ReportSectionProvider {
+  /// Overrides the manifest's reference section (nil: use the manifest's).
+  public var reference: ReferenceSection?
+
+  public init(reference: ReferenceSection? = nil) {
+    self.reference = reference
+  }
+
+  public static let sectionID = "published-vs-measured"
+  public static let title = "Published vs measured"
+
+  /// The outcome of one claim on this sweep.
+  public struct Measurement: Sendable, Equatable {
+    public enum Outcome: String, Sendable, Equatable {
+      case pass, fail
+      /// The claim states no bound: shown for comparison.
+      case unchecked
+      /// No finished run matches the claim, or its metric is unknown.
+      case notMeasured = "not measured"
+    }
+
+    /// nil when the claim's metric is not in the vocabulary.
+    public var metric: ReferenceMetric?
+    /// Finished result runs the claim's `runs:` filter matches.
+    public var matchingRuns: Int
+    /// Runs whose value entered the statistic (finite).
+    public var usedRuns: Int
+    /// The statistic over the finite per-run values (for `diverged_fraction`, the fraction).
+    public var value: Double?
+    public var outcome: Outcome
+  }
+
+  public func sections(for data: ReportData) throws -> [ReportSection] {
+    guard let reference = reference ?? data.folder.manifest.reference,
+      !reference.claims.isEmpty || reference.source != nil
+    else { return [] }
+    var cache = LayerLogCache(folder: data.folder)
+    let measurements = reference.claims.map { Self.measure($0, in: data, layers: &cache) }
+    return [Self.render(reference, measurements, warnings: cache.warnings)]
+  }
+
+  /// Measures one claim on the report's runs.
+  public static func measure(_ claim: ReferenceClaim, in data: ReportData) -> Measurement {
+    var cache = LayerLogCache(folder: data.folder)
+    return measure(claim, in: data, layers: &cache)
+  }
+
+  static func measure(_ claim: ReferenceClaim, in data: ReportData, layers: inout LayerLogCache) -> Measurement {
+    let matching = data.results.filter { claim.matches($0.row.axisValues) }
+    guard let metric = ReferenceMetric(parsing: claim.metric) else {
+      return Measurement(metric: nil, matchingRuns: matching.count, usedRuns: 0, value: nil, outcome: .notMeasured)
+    }
+    guard !matching.isEmpty else {
+      return Measurement(metric: metric, matchingRuns: 0, usedRuns: 0, value: nil, outcome: .notMeasured)
+    }
+    let value: Double?
+    let used: Int
+    if case .divergedFraction = metric {
+      used = matching.count
+      value = Double(matching.filter { $0.row.status == "diverged" }.count) / Double(matching.count)
+    } else {
+      let values = matching.map { runValue(metric, $0, layers: &layers) }.compactMap { $0 }.filter(\.isFinite)
+      used = values.count
+      value = statistic(claim.statistic, values)
+    }
+    let outcome: Measurement.Outcome
+    switch claim.verdict(measured: value ?? .nan) {
+    case .pass: outcome = .pass
+    case .fail: outcome = .fail
+    case .unchecked: outcome = .unchecked
+    }
+    return Measurement(metric: metric, matchingRuns: matching.count, usedRuns: used, value: value, outcome: outcome)
+  }
+
+  /// The metric's value for one run (nil when not logged).
+  static func runValue(_ metric: ReferenceMetric, _ run: RunDigest, layers: inout LayerLogCache) -> Double? {
+    switch metric {
+    case .summary(let m): return summaryValue(m, run.row)
+    case .divergedFraction: return nil
+    case .layer(let q): return layers.value(q, runID: run.runID)
+    case .ratio(let a, let b):
+      guard let x = layers.value(a, runID: run.runID), let y = layers.value(b, runID: run.runID) else { return nil }
+      return x / y
+    }
+  }
+
+  static func summaryValue(_ m: ReferenceMetric.SummaryMetric, _ row: SummaryRow) -> Double? {
+    switch m {
+    case .finalLoss: row.finalLoss
+    case .finalAccuracy: row.finalAccuracy
+    case .finalValLoss: row.finalValLoss
+    case .finalValAccuracy: row.finalValAccuracy
+    case .bestValAccuracy: row.bestValAccuracy
+    case .gradRatioInit: row.gradRatioInit
+    case .gradRatioFinal: row.gradRatioFinal
+    case .steps: row.steps.map(Double.init)
+    case .seconds: row.seconds
+    }
+  }
+
+  /// mean = Σx/k; median = the middle value (mean of the two middle ones for even k);
+  /// min, max. nil for no values.
+  static func statistic(_ s: ReferenceStatistic, _ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    switch s {
+    case .mean: return values.reduce(0, +) / Double(values.count)
+    case .min: return values.min()
+    case .max: return values.max()
+    case .median:
+      let sorted = values.sorted()
+      let k = sorted.count
+      return k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2
+    }
+  }
+
+  // MARK: rendering
+
+  static let header = ["#", "claim", "source", "published", "measured", "over", "accepted", "verdict"]
+
+  static func render(_ reference: ReferenceSection, _ measurements: [Measurement], warnings: [String]) -> ReportSection {
+    var blocks: [ReportBlock] = []
+    var intro: RichText = []
+    if let source = reference.source { intro += [.strong("Source: "), .text(source)] }
+    if let url = reference.url { intro += [.text(intro.isEmpty ? "" : " — "), .code(url)] }
+    if !intro.isEmpty { blocks.append(.paragraph(intro)) }
+    if let setting = reference.setting { blocks.append(.paragraph([.strong("Our setting: "), .text(setting)])) }
+    if !measurements.isEmpty { blocks.append(.paragraph(tally(measurements))) }
+
+    var rows: [[ReportCell]] = []
+    for (i, (claim, m)) in zip(reference.claims, measurements).enumerated() {
+      rows.append([
+        ReportCell(String(i + 1)), ReportCell(claim.claim), ReportCell(sourceText(claim, reference)),
+        ReportCell(publishedText(claim)), measuredCell(m), ReportCell(overText(claim, m), style: .muted),
+        ReportCell(claim.criterion, style: claim.criterion == "—" ? .muted : .plain), verdictCell(m),
+      ])
+    }
+    if !rows.isEmpty {
+      blocks.append(
+        .table(
+          ReportTable(
+            header: header, rows: rows, numericColumns: [0, 4],
+            note: [
+              .text(
+                "measured: the statistic over the finished runs the claim selects (failed and interrupted runs excluded); runs whose value is missing or not finite are left out and counted under “over”. Metrics: docs/reproductions.md."
+              )
+            ])))
+    }
+    let differences = zip(reference.claims.indices, reference.claims).compactMap { i, claim in
+      claim.differs.map { [Inline.strong("\(i + 1). "), .text($0)] }
+    }
+    if !differences.isEmpty {
+      blocks.append(.subheading("What differs from the published setting"))
+      blocks.append(.bulletList(differences))
+    }
+    if !warnings.isEmpty { blocks.append(.bulletList(warnings.map { [.text($0)] })) }
+    return ReportSection(id: sectionID, title: title, blocks: blocks, placement: .afterOverview)
+  }
+
+  /// "3 of 4 claims pass, 1 fails."
+  static func tally(_ ms: [Measurement]) -> RichText {
+    let pass = ms.filter { $0.outcome == .pass }.count
+    let fail = ms.filter { $0.outcome == .fail }.count
+    let unmeasured = ms.filter { $0.outcome == .notMeasured }.count
+    let checked = ms.count - ms.filter { $0.outcome == .unchecked }.count
+    var text: RichText = [.strong("\(pass) of \(checked) checked claim\(checked == 1 ? "" : "s") pass")]
+    var rest: [String] = []
+    if fail > 0 { rest.append("\(fail) fail\(fail == 1 ? "s" : "")") }
+    if unmeasured > 0 { rest.append("\(unmeasured) not measured (no finished run matches, or unknown metric)") }
+    let unchecked = ms.count - checked
+    if unchecked > 0 { rest.append("\(unchecked) shown without a bound") }
+    text.append(.text(rest.isEmpty ? "." : "; " + rest.joined(separator: "; ") + "."))
+    return text
+  }
+
+  static func sourceText(_ claim: ReferenceClaim, _ reference: ReferenceSection) -> String {
+    let parts = [claim.source, claim.location].compactMap { $0 }.filter { !$0.isEmpty }
+    return parts.isEmpty ? "—" : parts.joined(separator: ", ")
+  }
+
+  static func publishedText(_ claim: ReferenceClaim) -> String {
+    switch (claim.publishedText, claim.published) {
+    case (let text?, let value?): "\(text) (\(NumberFormatting.setting(value)))"
+    case (let text?, nil): text
+    case (nil, let value?): NumberFormatting.setting(value)
+    case (nil, nil): "—"
+    }
+  }
+
+  static func measuredCell(_ m: Measurement) -> ReportCell {
+    guard let value = m.value else {
+      return ReportCell(m.metric == nil ? "unknown metric" : (m.matchingRuns == 0 ? "no runs" : "no finite value"), style: .muted)
+    }
+    return ReportCell(NumberFormatting.significant(value))
+  }
+
+  /// "mean grad_ratio_init, 3 runs (1 nan left out)".
+  static func overText(_ claim: ReferenceClaim, _ m: Measurement) -> String {
+    guard let metric = m.metric else { return claim.metric }
+    if case .divergedFraction = metric {
+      return "diverged_fraction of \(m.matchingRuns) run\(m.matchingRuns == 1 ? "" : "s")"
+    }
+    var text = "\(claim.statistic.rawValue) \(metric), \(m.usedRuns) run\(m.usedRuns == 1 ? "" : "s")"
+    let left = m.matchingRuns - m.usedRuns
+    if left > 0 { text += " (\(left) without a finite value left out)" }
+    return text
+  }
+
+  static func verdictCell(_ m: Measurement) -> ReportCell {
+    switch m.outcome {
+    case .pass: ReportCell("pass", style: .pass)
+    case .fail: ReportCell("fail", style: .fail)
+    case .unchecked: ReportCell("—", style: .muted)
+    case .notMeasured: ReportCell("not measured", style: .muted)
+    }
+  }
+}
+
+/// Reads each run's layers.csv at most once per report.
+struct LayerLogCache {
+  let folder: ResultsFolder
+  private var logs: [String: LayerLog?] = [:]
+  private(set) var warnings: [String] = []
+
+  init(folder: ResultsFolder) {
+    self.folder = folder
+  }
+
+  /// The run's value of `column` at the quantity's layer and step; nil when the run
+  /// has no layers.csv, no such layer, or did not log that step.
+  mutating func value(_ q: LayerQuantity, runID: String) -> Double? {
+    guard let log = log(runID) else { return nil }
+    let step: Int?
+    switch q.step {
+    case .first: step = log.firstStep
+    case .last: step = log.lastStep
+    case .number(let n): step = n
+    }
+    guard let step, let layer = q.layer.resolve(hiddenLayers: log.hiddenLayers) else { return nil }
+    return log.profile(q.column, at: step, through: log.outputLayer)[layer - 1]
+  }
+
+  private mutating func log(_ runID: String) -> LayerLog? {
+    if let cached = logs[runID] { return cached }
+    var log: LayerLog? = nil
+    do {
+      log = try folder.layers(for: runID)
+    } catch {
+      warnings.append("\(error)")
+    }
+    logs[runID] = log
+    return log
+  }
+}

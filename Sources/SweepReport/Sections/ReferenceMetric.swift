@@ -1,0 +1,187 @@
+// The vocabulary of a reference claim's `metric`: what number a run contributes to a
+// published-vs-measured row. Documented in docs/reproductions.md.
+//
+// Written without imports so that it can move to SweepSpec unchanged, where the sweep
+// file's validation would accept the per-layer forms too.
+
+/// What one run contributes to a claim.
+///
+/// - A **summary metric**: a numeric summary.csv column (`final_val_accuracy`,
+///   `grad_ratio_init`, …), or `diverged_fraction` (a property of the set of runs: the
+///   fraction of the matching runs that diverged).
+/// - A **layer metric**: a layers.csv column at one layer and one logged step,
+///   `COLUMN[LAYER]` or `COLUMN[LAYER]@STEP`, e.g. `grad_b_norm[1]` (Nielsen's ‖δ¹‖ at
+///   initialisation), `act_std[L]@last`. LAYER is `1`, `2`, … (from the input), `L` (the
+///   last hidden layer), `L-k`, or `L+1` (the output layer). STEP is a step number,
+///   `first` (the default: the first logged step, step 0, the network at
+///   initialisation) or `last` (the last logged step).
+/// - A **ratio** of two layer metrics, `A/B`, computed per run before the statistic over
+///   runs: `act_std[L]/act_std[1]` (how the activation scale changes through depth),
+///   `grad_b_norm[1]@last/grad_b_norm[L]@last`.
+public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
+  case summary(SummaryMetric)
+  case divergedFraction
+  case layer(LayerQuantity)
+  case ratio(LayerQuantity, LayerQuantity)
+
+  /// The numeric columns of summary.csv a claim can name.
+  public enum SummaryMetric: String, Sendable, CaseIterable {
+    case finalLoss = "final_loss", finalAccuracy = "final_accuracy"
+    case finalValLoss = "final_val_loss", finalValAccuracy = "final_val_accuracy"
+    case bestValAccuracy = "best_val_accuracy"
+    case gradRatioInit = "grad_ratio_init", gradRatioFinal = "grad_ratio_final"
+    case steps, seconds
+  }
+
+  /// The numeric columns of layers.csv a layer metric can name.
+  public static let layerColumns = [
+    "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio", "preact_mean", "preact_std",
+    "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac",
+  ]
+
+  /// Every name a metric can start with (summary metrics, `diverged_fraction`, layer columns).
+  public static let names = SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction"] + layerColumns
+
+  /// Parses a metric; nil when it is not in the vocabulary. Spaces are ignored.
+  public init?(parsing text: String) {
+    let s = String(text.filter { $0 != " " })
+    if let m = SummaryMetric(rawValue: s) {
+      self = .summary(m)
+      return
+    }
+    if s == "diverged_fraction" {
+      self = .divergedFraction
+      return
+    }
+    let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+    switch parts.count {
+    case 1:
+      guard let q = LayerQuantity(parsing: String(parts[0])) else { return nil }
+      self = .layer(q)
+    case 2:
+      guard let a = LayerQuantity(parsing: String(parts[0])), let b = LayerQuantity(parsing: String(parts[1])) else {
+        return nil
+      }
+      self = .ratio(a, b)
+    default:
+      return nil
+    }
+  }
+
+  /// Whether the metric reads layers.csv.
+  public var isPerLayer: Bool {
+    switch self {
+    case .layer, .ratio: true
+    case .summary, .divergedFraction: false
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .summary(let m): m.rawValue
+    case .divergedFraction: "diverged_fraction"
+    case .layer(let q): q.description
+    case .ratio(let a, let b): "\(a)/\(b)"
+    }
+  }
+}
+
+/// One layers.csv value of a run: `column` at `layer` and `step`.
+public struct LayerQuantity: Sendable, Equatable, CustomStringConvertible {
+  public var column: String
+  public var layer: LayerIndex
+  public var step: StepIndex
+
+  public init(column: String, layer: LayerIndex, step: StepIndex = .first) {
+    self.column = column
+    self.layer = layer
+    self.step = step
+  }
+
+  /// `column[layer]` or `column[layer]@step`.
+  init?(parsing text: String) {
+    guard let open = text.firstIndex(of: "["), let close = text.firstIndex(of: "]"), open < close else { return nil }
+    let column = String(text[..<open])
+    guard ReferenceMetric.layerColumns.contains(column),
+      let layer = LayerIndex(parsing: String(text[text.index(after: open) ..< close]))
+    else { return nil }
+    let rest = text[text.index(after: close)...]
+    var step = StepIndex.first
+    if !rest.isEmpty {
+      guard rest.first == "@", let parsed = StepIndex(parsing: String(rest.dropFirst())) else { return nil }
+      step = parsed
+    }
+    self.init(column: column, layer: layer, step: step)
+  }
+
+  public var description: String {
+    step == .first ? "\(column)[\(layer)]" : "\(column)[\(layer)]@\(step)"
+  }
+}
+
+/// A layer named absolutely (1 = nearest the input) or from the last hidden layer L.
+public enum LayerIndex: Sendable, Equatable, CustomStringConvertible {
+  /// Layer ℓ, 1-based from the input.
+  case number(Int)
+  /// Layer L + offset: `L` (0), `L-2` (−2), `L+1` (the output layer).
+  case fromLast(Int)
+
+  init?(parsing text: String) {
+    if let n = Int(text), n >= 1 {
+      self = .number(n)
+      return
+    }
+    guard text.first == "L" else { return nil }
+    let rest = text.dropFirst()
+    if rest.isEmpty {
+      self = .fromLast(0)
+      return
+    }
+    guard let sign = rest.first, sign == "+" || sign == "-", let k = Int(rest.dropFirst()), k >= 0 else { return nil }
+    if sign == "+" && k > 1 { return nil }  // nothing lies beyond the output layer L+1
+    self = .fromLast(sign == "+" ? k : -k)
+  }
+
+  /// The 1-based layer in a net with L hidden layers; nil when there is no such layer
+  /// (below 1 or above the output layer L + 1).
+  public func resolve(hiddenLayers L: Int) -> Int? {
+    let l: Int
+    switch self {
+    case .number(let n): l = n
+    case .fromLast(let k): l = L + k
+    }
+    return (1 ... max(L + 1, 1)).contains(l) ? l : nil
+  }
+
+  public var description: String {
+    switch self {
+    case .number(let n): String(n)
+    case .fromLast(0): "L"
+    case .fromLast(let k): k > 0 ? "L+\(k)" : "L\(k)"
+    }
+  }
+}
+
+/// A logged step: a number, the first logged (step 0) or the last logged.
+public enum StepIndex: Sendable, Equatable, CustomStringConvertible {
+  case first, last
+  case number(Int)
+
+  init?(parsing text: String) {
+    switch text {
+    case "first": self = .first
+    case "last": self = .last
+    default:
+      guard let n = Int(text), n >= 0 else { return nil }
+      self = .number(n)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .first: "first"
+    case .last: "last"
+    case .number(let n): String(n)
+    }
+  }
+}
