@@ -18,8 +18,8 @@ public enum Transpose: Sendable {
 /// machine to machine on the same ISA, whatever else the process does. Each element is
 /// `(α·S) + (β·c)`, rounded as written (no FMA), where the sum S of the k products is a
 /// chain of fused multiply-adds in p order (split over 8 lanes, then reduced in a fixed
-/// tree, in the A·Bᵀ dot path), within blocks of 256 when operands are packed, blocks
-/// added in order. S depends on the shape and the data only, not on α or β:
+/// tree, in the A·Bᵀ dot path), within blocks of at most 1024 when operands are packed,
+/// blocks added in order. S depends on the shape and the data only, not on α or β:
 /// `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an SGD step into the
 /// gradient product changes no bits.
 ///

@@ -86,6 +86,7 @@ extension Gradsweep {
           FileHandle.standardError.write(
             Data("warning: \(workload.name.rawValue): \(result.divergedSteps) steps diverged (session restarted)\n".utf8))
         }
+        fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6
       }
     }
 
@@ -111,6 +112,7 @@ extension Gradsweep {
                 workload.name.rawValue, "\(shape.layer)", shape.role, shape.form, "\(shape.m) × \(shape.n) × \(shape.k)",
                 formatted(gflops, 1)))
           }
+          fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6
         }
       }
     }

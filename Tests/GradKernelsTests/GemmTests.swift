@@ -64,8 +64,12 @@ struct GemmTests {
     for k in 64...72 {
       cases.append(GemmCase(transA: .none, transB: .transposed, m: 7, n: 13, k: k, alpha: 1.5, beta: 0.5, padA: 1, padB: 2))
     }
-    // m > 144 (two packed row blocks), k > 256 (two k-blocks), odd sizes everywhere.
+    // m > 144 (two packed row blocks), k > 1024 (two k-blocks), odd sizes everywhere.
     for (transA, transB) in allTransposes {
+      cases.append(
+        GemmCase(
+          transA: transA, transB: transB, m: 53, n: 61, k: 1100, alpha: -0.5, beta: 0.75, padA: 2, padB: 1, padC: 3))
+      cases.append(GemmCase(transA: transA, transB: transB, m: 49, n: 50, k: 2049, padC: 1))
       cases.append(
         GemmCase(
           transA: transA, transB: transB, m: 150, n: 53, k: 300, alpha: 0.75, beta: 0.25, padA: 3, padB: 1, padC: 5))
@@ -133,7 +137,7 @@ struct GemmTests {
   @Test("α·S + β·C with the same S for every α, β (fused SGD update = separate update)", arguments: 0..<4)
   func sumIndependentOfScalars(_ combination: Int) {
     let (transA, transB) = allTransposes[combination]
-    for (m, n, k) in [(30, 10, 10), (784, 30, 10), (64, 64, 32), (100, 70, 128), (20, 33, 300), (7, 9, 600), (12, 40, 80)] {
+    for (m, n, k) in [(30, 10, 10), (784, 30, 10), (64, 64, 32), (100, 70, 128), (20, 33, 300), (7, 9, 600), (12, 40, 80), (50, 300, 10), (48, 56, 1100)] {
       let plain = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, beta: 0)
       for (alpha, beta) in [(Float(-0.01), Float(1)), (-0.1, 0.999), (0.37, 0)] {
         let fused = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta)
