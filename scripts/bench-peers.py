@@ -36,6 +36,13 @@ WORKLOADS = {
 }
 # gradsweep steps/s ÷ numpy steps/s required by issue 2 ("Speed").
 TARGET_RATIO = {"W1": 3.0, "W2": 1.5, "W2b128": 1.05, "W3": 2.2, "W4": 1.35}
+# Best existing tools per issue 2 (steps/s, measured once on this kind of machine):
+# (best peer, its rate, a Swift loop around OpenBLAS). For context only: noisy machines
+# make absolute rates from different runs incomparable; the verdict uses the ratios.
+ISSUE_REFERENCE = {
+    "W1": ("JAX lax.scan", 13600, 22000), "W2": ("numpy", 71, 115), "W2b128": ("numpy", 19, 21),
+    "W3": ("JAX lax.scan", 1130, 1070), "W4": ("numpy", 102, 125),
+}
 # Workloads whose GFLOP/s must reach 85 % of the single-core sgemm roof.
 ROOF_TARGETS = {"W2b128": 0.85, "W4": 0.85}
 CLASSES = 10
@@ -69,7 +76,10 @@ if ARGS.unset_openblas_coretype:
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
     os.environ[variable] = "1"
 
-import numpy as np  # noqa: E402
+try:
+    import numpy as np  # noqa: E402
+except ImportError:
+    raise SystemExit("bench-peers.py needs numpy (and optionally threadpoolctl): pip install numpy threadpoolctl")
 
 
 def blas_description():
@@ -260,6 +270,10 @@ def print_table(results):
             f"{r['workload']:8} {r['numpy_steps_per_s']:9.1f} {r['gradsweep_steps_per_s']:11.1f} "
             f"{r['ratio']:6.2f} {r['target_ratio']:6.2f} {r['gradsweep_gflops']:8.1f} "
             f"{r['roof_fraction']:7.0%} {roof_target:>8}  {'pass' if r['pass'] else 'FAIL'}")
+    lines.append("")
+    lines.append("issue 2 reference rates (other runs, context only): " + "; ".join(
+        f"{r['workload']} {ISSUE_REFERENCE[r['workload']][0]} {ISSUE_REFERENCE[r['workload']][1]:,}, "
+        f"Swift+OpenBLAS {ISSUE_REFERENCE[r['workload']][2]:,}" for r in results))
     print("\n".join(lines), flush=True)
 
 

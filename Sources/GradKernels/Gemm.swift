@@ -17,14 +17,16 @@ public enum Transpose: Sendable {
 /// (m, n, k and the transposes), so the result is bitwise reproducible run to run and
 /// machine to machine on the same ISA, whatever else the process does. Each element is
 /// `(α·S) + (β·c)`, rounded as written (no FMA), where the sum S of the k products is a
-/// chain of fused multiply-adds in p order within blocks of 256 (split over 8 lanes in the
-/// A·Bᵀ dot path), blocks added in order. S depends on the shape and the data only, not
-/// on α or β: `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an SGD
-/// step into the gradient product changes no bits.
+/// chain of fused multiply-adds in p order (split over 8 lanes, then reduced in a fixed
+/// tree, in the A·Bᵀ dot path), within blocks of 256 when operands are packed, blocks
+/// added in order. S depends on the shape and the data only, not on α or β:
+/// `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an SGD step into the
+/// gradient product changes no bits.
 ///
 /// Paths (see `GemmDrivers.swift`): A·Bᵀ with fewer than 16 rows and k ≥ 64 → dot kernel
-/// reading both operands in place (copying B would cost as much as the product); otherwise the 6×16 broadcast kernel, with A and B
-/// packed into panels when all of m, n, k ≥ 48 (and B always packed when transposed).
+/// reading both operands in place (copying B would cost as much as the product);
+/// otherwise the 6×16 broadcast kernel, with A and B packed into panels when all of
+/// m, n, k ≥ 48 (and B always packed when transposed), operands read in place otherwise.
 public func sgemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
@@ -39,22 +41,25 @@ public func sgemm(
     scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
     return
   }
-  if k > gemmBlockK && !(alpha == 1 && beta == 0) {
-    // Several k-blocks: form S = Σ first (blocks added into it in order), then α·S + β·C,
-    // so that S is the same sum whatever α and β are (the fused SGD update relies on it).
-    let sums = allocateFloats(m * n)
-    defer { sums.deallocate() }
-    sgemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: sums, ldc: n)
-    combineSums(sums, m: m, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    return
-  }
   if transA == .none && transB == .transposed && m < 16 && k >= 64 {
     dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     return
   }
+  let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
+  if k > plan.blockK && !(alpha == 1 && beta == 0) {
+    // Several k-blocks: form S = Σ first (blocks added into it in order), then α·S + β·C,
+    // so that S is the same sum whatever α and β are (the fused SGD update relies on it).
+    let sums = allocateFloats(m * n)
+    defer { sums.deallocate() }
+    broadcastGemm(
+      transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0,
+      c: sums, ldc: n, plan: plan)
+    combineSums(sums, m: m, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    return
+  }
   broadcastGemm(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-    c: c, ldc: ldc, plan: .choose(transA, transB, m: m, n: n, k: k))
+    c: c, ldc: ldc, plan: plan)
 }
 
 /// Straightforward triple loop, the oracle for the tests of the fast kernels.

@@ -61,12 +61,15 @@ extension Gradsweep {
     }
 
     private func runWorkloads(_ selected: [BenchWorkload]) throws {
+      var table = BenchTable(
+        header: ["workload", "network", "batch", "parameters", "steps/s", "GFLOP/s", "best steps/s"],
+        rightAligned: [false, false, true, true, true, true, true])
       switch format {
       case .csv:
         print("workload,steps_per_s,gflops")
       case .text:
-        print("gradsweep \(GradsweepVersion.current) bench: single thread, Float32, plain SGD, ≥ \(formatted(seconds, 1)) s per workload")
-        print(row("workload", "network", "batch", "parameters", "steps/s", "GFLOP/s", "best steps/s"))
+        print("gradsweep \(GradsweepVersion.current) bench: single thread, Float32, plain SGD, ≥ \(formatted(seconds, 1)) s per workload, median round")
+        print(table.headerLines, terminator: "")
       }
       for workload in selected {
         let result = try measureWorkload(workload, minimumSeconds: seconds, seed: seed)
@@ -75,7 +78,7 @@ extension Gradsweep {
           print("\(workload.name.rawValue),\(formatted(result.stepsPerSecond, 3)),\(formatted(result.gflops, 3))")
         case .text:
           print(
-            row(
+            table.line(
               workload.name.rawValue, workload.architecture, "\(workload.batchSize)", "\(workload.parameterCount)",
               formatted(result.stepsPerSecond, 1), formatted(result.gflops, 1), formatted(result.bestStepsPerSecond, 1)))
         }
@@ -83,14 +86,18 @@ extension Gradsweep {
           FileHandle.standardError.write(
             Data("warning: \(workload.name.rawValue): \(result.divergedSteps) steps diverged (session restarted)\n".utf8))
         }
-        fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6
       }
     }
 
     private func runKernels(_ selected: [BenchWorkload]) {
+      var table = BenchTable(
+        header: ["workload", "layer", "product", "form", "m × n × k", "GFLOP/s"],
+        rightAligned: [false, true, false, false, true, true])
       switch format {
       case .csv: print("workload,layer,role,form,m,n,k,gflops")
-      case .text: print(row("workload", "layer", "product", "form", "m × n × k", "GFLOP/s"))
+      case .text:
+        print("gradsweep \(GradsweepVersion.current) bench --kernels: sgemm per shape, best round of ≥ 0.05 s")
+        print(table.headerLines, terminator: "")
       }
       for workload in selected {
         for shape in KernelShape.shapes(of: workload) {
@@ -100,24 +107,48 @@ extension Gradsweep {
             print("\(workload.name.rawValue),\(shape.layer),\(shape.role),\(shape.form),\(shape.m),\(shape.n),\(shape.k),\(formatted(gflops, 2))")
           case .text:
             print(
-              row(
+              table.line(
                 workload.name.rawValue, "\(shape.layer)", shape.role, shape.form, "\(shape.m) × \(shape.n) × \(shape.k)",
                 formatted(gflops, 1)))
           }
-          fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6
         }
       }
-    }
-
-    private func row(_ cells: String...) -> String {
-      let widths = [8, 28, 7, 12, 16, 9, 12]
-      return zip(cells, widths).map { cell, width in
-        cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
-      }.joined().trimmingCharacters(in: .whitespaces)
     }
 
     private func formatted(_ value: Double, _ digits: Int) -> String {
       String(format: "%.\(digits)f", value)
     }
+  }
+}
+
+/// A plain-text table printed row by row as results arrive: column widths are fixed by
+/// the header and the widest expected cell.
+struct BenchTable {
+  let header: [String]
+  let rightAligned: [Bool]
+  var widths: [Int]
+
+  init(header: [String], rightAligned: [Bool]) {
+    self.header = header
+    self.rightAligned = rightAligned
+    // Room for e.g. "784→1000×5→10 tanh" and "weight gradient + SGD".
+    widths = header.map { max($0.count, 8) }
+    if let network = header.firstIndex(of: "network") { widths[network] = 24 }
+    if let product = header.firstIndex(of: "product") { widths[product] = 21 }
+    if let shape = header.firstIndex(of: "m × n × k") { widths[shape] = 16 }
+  }
+
+  var headerLines: String {
+    let top = line(header)
+    return top + "\n" + String(repeating: "-", count: top.count) + "\n"
+  }
+
+  func line(_ cells: String...) -> String { line(cells) }
+
+  func line(_ cells: [String]) -> String {
+    zip(cells.indices, cells).map { index, cell in
+      let pad = String(repeating: " ", count: max(0, widths[index] - cell.count))
+      return rightAligned[index] ? pad + cell : cell + pad
+    }.joined(separator: "  ")
   }
 }

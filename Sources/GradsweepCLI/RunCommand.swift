@@ -9,9 +9,11 @@ extension Gradsweep {
     static let configuration = CommandConfiguration(
       abstract: "Train every run of a sweep in parallel and write CSV logs, a summary and a report.",
       discussion: """
-        Results go to <out>/<sweep name>/: runs/<run_id>/{config.yaml,metrics.csv,layers.csv,status.json}, \
-        summary.csv, report.md and report.html. Exit status: 0 when every run completed or diverged, \
-        1 when any failed, 2 for an invalid sweep file, 130 after Ctrl-C (continue with --resume).
+        Results go to <out>/<sweep name>/: runs/<run_id>/{config.yaml,metrics.csv,layers.csv,status.json,provenance.json}, \
+        summary.csv, report.md and report.html. Exit status: 0 when every run completed, diverged or stalled, \
+        1 when any failed or the results folder stopped accepting writes (finished runs are kept: continue with \
+        --resume), 2 for an invalid sweep file or a model too large for this machine, 130 after Ctrl-C \
+        (continue with --resume).
         """)
 
     @OptionGroup var sweep: SweepFileOptions
@@ -74,9 +76,26 @@ extension Gradsweep {
         printError(error.description)
         throw ExitCode(2)
       }
-      let report = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
+      if let error = outcome.outputError {
+        // The folder refuses writes: a summary or report could not be written either.
+        printError(error.description)
+        printError("\(outcome.statuses.count) runs saved this time, \(outcome.kept) kept from before; the rest are missing and --resume will train them")
+        throw ExitCode(outcome.exitCode)
+      }
+      let report: ReportFiles
+      do {
+        // The summary first, so the report reads a current summary.csv.
+        _ = try SummaryBuilder.rebuild(folder: outcome.resultsFolder)
+        report = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
+      } catch {
+        printError("\(error)")
+        printError("every finished run is saved in \(outcome.resultsFolder.path)/runs; rebuild the summary and report with  gradsweep report \(outcome.resultsFolder.path)")
+        throw ExitCode(1)
+      }
       if !quiet {
-        var line = "\(outcome.statuses.count) runs trained: \(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.failed) failed"
+        var line = "\(outcome.statuses.count) runs trained: \(outcome.completed) completed, \(outcome.diverged) diverged, "
+        if outcome.stalled > 0 { line += "\(outcome.stalled) stalled, " }
+        line += "\(outcome.failed) failed"
         if outcome.kept > 0 { line += "; \(outcome.kept) kept from before" }
         print(line)
         if outcome.interrupted {

@@ -1,5 +1,13 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What produced a result: written as `provenance.json` in the sweep folder and in
 /// every run folder, so that any number can be traced to the program, the machine,
 /// the exact sweep file and the seeds that made it.
@@ -16,16 +24,22 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var cores: Int
     /// SHA-256 of the sweep file as read.
     public var sweepSHA256: String
+    /// The sweep file's absolute path when the sweep ran. Relative data paths
+    /// (`data.path`, `data.images`, …) are resolved against its folder, so
+    /// `gradsweep rerun` needs it to find the same files again. nil in folders written
+    /// before it was recorded.
+    public var sweepFile: String?
     public var commandLine: [String]
 
     enum CodingKeys: String, CodingKey {
       case gradsweepVersion = "gradsweep_version", gitCommit = "git_commit", swiftVersion = "swift_version"
-      case operatingSystem = "os", cpu, cores, sweepSHA256 = "sweep_sha256", commandLine = "command_line"
+      case operatingSystem = "os", cpu, cores, sweepSHA256 = "sweep_sha256", sweepFile = "sweep_file"
+      case commandLine = "command_line"
     }
 
     public init(
       gradsweepVersion: String, gitCommit: String?, swiftVersion: String, operatingSystem: String, cpu: String,
-      cores: Int, sweepSHA256: String, commandLine: [String]
+      cores: Int, sweepSHA256: String, sweepFile: String? = nil, commandLine: [String]
     ) {
       self.gradsweepVersion = gradsweepVersion
       self.gitCommit = gitCommit
@@ -34,6 +48,7 @@ public struct Provenance: Codable, Sendable, Equatable {
       self.cpu = cpu
       self.cores = cores
       self.sweepSHA256 = sweepSHA256
+      self.sweepFile = sweepFile
       self.commandLine = commandLine
     }
   }
@@ -76,14 +91,39 @@ public struct Provenance: Codable, Sendable, Equatable {
   }
 
   public var environment: Environment
+  /// SHA-256 of the run's resolved config (`config.yaml` beside this file, byte for
+  /// byte); nil in the sweep folder's provenance.
+  public var configSHA256: String?
   /// nil in the sweep folder's provenance.
   public var seeds: Seeds?
   public var layers: [LayerInitialization]?
 
-  public init(environment: Environment, seeds: Seeds? = nil, layers: [LayerInitialization]? = nil) {
+  enum CodingKeys: String, CodingKey {
+    case environment, configSHA256 = "config_sha256", seeds, layers
+  }
+
+  public init(
+    environment: Environment, configSHA256: String? = nil, seeds: Seeds? = nil, layers: [LayerInitialization]? = nil
+  ) {
     self.environment = environment
+    self.configSHA256 = configSHA256
     self.seeds = seeds
     self.layers = layers
+  }
+
+  /// Reads a `provenance.json`.
+  public static func read(from url: URL) throws -> Provenance {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw ResultsError.missingFile(path: url.path, what: "the run's provenance (written by `gradsweep run`)")
+    }
+    do {
+      return try JSONDecoder().decode(Provenance.self, from: data)
+    } catch {
+      throw ResultsError.unreadable(path: url.path, reason: String(describing: error))
+    }
   }
 
   public func jsonData() throws -> Data {
@@ -94,13 +134,24 @@ public struct Provenance: Codable, Sendable, Equatable {
 }
 
 extension Provenance.Environment {
-  /// Reads the machine and the build once per sweep.
-  public static func current(version: String, sweepText: String, sourceFile: String = #filePath) -> Self {
+  /// Reads the machine and the build once per sweep. `sweepPath` is made absolute
+  /// (against the current directory) so that a later `gradsweep rerun` started from
+  /// elsewhere still finds the sweep's data files.
+  public static func current(
+    version: String, sweepText: String, sweepPath: String? = nil, sourceFile: String = #filePath
+  ) -> Self {
     Self(
       gradsweepVersion: version, gitCommit: gitCommit(near: sourceFile), swiftVersion: swiftVersion,
       operatingSystem: operatingSystemName(), cpu: cpuName(),
       cores: ProcessInfo.processInfo.activeProcessorCount,
-      sweepSHA256: SHA256.hex(Array(sweepText.utf8)), commandLine: CommandLine.arguments)
+      sweepSHA256: SHA256.hex(Array(sweepText.utf8)),
+      sweepFile: sweepPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+      commandLine: CommandLine.arguments)
+  }
+
+  /// The folder relative data paths of this sweep are resolved against.
+  public var sweepDirectory: URL? {
+    sweepFile.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
   }
 
   /// The compiler this binary was built with (to the minor version).
@@ -126,12 +177,21 @@ extension Provenance.Environment {
     return dirty.isEmpty ? head : head + "-dirty"
   }
 
+  /// The distribution's name and the kernel release, e.g.
+  /// `Debian GNU/Linux 12 (bookworm), Linux 6.1.0-18-amd64`.
   static func operatingSystemName() -> String {
     var name = ProcessInfo.processInfo.operatingSystemVersionString
     if let release = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
       let line = release.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") })
     {
-      name = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) + " (\(name))"
+      name = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+    var system = utsname()
+    if uname(&system) == 0 {
+      // The fields are fixed-size C character arrays (tuples in Swift), NUL-terminated.
+      let sysname = withUnsafeBytes(of: &system.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      let release = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      name += ", \(sysname) \(release)"
     }
     return name
   }

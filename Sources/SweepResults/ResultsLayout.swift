@@ -32,11 +32,15 @@ public struct ResultsLayout: Sendable {
   public static let statusFile = "status.json"
   public static let provenanceFile = "provenance.json"
 
+  /// The issue-3 contract's columns first, then additions (readers go by name).
   public static let metricsHeader = [
     "step", "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "grad_norm", "elapsed_s",
+    "learning_rate",
   ]
   public static let layersHeader = [
     "step", "layer", "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio",
     "preact_mean", "preact_std", "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac",
+    // Empty unless the layer has them: PReLU's learned slope, and normalisation's γ, β.
+    "prelu_slope", "grad_gamma_norm", "grad_beta_norm", "gamma_norm", "beta_norm",
   ]
 }

@@ -3,7 +3,7 @@ import Foundation
 /// `runs/<id>/status.json`: how a run ended, and its final numbers so that the
 /// summary needs no second pass over the logs.
 ///
-/// `{"status": "completed"|"diverged"|"failed"|"interrupted", "steps": N,
+/// `{"status": "completed"|"diverged"|"stalled"|"failed"|"interrupted", "steps": N,
 ///   "diverged_at_step": N|null, "error": str|null, "seconds": x,
 ///   "final_loss": x, "final_accuracy": x, "final_val_loss": x, "final_val_accuracy": x}`
 ///
@@ -30,6 +30,9 @@ public struct RunStatus: Sendable, Equatable, Codable {
     public static let completed: State = "completed"
     /// Loss or gradients became NaN/Inf; a result, not an error.
     public static let diverged: State = "diverged"
+    /// The training loss stopped improving (`training.stall`) and the run stopped
+    /// early after `steps` updates; a result, not an error (kept by `--resume`).
+    public static let stalled: State = "stalled"
     /// Threw (I/O error, incompatible data, ...): redone by `--resume --retry-failed`.
     public static let failed: State = "failed"
     /// Stopped by Ctrl-C before the end: redone by `--resume`.

@@ -7,19 +7,29 @@ import TidyCSV
 /// Streams a training's logs into the run's `metrics.csv` and `layers.csv` as they are
 /// produced (bounded memory; a reader can follow the files while the run trains).
 /// Owned by exactly one run.
+///
+/// It also ends a training early: when Ctrl-C was pressed (→ `interrupted`) and, with
+/// `training.stall`, when the logged loss has stopped improving (→ `stalled`, see
+/// `StallDetector`). The engine polls `shouldStop()` before each update and logs the
+/// record of step t together with update t + 1, so a run that stalls at logged step t
+/// ends with t + 1 updates and its last record is step t.
 struct CSVTrainingObserver: TrainingObserver {
   private let metrics: CSVWriter
   private let layers: CSVWriter
   private let started: ContinuousClock.Instant
   private let stopRequested: StopFlag
+  private var stall: StallDetector?
+  /// The logged step at which the stall rule fired; nil while the run is moving.
+  private(set) var stalledAtStep: Int?
 
-  init(folder: URL, stopRequested: StopFlag) throws {
+  init(folder: URL, stopRequested: StopFlag, stall: StallDetector? = nil) throws {
     metrics = try CSVWriter(
       url: folder.appendingPathComponent(ResultsLayout.metricsFile), header: ResultsLayout.metricsHeader)
     layers = try CSVWriter(
       url: folder.appendingPathComponent(ResultsLayout.layersFile), header: ResultsLayout.layersHeader)
     started = .now
     self.stopRequested = stopRequested
+    self.stall = stall
   }
 
   mutating func record(_ step: StepRecord, layers stats: [LayerStatistics]) throws {
@@ -28,6 +38,7 @@ struct CSVTrainingObserver: TrainingObserver {
       .integer(step.step), .double(step.epoch), .double(step.loss), .double(step.accuracy),
       .optional(step.validationLoss), .optional(step.validationAccuracy), .double(step.gradientNorm),
       .double(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18),
+      .optional(step.learningRate),
     ])
     for s in stats {
       try layers.write([
@@ -35,11 +46,15 @@ struct CSVTrainingObserver: TrainingObserver {
         .double(s.gradBNorm), .double(s.weightNorm), .double(s.updateRatio), .double(s.preactMean),
         .double(s.preactStd), .double(s.actMean), .double(s.actStd), .double(s.derivMean),
         .double(s.saturatedFraction), .double(s.deadFraction),
+        .optional(s.preluSlope), .optional(s.gradGammaNorm), .optional(s.gradBetaNorm),
+        .optional(s.gammaNorm), .optional(s.betaNorm),
       ])
     }
+    if stalledAtStep == nil, stall?.observe(step.loss) == true { stalledAtStep = step.step }
   }
 
-  func shouldStop() -> Bool { stopRequested.isSet }
+  /// A stall is checked first: it is a result even if Ctrl-C came at the same time.
+  func shouldStop() -> Bool { stalledAtStep != nil || stopRequested.isSet }
 
   func close() throws {
     try metrics.close()

@@ -4,10 +4,25 @@ import GradData
 import GradEngine
 import SweepSpec
 
+/// How one run ended, as the scheduler needs to know it.
+struct RunExecution: Sendable {
+  /// What status.json says (or would have said, when it could not be saved).
+  var status: RunStatus
+  /// Why the run could not be written to the results folder (disk full, read-only
+  /// folder, …), nil when it was saved. Such a run leaves nothing in `runs/`, so
+  /// `--resume` redoes it; and since the next run would fail the same way, the
+  /// scheduler starts no more runs.
+  var outputProblem: String?
+}
+
 /// Trains one planned run into its own temporary folder and, once it has ended
-/// (completed, diverged, failed or interrupted), renames it into `runs/<id>`. A crash
-/// therefore never leaves a half-written run that looks finished, and no two runs
-/// ever write the same file.
+/// (completed, diverged, stalled, failed or interrupted), renames it into `runs/<id>`.
+/// A crash therefore never leaves a half-written run that looks finished, and no two
+/// runs ever write the same file.
+///
+/// Two kinds of error are told apart: the engine refusing the run (`EngineError`,
+/// recorded as `failed` in the run's folder: a result of this config) and the results
+/// folder refusing a write (anything else: nothing is recorded, see `RunExecution`).
 struct RunExecutor: Sendable {
   let layout: ResultsLayout
   let stop: StopFlag
@@ -15,19 +30,31 @@ struct RunExecutor: Sendable {
   /// The seed of each run's data set (shared by replicates).
   let dataSeed: @Sendable (PlannedRun) -> UInt64
 
-  func execute(_ run: PlannedRun, data: DataSplit) -> RunStatus {
+  func execute(_ run: PlannedRun, data: DataSplit) -> RunExecution {
     let clock = ContinuousClock()
     let started = clock.now
     let temporary = layout.temporaryRunFolder(run.id)
     let fm = FileManager.default
+    func unsaved(_ error: Error, steps: Int? = 0) -> RunExecution {
+      // Nothing on disk claims this run: --resume will redo it.
+      try? fm.removeItem(at: temporary)
+      let reason = OutputErrors.reason(error)
+      return RunExecution(
+        status: RunStatus(
+          status: .failed, steps: steps, error: "could not save the run in \(layout.runFolder(run.id).path): \(reason)",
+          seconds: Self.seconds(clock.now - started)),
+        outputProblem: reason)
+    }
     var status: RunStatus
     do {
       try? fm.removeItem(at: temporary)
       try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
       try Data(run.config.yamlText().utf8).write(to: temporary.appendingPathComponent(ResultsLayout.configFile))
       status = try train(run, data: data, into: temporary, started: started, clock: clock)
+    } catch let error as EngineError {
+      status = RunStatus(status: .failed, steps: 0, error: error.message, seconds: Self.seconds(clock.now - started))
     } catch {
-      status = RunStatus(status: .failed, steps: 0, error: "\(error)", seconds: Self.seconds(clock.now - started))
+      return unsaved(error)
     }
     do {
       try status.jsonData().write(to: temporary.appendingPathComponent(ResultsLayout.statusFile))
@@ -35,28 +62,23 @@ struct RunExecutor: Sendable {
       if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
       try fm.moveItem(at: temporary, to: final)
     } catch {
-      // Nothing on disk claims this run: --resume will redo it.
-      try? fm.removeItem(at: temporary)
-      status = RunStatus(
-        status: .failed, steps: status.steps,
-        error: "could not save the run in \(layout.runFolder(run.id).path): \(error)",
-        seconds: Self.seconds(clock.now - started))
+      return unsaved(error, steps: status.steps)
     }
-    return status
+    return RunExecution(status: status, outputProblem: nil)
   }
 
   private func train(
     _ run: PlannedRun, data: DataSplit, into folder: URL, started: ContinuousClock.Instant,
     clock: ContinuousClock
   ) throws -> RunStatus {
-    let plan = try run.config.trainingPlan(for: data.train)
+    let plan = run.config.trainingPlan(for: data.train)
     let streams = SeedStreams(runSeed: run.config.seed)
     var initialization = streams.generator(for: .initialization)
     var shuffling = streams.generator(for: .shuffling)
-    var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop)
-    let result = try GradEngine.train(
-      plan, on: data.train, validation: data.validation,
-      initialization: &initialization, shuffling: &shuffling, observer: &observer)
+    var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run))
+    let (session, result) = try Self.train(
+      plan, data: data, initialization: &initialization, shuffling: &shuffling,
+      dropout: streams.generator(for: .dropout), observer: &observer)
     try observer.close()
     try provenance(of: run, plan: plan, streams: streams, result: result).jsonData()
       .write(to: folder.appendingPathComponent(ResultsLayout.provenanceFile))
@@ -72,9 +94,34 @@ struct RunExecutor: Sendable {
         status: .diverged, steps: result.steps, divergedAtStep: step, error: reason, seconds: seconds,
         finalLoss: result.finalTrainLoss, finalAccuracy: result.finalTrainAccuracy,
         finalValLoss: result.finalValidationLoss, finalValAccuracy: result.finalValidationAccuracy)
+    case .interrupted(let step) where observer.stalledAtStep != nil:
+      let train = try session.evaluate(data.train)
+      let validation = try data.validation.map { try session.evaluate($0) }
+      return RunStatus(
+        status: .stalled, steps: step, seconds: Self.seconds(clock.now - started),
+        finalLoss: train.loss, finalAccuracy: train.accuracy,
+        finalValLoss: validation?.loss, finalValAccuracy: validation?.accuracy)
     case .interrupted(let step):
       return RunStatus(status: .interrupted, steps: step, error: "interrupted by the user", seconds: seconds)
     }
+  }
+
+  /// Exactly `GradEngine.train(_:on:validation:initialization:shuffling:dropout:observer:)`
+  /// (a test holds them equal), keeping the session: a stalled run is stopped like an
+  /// interrupted one, and its final losses are then evaluated on that session.
+  static func train<Observer: TrainingObserver>(
+    _ plan: TrainingPlan, data: DataSplit, initialization: inout Xoshiro256, shuffling: inout Xoshiro256,
+    dropout: Xoshiro256, observer: inout Observer
+  ) throws -> (TrainingSession, TrainingResult) {
+    try plan.validate(for: data.train, validation: data.validation)
+    let session = try TrainingSession(plan: plan, data: data.train, initialization: &initialization, dropout: dropout)
+    let result = try session.run(validation: data.validation, shuffling: &shuffling, observer: &observer)
+    return (session, result)
+  }
+
+  /// The run's `training.stall` rule, nil when off (the default).
+  static func stallDetector(for run: PlannedRun) -> StallDetector? {
+    run.config.training.stall.map { StallDetector(window: $0.window, minImprovement: $0.minImprovement) }
   }
 
   /// The run's seeds and, per layer, the initialisation formula and the std it drew.
@@ -90,7 +137,9 @@ struct RunExecutor: Sendable {
     let seeds = Provenance.Seeds(
       run: run.config.seed, initialization: streams.seed(for: .initialization),
       shuffling: streams.seed(for: .shuffling), dropout: streams.seed(for: .dropout), data: dataSeed(run))
-    return Provenance(environment: environment, seeds: seeds, layers: layers)
+    return Provenance(
+      environment: environment, configSHA256: SHA256.hex(Array(run.config.yamlText().utf8)), seeds: seeds,
+      layers: layers)
   }
 
   static func seconds(_ d: Duration) -> Double {

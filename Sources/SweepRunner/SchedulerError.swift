@@ -4,6 +4,8 @@ public enum SchedulerError: Error, CustomStringConvertible, Equatable {
   case locked(path: String, holder: String)
   case cannotWrite(path: String, reason: String)
   case invalidShard(String)
+  /// Located messages (`file:line:col: error: …`), one per model that would not fit.
+  case tooLarge(String)
 
   public var description: String {
     switch self {
@@ -15,6 +17,8 @@ public enum SchedulerError: Error, CustomStringConvertible, Equatable {
       "error: cannot write to '\(path)': \(reason); choose a writable folder with --out, or fix its permissions or free disk space, then rerun with --resume"
     case .invalidShard(let message):
       "error: \(message)"
+    case .tooLarge(let messages):
+      messages
     }
   }
 }

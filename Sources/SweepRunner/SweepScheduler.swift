@@ -22,11 +22,14 @@ public struct SchedulerOptions: Sendable {
   public var progress: ProgressMode
   /// Recorded in the manifest.
   public var version: String
+  /// Bytes one training may hold at once; a run whose model needs more is refused
+  /// before anything is allocated or written. Default: the machine's physical memory.
+  public var memoryLimit: UInt64
 
   public init(
     jobs: Int, resume: Bool = false, force: Bool = false, retryFailed: Bool = false,
     retryDiverged: Bool = false, shard: (index: Int, count: Int)? = nil, progress: ProgressMode = .automatic,
-    version: String
+    version: String, memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory
   ) {
     self.jobs = jobs
     self.resume = resume
@@ -36,6 +39,7 @@ public struct SchedulerOptions: Sendable {
     self.shard = shard
     self.progress = progress
     self.version = version
+    self.memoryLimit = memoryLimit
   }
 }
 
@@ -48,22 +52,30 @@ public struct SweepOutcome: Sendable {
   public let kept: Int
   /// Ctrl-C stopped the sweep before every run had started.
   public let interrupted: Bool
+  /// The results folder stopped accepting writes (disk full, read-only, …): the runs
+  /// that could not be saved left nothing behind, no further run was started, and
+  /// every run saved before is kept for `--resume`.
+  public let outputError: SchedulerError?
 
   public var failed: Int { statuses.values.filter { $0.status == .failed }.count }
   public var diverged: Int { statuses.values.filter { $0.status == .diverged }.count }
+  public var stalled: Int { statuses.values.filter { $0.status == .stalled }.count }
   public var completed: Int { statuses.values.filter { $0.status == .completed }.count }
 
-  /// 130 after Ctrl-C, 1 when any run failed, else 0 (diverged runs are results).
-  public var exitCode: Int32 { interrupted ? 130 : (failed > 0 ? 1 : 0) }
+  /// 130 after Ctrl-C, 1 when any run failed or could not be saved, else 0 (diverged
+  /// and stalled runs are results).
+  public var exitCode: Int32 { interrupted ? 130 : (failed > 0 || outputError != nil ? 1 : 0) }
 }
 
 /// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
 ///
 /// Each worker takes the next run from a shared queue (most expensive first, so the
 /// pool drains evenly), trains it single-threaded into its own folder, and stores its
-/// status in that run's own slot. The only shared mutable state is the queue position
-/// and the slots, both behind a `Mutex`; the data sets are immutable values. A run's
-/// numbers therefore depend on its config and seed only, never on `jobs`.
+/// status in that run's own slot. The only shared mutable state is the queue position,
+/// the slots and the output-failure note, each behind a `Mutex`; the data sets are
+/// immutable values. The worker is a `@Sendable` closure, so the compiler checks that
+/// everything it captures is `Sendable`. A run's numbers therefore depend on its
+/// config and seed only, never on `jobs`.
 public enum SweepScheduler {
   public static func run(
     _ plan: SweepPlan, outputRoot: URL, options: SchedulerOptions, stop: StopFlag
@@ -84,6 +96,7 @@ public enum SweepScheduler {
     }
     // Everything that can fail on bad input happens before the folder is touched.
     let catalog = try DataCatalog(plan: plan, runs: selected, sweepSeed: plan.seed)
+    try MemoryCheck.check(plan, runs: selected, catalog: catalog, limit: options.memoryLimit)
     let layout = ResultsLayout(root: outputRoot.appendingPathComponent(plan.name, isDirectory: true))
     let locks = try prepareFolder(layout, plan: plan, selected: selected, options: options)
     defer { withExtendedLifetime(locks) {} }
@@ -102,7 +115,8 @@ public enum SweepScheduler {
     todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
 
     let progress = ProgressReporter(total: todo.count, skipped: kept, mode: options.progress)
-    let environment = Provenance.Environment.current(version: options.version, sweepText: plan.sourceText)
+    let environment = Provenance.Environment.current(
+      version: options.version, sweepText: plan.sourceText, sweepPath: plan.sourcePath)
     try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
     let sweepSeed = plan.seed
     let executor = RunExecutor(
@@ -110,22 +124,28 @@ public enum SweepScheduler {
       dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed })
     let next = Mutex(0)
     let slots = Mutex([RunStatus?](repeating: nil, count: todo.count))
+    let outputProblem = Mutex<String?>(nil)
     let work = todo
-    DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, work.count))) { _ in
+    let worker: @Sendable (Int) -> Void = { _ in
       while true {
         let position: Int? = next.withLock { i in
-          guard i < work.count, !stop.isSet else { return nil }
+          guard i < work.count, !stop.isSet, outputProblem.withLock({ $0 == nil }) else { return nil }
           defer { i += 1 }
           return i
         }
         guard let position else { return }
         let item = work[position]
         progress.started(item.run.id)
-        let status = executor.execute(item.run, data: item.data)
-        slots.withLock { $0[position] = status }
-        progress.finished(item.run.id, status: status)
+        let execution = executor.execute(item.run, data: item.data)
+        if let problem = execution.outputProblem {
+          outputProblem.withLock { if $0 == nil { $0 = problem } }
+        } else {
+          slots.withLock { $0[position] = execution.status }
+        }
+        progress.finished(item.run.id, status: execution.status)
       }
     }
+    DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, work.count)), execute: worker)
     progress.finish()
 
     var statuses: [String: RunStatus] = [:]
@@ -134,7 +154,9 @@ public enum SweepScheduler {
       if let status { statuses[item.run.id] = status }
     }
     let interrupted = stop.isSet && (statuses.count < work.count || statuses.values.contains { $0.status == .interrupted })
-    return SweepOutcome(resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted)
+    let outputError = outputProblem.withLock { $0 }.map { SchedulerError.cannotWrite(path: layout.root.path, reason: $0) }
+    return SweepOutcome(
+      resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted, outputError: outputError)
   }
 
   /// Creates or reopens the results folder under the lock and records the plan.
@@ -145,7 +167,7 @@ public enum SweepScheduler {
     do {
       try fm.createDirectory(at: layout.root, withIntermediateDirectories: true)
     } catch {
-      throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: OutputErrors.reason(error))
     }
     var locks: [FolderLock] = []
     if let shard = options.shard {
@@ -180,7 +202,7 @@ public enum SweepScheduler {
     } catch let error as ResultsError {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: error.description)
     } catch {
-      throw SchedulerError.cannotWrite(path: layout.root.path, reason: Self.reason(error))
+      throw SchedulerError.cannotWrite(path: layout.root.path, reason: OutputErrors.reason(error))
     }
     return locks
   }
@@ -194,7 +216,7 @@ public enum SweepScheduler {
       config == run.config.yamlText()
     else { return false }
     switch status.status {
-    case .completed: return true
+    case .completed, .stalled: return true
     case .diverged: return !options.retryDiverged
     case .failed: return !options.retryFailed
     default: return false  // interrupted, or a word this version does not know
@@ -203,19 +225,12 @@ public enum SweepScheduler {
 
   /// Multiply-adds of the whole training: orders the queue, never changes a result.
   static func estimatedCost(_ run: PlannedRun, data: DataSplit) -> Double {
-    guard let plan = try? run.config.trainingPlan(for: data.train) else { return 0 }
+    let plan = run.config.trainingPlan(for: data.train)
     let steps: Int
     switch plan.length {
     case .steps(let n): steps = n
     case .epochs(let e): steps = e * max(1, (data.train.count + plan.batchSize - 1) / plan.batchSize)
     }
     return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * Double(steps)
-  }
-
-  static func reason(_ error: Error) -> String {
-    if let e = error as? CocoaError, let underlying = e.underlying as? POSIXError {
-      return String(cString: strerror(underlying.code.rawValue))
-    }
-    return (error as NSError).localizedDescription
   }
 }

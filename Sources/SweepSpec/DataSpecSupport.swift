@@ -13,12 +13,27 @@ enum DataSpecSupport {
 
   static var keyNames: [String] { DataSpec.CodingKeys.allCases.map(\.rawValue) }
 
-  /// The canonical mapping of `DataSpec()`: filled in for keys a `data:` section leaves
-  /// out, so decoding works whether or not DataSpec's own decoder applies defaults.
+  /// True when DataSpec's own decoder does not apply defaults for missing keys (the
+  /// synthesized one). Only then does the loader fill them in from `DataSpec()`: filling
+  /// in would defeat a decoder whose defaults depend on the source (e.g. `samples`).
+  static let needsDefaultsFilled: Bool = {
+    (try? YAMLDecoder().decode(DataSpec.self, from: Node.mapping(Node.Mapping([])))) == nil
+  }()
+
+  /// The canonical mapping of `DataSpec()`, for keys a `data:` section leaves out when
+  /// `needsDefaultsFilled`; empty otherwise.
   static func defaultPairs() -> [(key: String, value: Node)] {
+    guard needsDefaultsFilled else { return [] }
     let text = CanonicalYAML.value(of: DataSpec()).blockText()
     guard let node = try? Yams.compose(yaml: text), case .mapping(let mapping) = node else { return [] }
     return mapping.compactMap { pair in pair.key.scalar.map { ($0.string, pair.value) } }
+  }
+
+  /// The data seed a run uses when `data.seed` is not given: the sweep's base seed (so
+  /// replicates share their data), except MNIST-1D's reference seed 42 — the rule of
+  /// GradData's loader, stated here so every config.yaml records the seed used.
+  static func resolvedSeed(of spec: DataSpec, sweepSeed: UInt64) -> UInt64 {
+    spec.seed ?? (spec.name == .mnist1d ? 42 : sweepSeed)
   }
 
   // MARK: Enum-valued keys
@@ -96,8 +111,15 @@ enum DataSpecSupport {
         issues.append(Issue(key: key, message: "data.\(key) must be \(must), got \(CanonicalYAML.double(value))"))
       }
     }
-    atLeast(spec.samples, 1, "samples")
-    atLeast(spec.classes, 2, "classes")
+    let readsFiles = spec.name == .idx || spec.name == .csv
+    if readsFiles {
+      // 0 = every row of the file; classes 0 = inferred from the labels.
+      atLeast(spec.samples, 0, "samples")
+      if spec.classes != 0 { atLeast(spec.classes, 2, "classes") }
+    } else {
+      atLeast(spec.samples, 1, "samples")
+      atLeast(spec.classes, 2, "classes")
+    }
     real(spec.noise, .nonNegative, "noise")
     real(spec.turns, .positive, "turns")
     real(spec.spread, .positive, "spread")
@@ -107,6 +129,11 @@ enum DataSpecSupport {
     atLeast(spec.outputs, 1, "outputs")
     real(spec.validation, .unitHalfOpen, "validation")
     real(spec.testFraction, .unitHalfOpen, "test_fraction")
+    if spec.task == .regression, spec.name != .teacher, spec.name != .csv {
+      issues.append(
+        Issue(
+          key: "task", message: "data source '\(spec.name.rawValue)' has class labels; task: regression needs teacher or csv"))
+    }
     switch spec.name {
     case .idx:
       if spec.images == nil || spec.labels == nil {

@@ -43,6 +43,17 @@ public struct ModelConfig: Codable, Sendable, Hashable {
   /// Output head: `auto` (softmax for classes, linear for regression; see
   /// `RunConfig.trainingPlan(for:)`), or `softmax`, `sigmoid`, `linear`.
   public var output: AutoOr<OutputHead> = .auto
+  /// Normalisation of every hidden layer: `none`, `batch` or `layer` (issue 8's cures).
+  public var normalization: NormalizationKind = .none
+  /// Where the normalisation sits: `pre` (on z, before the activation) or `post`.
+  public var normPosition: NormPosition = .pre
+  /// Skip connections: `none` or `identity` (h ← h + block(h) around blocks of
+  /// `residual_every` equal-width hidden layers; layer 1 is never wrapped).
+  public var residual: ResidualKind = .none
+  /// Hidden layers per residual block. At least 1.
+  public var residualEvery: Int = 2
+  /// Inverted-dropout probability on hidden outputs during training, in [0, 1).
+  public var dropout: Double = 0
 
   public init() {}
 
@@ -51,6 +62,7 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     case initGain = "init_gain", initStd = "init_std", initLimit = "init_limit", initValue = "init_value"
     case biasInitializer = "bias_initializer", biasStd = "bias_std", biasLimit = "bias_limit"
     case biasValue = "bias_value", bias, output
+    case normalization, normPosition = "norm_position", residual, residualEvery = "residual_every", dropout
   }
 
   /// The hidden widths this config describes: `widths`, or `depth` copies of `width`.
@@ -91,6 +103,11 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     biasValue = try c.real(.biasValue, default: d.biasValue, .any, in: s)
     bias = try c.value(.bias, default: d.bias, in: s)
     output = try c.autoOrName(.output, default: d.output, kind: "output", in: s)
+    normalization = try c.name(.normalization, default: d.normalization, kind: "normalization", in: s)
+    normPosition = try c.name(.normPosition, default: d.normPosition, kind: "norm position", in: s)
+    residual = try c.name(.residual, default: d.residual, kind: "residual", in: s)
+    residualEvery = try c.integer(.residualEvery, default: d.residualEvery, atLeast: 1, in: s)
+    dropout = try c.real(.dropout, default: d.dropout, .unitHalfOpen, in: s)
   }
 
   /// Every key, nil values as `null`, so a config file shows every field.
@@ -112,6 +129,11 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     try c.encode(biasValue, forKey: .biasValue)
     try c.encode(bias, forKey: .bias)
     try c.encode(output, forKey: .output)
+    try c.encode(normalization, forKey: .normalization)
+    try c.encode(normPosition, forKey: .normPosition)
+    try c.encode(residual, forKey: .residual)
+    try c.encode(residualEvery, forKey: .residualEvery)
+    try c.encode(dropout, forKey: .dropout)
   }
 }
 
@@ -137,6 +159,11 @@ extension ModelConfig: ConfigSection {
       "bias_value": .real(\.biasValue),
       "bias": .plain(\.bias),
       "output": .plain(\.output),
+      "normalization": .plain(\.normalization),
+      "norm_position": .plain(\.normPosition),
+      "residual": .plain(\.residual),
+      "residual_every": .integer(\.residualEvery),
+      "dropout": .real(\.dropout),
     ]
   }
 }

@@ -106,18 +106,13 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let s =
       decoder.userInfo[.fieldPrefix] as? String ?? ProblemLocator.dotted("reference", c.codingPath.map(\.pathComponent))
-    guard try c.hasValue(.claim) else { throw c.fail(.claim, "\(s).claim is required (the published statement)") }
-    claim = try c.decode(String.self, forKey: .claim)
+    // Required keys are checked last, so the loader sees the other keys' problems first.
+    claim = try c.optional(.claim, default: nil) ?? ""
     source = try c.optional(.source, default: nil)
     location = try c.optional(.location, default: nil)
     runs = (try c.optional(.runs, default: [String: LooseText]()) ?? [:]).mapValues(\.text)
-    guard try c.hasValue(.metric) else {
-      throw c.fail(
-        .metric, "\(s).metric is required",
-        note: "one of: " + Suggestions.list(Self.metrics))
-    }
-    metric = try c.decode(String.self, forKey: .metric)
-    if !Self.metrics.contains(metric) {
+    metric = try c.optional(.metric, default: nil) ?? ""
+    if !metric.isEmpty, !Self.metrics.contains(metric) {
       throw c.fail(
         .metric, "unknown metric '\(metric)'" + Suggestions.didYouMean(metric, among: Self.metrics),
         note: "one of: " + Suggestions.list(Self.metrics))
@@ -143,6 +138,10 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
       throw c.fail(
         .atLeast,
         "\(s).at_least (\(CanonicalYAML.double(atLeast))) is greater than at_most (\(CanonicalYAML.double(atMost)))")
+    }
+    if claim.isEmpty { throw c.fail(.claim, "\(s).claim is required (the published statement)") }
+    if metric.isEmpty {
+      throw c.fail(.metric, "\(s).metric is required", note: "one of: " + Suggestions.list(Self.metrics))
     }
   }
 

@@ -63,14 +63,19 @@ extension RunConfig {
         model.initializer, gain: model.initGain, std: model.initStd, limit: model.initLimit,
         value: model.initValue),
       biasInitializer: Initializer(
-        model.biasInitializer, gain: 1, std: model.biasStd, limit: model.biasLimit, value: model.biasValue))
+        model.biasInitializer, gain: 1, std: model.biasStd, limit: model.biasLimit, value: model.biasValue),
+      normalization: model.normalization, normPosition: model.normPosition, residual: model.residual,
+      residualEvery: model.residualEvery, dropout: model.dropout)
     let optimizer = OptimizerSpec(
       kind: training.optimizer, learningRate: training.learningRate, momentum: training.momentum,
       beta1: training.beta1, beta2: training.beta2, epsilon: training.epsilon,
       weightDecay: training.weightDecay, clipGradNorm: training.clipGradNorm)
     return TrainingPlan(
       network: network, optimizer: optimizer, loss: loss, batchSize: training.batchSize,
-      length: training.length, logEvery: log.every, validateAtLogSteps: log.validate)
+      length: training.length, logEvery: log.every, validateAtLogSteps: log.validate,
+      schedule: LearningRateSchedule(
+        training.schedule, stepSize: training.stepSize, gamma: training.gamma,
+        minLearningRate: training.minLearningRate, warmupSteps: training.warmupSteps))
   }
 
   /// The model-size check with the real input and output widths (the load-time check

@@ -6,7 +6,8 @@ import Yams
 ///
 /// In a planned run every choice is explicit: `seed` is the replicate's seed,
 /// `data.seed` is set (the sweep's `seed` unless the file gives one, so replicates share
-/// their data and differ in initialisation and batch order), and exactly one of
+/// their data and differ in initialisation and batch order; MNIST-1D: its reference
+/// seed 42), and exactly one of
 /// `training.epochs` / `training.steps` is set. `auto` output head and loss stay `auto`
 /// until the data is known: `trainingPlan(for:)` resolves them.
 public struct RunConfig: Codable, Sendable, Hashable {
@@ -56,9 +57,12 @@ public struct RunConfig: Codable, Sendable, Hashable {
     try c.encode(log, forKey: .log)
   }
 
-  /// Decodes a config written by `yamlText()` (e.g. `runs/<id>/config.yaml`).
+  /// Decodes a config written by `yamlText()` (e.g. `runs/<id>/config.yaml`). Throws
+  /// `YamlError` for malformed YAML, `DecodingError` for wrong types, and
+  /// `ConfigFieldError` for invalid values.
   public init(yaml: String) throws {
-    self = try YAMLDecoder().decode(RunConfig.self, from: yaml)
+    let node = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
+    self = try YAMLDecoder().decode(RunConfig.self, from: node)
   }
 
   /// The canonical YAML of this config: every field of every section in a fixed order,

@@ -65,6 +65,12 @@ public enum RunID {
         compactNumber($0.trimmingCharacters(in: .whitespaces))
       }
       text = (prefix ?? key) + items.joined(separator: "x")
+    } else if value.hasPrefix("{") {
+      // A mapping (`training.stall`): the key, then its values (`stall5_0.01`).
+      let items = value.dropFirst().dropLast().split(separator: ",").map { item in
+        compactNumber(item.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
+      }
+      text = (prefix ?? key) + items.joined(separator: "_")
     } else if Double(value) != nil || value.hasPrefix(".") || value.hasPrefix("-.") {
       text = (prefix ?? key) + compactNumber(value)
     } else {
@@ -97,12 +103,17 @@ public enum RunID {
         }))
   }
 
-  /// Joins the readable parts (capped), the seed and the hash.
+  /// Joins the readable parts (at most `maxReadableLength` characters, cut at a part
+  /// boundary when possible), the seed and the hash.
   static func make(parts: [String], seed: UInt64, hash: String) -> String {
-    var readable = parts.filter { !$0.isEmpty }.joined(separator: "-")
-    if readable.count > maxReadableLength {
-      readable = String(readable.prefix(maxReadableLength))
-      while readable.hasSuffix("-") { readable.removeLast() }
+    var readable = ""
+    for part in parts where !part.isEmpty {
+      let joined = readable.isEmpty ? part : readable + "-" + part
+      if joined.count > maxReadableLength {
+        if readable.isEmpty { readable = String(part.prefix(maxReadableLength)) }
+        break
+      }
+      readable = joined
     }
     return (readable.isEmpty ? "" : readable + "-") + "s\(seed)-" + hash
   }

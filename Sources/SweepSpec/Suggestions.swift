@@ -30,9 +30,11 @@ enum Suggestions {
   /// candidate: at most max(1, ⌊rest/3⌋, ⌊|word|/4⌋) edits, capped at 3. So `sigmiod` →
   /// `sigmoid` and `lerning_rate` → `learning_rate`, but `model.width` does not suggest
   /// `model.depth` (the shared `model.` is no evidence). Ties go to the earlier candidate.
+  /// Failing that, a candidate that the word begins (`final_val_acc` → `final_val_accuracy`).
   static func closest(to word: String, among candidates: [String]) -> String? {
     let wordLength = word.unicodeScalars.count
     var best: (name: String, distance: Int)?
+    var completion: String?
     for candidate in candidates where candidate != word {
       let shared = zip(word.lowercased().unicodeScalars, candidate.lowercased().unicodeScalars)
         .prefix { $0 == $1 }.count
@@ -41,8 +43,10 @@ enum Suggestions {
       if distance <= limit, distance < (best?.distance ?? .max) {
         best = (candidate, distance)
       }
+      // A truncated name (`final_val_acc`) suggests its completion.
+      if completion == nil, wordLength >= 4, shared == wordLength { completion = candidate }
     }
-    return best?.name
+    return best?.name ?? completion
   }
 
   /// ` (did you mean 'x'?)` or the empty string.

@@ -27,19 +27,33 @@ extension SweepBuilder {
     expansion.axisValueLocations = Array(repeating: [:], count: sweep.axes.count)
     let axisCount = sweep.axes.count
 
+    // Refuse absurd sizes before building anything: the grid's size is known from
+    // its lists, the random block's from `samples`.
+    let gridAxes = sweep.axes.indices.filter { sweep.axes[$0].block == .grid && !sweep.axes[$0].values.isEmpty }
+    let validZipGroups = sweep.zipGroups.filter { !$0.isEmpty }
+    var combinationCount = gridAxes.reduce(1.0) { $0 * Double(sweep.axes[$1].values.count) }
+    for group in validZipGroups { combinationCount *= Double(sweep.axes[group[0]].values.count) }
+    if let random = sweep.random { combinationCount *= Double(random.samples) }
+    let total = Double(header.replicates) * (combinationCount + Double(sweep.includes.count))
+    guard total <= Double(Self.maxRuns) else {
+      error(
+        "the sweep expands to \(ModelSize.grouped(total)) runs; gradsweep plans at most \(ModelSize.grouped(Double(Self.maxRuns)))",
+        at: top["sweep"]?.key, top["replicates"]?.key,
+        note: "split it into several sweep files, or sample it with sweep.random")
+      return expansion
+    }
+
     // The blocks whose product gives the combinations; each is a list of partial
     // combinations (axis index, value).
     var blocks = [[[(Int, Assignment)]]]()
-    let gridAxes = sweep.axes.indices.filter { sweep.axes[$0].block == .grid && !sweep.axes[$0].values.isEmpty }
     if !gridAxes.isEmpty {
       var grid: [[(Int, Assignment)]] = [[]]
       for axis in gridAxes {
         grid = grid.flatMap { partial in sweep.axes[axis].values.map { partial + [(axis, $0)] } }
-        if grid.count > Self.maxRuns { break }
       }
       blocks.append(grid)
     }
-    for group in sweep.zipGroups where !group.isEmpty {
+    for group in validZipGroups {
       let length = sweep.axes[group[0]].values.count
       blocks.append((0..<length).map { row in group.map { ($0, sweep.axes[$0].values[row]) } })
     }
@@ -48,17 +62,6 @@ extension SweepBuilder {
       if count > 0 {
         blocks.append((0..<count).map { row in random.axes.map { ($0.axis, sweep.axes[$0.axis].values[row]) } })
       }
-    }
-
-    // Refuse absurd sizes before building anything.
-    var total = Double(header.replicates) * blocks.reduce(1.0) { $0 * Double($1.count) }
-    total += Double(header.replicates * sweep.includes.count)
-    guard total <= Double(Self.maxRuns) else {
-      error(
-        "the sweep expands to \(ModelSize.grouped(total)) runs; gradsweep plans at most \(ModelSize.grouped(Double(Self.maxRuns)))",
-        at: top["sweep"]?.key, top["replicates"]?.key,
-        note: "split it into several sweep files, or sample it with sweep.random")
-      return expansion
     }
 
     var combinations = [Combination]()
@@ -137,6 +140,8 @@ extension SweepBuilder {
 
     var hasher = RunHasher()
     var ids = Set<String>()
+    // An axis value's id part depends on the value alone: spell each once.
+    var partCache = [[String: String]](repeating: [:], count: axes.count)
     expansion.runs.reserveCapacity(accepted.count * header.replicates)
     for (combination, config) in zip(accepted, configs) {
       var axisValues = [String]()
@@ -145,7 +150,13 @@ extension SweepBuilder {
       for (index, axis) in axes.enumerated() {
         let value = combination.values[index]?.canonical ?? baseValues[index]
         axisValues.append(value)
-        parts.append(RunID.part(path: axis.path, value: value))
+        if let part = partCache[index][value] {
+          parts.append(part)
+        } else {
+          let part = RunID.part(path: axis.path, value: value)
+          partCache[index][value] = part
+          parts.append(part)
+        }
         if let assignment = combination.values[index], expansion.axisValueLocations[index][value] == nil {
           expansion.axisValueLocations[index][value] = assignment.location
         }
@@ -201,7 +212,7 @@ extension SweepBuilder {
       guard let data = dataSpec(for: dataValues, cache: &dataCache) else { return nil }
       config.data = data
     }
-    if config.data.seed == nil { config.data.seed = header.seed }
+    config.data.seed = DataSpecSupport.resolvedSeed(of: config.data, sweepSeed: header.seed)
 
     var valid = true
     if explicitEpochs, explicitSteps, config.training.epochs != nil, config.training.steps != nil {

@@ -412,8 +412,10 @@ extension SweepBuilder {
     for item in items {
       let value: Double? =
         isInteger ? item.scalar.flatMap(Int.construct).map(Double.init) : item.scalar.flatMap(Double.construct)
-      guard let value, value.isFinite else {
-        error("\(kind) bounds must be \(isInteger ? "integers" : "finite numbers"), got \(item.shapeDescription)", at: item)
+      // Integer bounds stay within ±2⁵³ so every draw is exact as a Double too.
+      guard let value, value.isFinite, !isInteger || abs(value) <= 9_007_199_254_740_992 else {
+        let must = isInteger ? "integers within ±2^53" : "finite numbers"
+        error("\(kind) bounds must be \(must), got \(item.shapeDescription)", at: item)
         return nil
       }
       numbers.append(value)

@@ -186,8 +186,12 @@ final class SweepBuilder {
   }
 
   /// Records where every key path's value is written, for `SweepPlan.location(ofKeyPath:)`.
+  /// Nodes left to index: YAML aliases can make a small file a huge tree ("billion
+  /// laughs"); the index stops growing instead of walking it.
+  private static let indexBudget = 200_000
+
   private func indexLocations(_ node: Node, prefix: String, depth: Int) {
-    guard depth < 32 else { return }
+    guard depth < 32, keyPathLocations.count < Self.indexBudget else { return }
     if let pairs = node.pairs {
       for (key, value) in pairs {
         guard let name = key.scalarText else { continue }
@@ -291,15 +295,19 @@ final class SweepBuilder {
     fallback: Node? = nil, fill: (KeyedNodes) -> Node = { $0.node }
   ) -> (value: T?, nodes: KeyedNodes) {
     var nodes = nodes
+    var dropped = Set<String>()
     for _ in 0...(nodes.entries.count + 1) {
       let node = fill(nodes)
       do {
         return (try YAMLDecoder().decode(T.self, from: node, userInfo: userInfo), nodes)
       } catch {
         let problem = ProblemLocator.locate(error, in: node, prefix: prefix)
+        // A required key we dropped ourselves: its own problem is already reported.
+        if let key = problem.firstKey, dropped.contains(key) { return (nil, nodes) }
         self.error(problem.message, at: problem.node, fallback, note: problem.note)
         guard let key = problem.firstKey, nodes.contains(key) else { return (nil, nodes) }
         nodes = nodes.removing(key)
+        dropped.insert(key)
       }
     }
     return (nil, nodes)
@@ -329,7 +337,7 @@ final class SweepBuilder {
     base = RunConfig(
       seed: header.seed, data: data, model: model ?? ModelConfig(), training: training ?? TrainingConfig(),
       log: log ?? LogConfig())
-    base.data.seed = base.data.seed ?? header.seed
+    base.data.seed = DataSpecSupport.resolvedSeed(of: base.data, sweepSeed: header.seed)
   }
 
   /// The `data:` section: names canonicalised, decoded with defaults filled in, checked.

@@ -34,6 +34,20 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
   /// `auto` (from the output head and the data's task; see `RunConfig.trainingPlan(for:)`),
   /// or `cross_entropy`, `binary_cross_entropy`, `mse`.
   public var loss: AutoOr<LossKind> = .auto
+  /// Learning-rate schedule: `constant`, `step` (× gamma every step_size updates),
+  /// `cosine` (to min_learning_rate over the training), `warmup_cosine`.
+  public var schedule: ScheduleKind = .constant
+  /// `step`: updates between decays (nil: a third of the training). At least 1.
+  public var stepSize: Int? = nil
+  /// `step`: the decay factor. Greater than 0.
+  public var gamma: Double = 0.1
+  /// `cosine`, `warmup_cosine`: the final learning rate. At least 0.
+  public var minLearningRate: Double = 0
+  /// `warmup_cosine`: updates of linear warm-up (nil: a tenth of the training). At least 0.
+  public var warmupSteps: Int? = nil
+  /// Stop a run whose logged loss has stopped improving, as `stalled` (`StallConfig`);
+  /// nil = never.
+  public var stall: StallConfig? = nil
 
   public init() {}
 
@@ -41,6 +55,8 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     case optimizer, learningRate = "learning_rate", momentum, beta1, beta2, epsilon
     case weightDecay = "weight_decay", clipGradNorm = "clip_grad_norm", batchSize = "batch_size"
     case epochs, steps, loss
+    case schedule, stepSize = "step_size", gamma, minLearningRate = "min_learning_rate"
+    case warmupSteps = "warmup_steps", stall
   }
 
   /// How long to train, as the engine takes it.
@@ -81,6 +97,12 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     }
     normalizeLength()
     loss = try c.autoOrName(.loss, default: d.loss, kind: "loss", in: s)
+    schedule = try c.name(.schedule, default: d.schedule, kind: "schedule", in: s)
+    stepSize = try c.optionalInteger(.stepSize, default: d.stepSize, atLeast: 1, in: s)
+    gamma = try c.real(.gamma, default: d.gamma, .positive, in: s)
+    minLearningRate = try c.real(.minLearningRate, default: d.minLearningRate, .nonNegative, in: s)
+    warmupSteps = try c.optionalInteger(.warmupSteps, default: d.warmupSteps, atLeast: 0, in: s)
+    stall = try c.optional(.stall, default: d.stall)
   }
 
   /// Every key, nil values as `null`.
@@ -98,6 +120,12 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     try c.encode(epochs, forKey: .epochs)
     try c.encode(steps, forKey: .steps)
     try c.encode(loss, forKey: .loss)
+    try c.encode(schedule, forKey: .schedule)
+    try c.encode(stepSize, forKey: .stepSize)
+    try c.encode(gamma, forKey: .gamma)
+    try c.encode(minLearningRate, forKey: .minLearningRate)
+    try c.encode(warmupSteps, forKey: .warmupSteps)
+    try c.encode(stall, forKey: .stall)
   }
 }
 
@@ -119,6 +147,12 @@ extension TrainingConfig: ConfigSection {
       "epochs": .optionalInteger(\.epochs),
       "steps": .optionalInteger(\.steps),
       "loss": .plain(\.loss),
+      "schedule": .plain(\.schedule),
+      "step_size": .optionalInteger(\.stepSize),
+      "gamma": .real(\.gamma),
+      "min_learning_rate": .real(\.minLearningRate),
+      "warmup_steps": .optionalInteger(\.warmupSteps),
+      "stall": .plain(\.stall),
     ]
   }
 }

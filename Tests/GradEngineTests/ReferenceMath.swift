@@ -118,7 +118,7 @@ struct ReferenceNetwork {
     return total / Double(rows)
   }
 
-  private func exampleLoss(logits z: [Double], targets y: [Double], kind: LossKind) -> Double {
+  func exampleLoss(logits z: [Double], targets y: [Double], kind: LossKind) -> Double {
     let k = Double(z.count)
     switch (kind, spec.head) {
     case (.crossEntropy, .softmax):

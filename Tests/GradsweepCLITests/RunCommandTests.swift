@@ -43,7 +43,9 @@ struct RunCommandTests {
     for id in try summary.column("run_id") {
       let run = root.appendingPathComponent("runs/\(id)")
       let metrics = try CSVTable(contentsOf: run.appendingPathComponent("metrics.csv"))
-      #expect(metrics.header == ["step", "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "grad_norm", "elapsed_s"])
+      // The contract's columns, in order, then the learning rate of the next update.
+      #expect(metrics.header == ["step", "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "grad_norm", "elapsed_s", "learning_rate"])
+      #expect(try metrics.numbers("learning_rate").allSatisfy { $0 == 0.1 })
       let steps = try metrics.numbers("step").map { Int($0!) }
       // 240 training rows / 32 = 8 updates per epoch, 3 epochs: steps 0, 5, ..., 20 and the final 24.
       #expect(steps == [0, 5, 10, 15, 20, 24])

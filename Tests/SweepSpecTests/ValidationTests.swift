@@ -89,7 +89,7 @@ import Testing
     #expect(singleError("training: {loss: crossentropy}") == "1:18: unknown loss 'crossentropy' (did you mean 'cross_entropy'?)")
     #expect(singleError("model: {output: softmx}") == "1:17: unknown output 'softmx' (did you mean 'softmax'?)")
     #expect(singleError("data: {name: mnst1d}") == "1:14: unknown data source 'mnst1d' (did you mean 'mnist1d'?)")
-    #expect(singleError("data: {scale: standardise}") == "1:15: unknown scaling 'standardise' (did you mean 'standardize'?)")
+    #expect(singleError("data: {scale: minmx}") == "1:15: unknown scaling 'minmx' (did you mean 'minmax'?)")
   }
 
   @Test func aliasesAreAcceptedAndSpeltCanonically() throws {
@@ -261,7 +261,7 @@ import Testing
       #expect(error.diagnostics.map(\.message) == ["cannot read '\(scratch.path)/none.yaml': no such file"])
     }
     let binary = scratch.path + "/binary.yaml"
-    FileManager.default.createFile(atPath: binary, contents: Data("model:\n  w\u{e9}: 1\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }))
+    _ = FileManager.default.createFile(atPath: binary, contents: Data("model:\n  w\u{e9}: 1\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }))
     do {
       _ = try SweepLoader.load(path: binary)
       Issue.record("loaded a non-UTF-8 file")
@@ -317,5 +317,31 @@ import Testing
     }())
     #expect(error.description.hasSuffix("\n\n13 errors"))
     #expect(error.description.hasPrefix("configs/many.yaml:2:13: error: replicates must be at least 1, got 0\nreplicates: 0\n            ^\n"))
+  }
+}
+
+@Suite struct DataSectionTests {
+  @Test func dataSeedDefaultsToTheSweepSeedExceptMNIST1D() throws {
+    #expect(try plan("seed: 9\nreplicates: 2").runs.map(\.config.data.seed) == [9, 9])
+    #expect(try plan("seed: 9\ndata: {name: mnist1d}").runs[0].config.data.seed == 42)
+    #expect(try plan("seed: 9\ndata: {seed: 3}").runs[0].config.data.seed == 3)
+  }
+
+  @Test func fileSourcesAcceptZeroForAllRowsAndInferredClasses() throws {
+    let plan = try plan("data: {name: csv, path: d.csv, samples: 0, classes: 0}")
+    #expect(plan.runs[0].config.data.samples == 0 && plan.runs[0].config.data.classes == 0)
+    #expect(singleError("data: {samples: 0}") == "1:17: data.samples must be at least 1, got 0")
+    #expect(singleError("data: {classes: 1}") == "1:17: data.classes must be at least 2, got 1")
+  }
+
+  @Test func regressionNeedsATeacherOrCSV() {
+    #expect(singleError("data: {name: moons, task: regression}") == "1:27: data source 'moons' has class labels; task: regression needs teacher or csv")
+  }
+
+  @Test func axisValuesOfDataFieldsAreCheckedAgainstTheBase() {
+    #expect(errorLines("sweep:\n  grid:\n    data.name: [spirals, csv, idx]\n") == [
+      "3:26: data source 'csv' needs data.path",
+      "3:31: data source 'idx' needs data.images and data.labels",
+    ])
   }
 }

@@ -10,8 +10,11 @@ final class DenseLayer {
   let bias: Parameter?
   /// PReLU's learnable negative-side slope (one per hidden layer), nil otherwise.
   let slope: Parameter?
+  /// The hidden layer's batch or layer norm (γ, β, running statistics), nil otherwise.
+  let normalization: Normalization?
 
-  init(fanIn: Int, fanOut: Int, useBias: Bool, learnableSlope: Float?) {
+  init(fanIn: Int, fanOut: Int, useBias: Bool, learnableSlope: Float?, normalization: Normalization? = nil) {
+    self.normalization = normalization
     self.fanIn = fanIn
     self.fanOut = fanOut
     weights = Parameter(count: fanIn * fanOut, decays: true)
@@ -25,6 +28,9 @@ final class DenseLayer {
     }
   }
 
-  /// The trainable tensors in a fixed order (weights, bias, slope).
-  var parameters: [Parameter] { [weights] + (bias.map { [$0] } ?? []) + (slope.map { [$0] } ?? []) }
+  /// The trainable tensors in a fixed order (weights, bias, slope, γ, β).
+  var parameters: [Parameter] {
+    [weights] + (bias.map { [$0] } ?? []) + (slope.map { [$0] } ?? [])
+      + (normalization.map { [$0.scale, $0.shift] } ?? [])
+  }
 }

@@ -114,3 +114,45 @@ public enum OptimizerKind: String, UserFacingName {
   case adam
   case rmsprop
 }
+
+/// Normalisation of each hidden layer (issue 8's first cure).
+public enum NormalizationKind: String, UserFacingName {
+  /// No normalisation: the layer is x·W + b followed by the activation.
+  case none
+  /// Batch normalisation (Ioffe & Szegedy 2015): each unit standardised over the
+  /// mini-batch in training, over running statistics in evaluation.
+  case batch
+  /// Layer normalisation (Ba, Kiros & Hinton 2016): each example standardised over the
+  /// layer's units, the same in training and evaluation.
+  case layer
+
+  public static var aliases: [String: NormalizationKind] {
+    ["batch_norm": .batch, "batchnorm": .batch, "layer_norm": .layer, "layernorm": .layer]
+  }
+}
+
+/// Where a hidden layer's normalisation sits relative to its activation.
+public enum NormPosition: String, UserFacingName {
+  /// Normalise the pre-activation z = x·W + b, then apply the activation (Ioffe & Szegedy's placement).
+  case pre
+  /// Apply the activation, then normalise its output.
+  case post
+}
+
+/// Skip connections around blocks of hidden layers.
+public enum ResidualKind: String, UserFacingName {
+  case none
+  /// h ← h + block(h) (He et al. 2016), no projection: the block's widths must match.
+  case identity
+}
+
+/// How the learning rate changes with the update number (see `LearningRateSchedule`).
+public enum ScheduleKind: String, UserFacingName {
+  case constant
+  /// Multiplied by `gamma` every `stepSize` updates.
+  case step
+  /// Cosine annealing from the learning rate to `minLearningRate` over the training.
+  case cosine
+  /// Linear warm-up over `warmupSteps` updates, then cosine annealing.
+  case warmupCosine = "warmup_cosine"
+}

@@ -9,6 +9,12 @@ public final class Network {
   public let spec: NetworkSpec
   /// Layers 1…L+1 (index 0 is layer 1).
   let layers: [DenseLayer]
+  /// The skip connections of `spec.residualBlocks`.
+  let residualLayout: ResidualLayout
+  /// Whether the passes must handle normalisation, residual blocks or dropout. False for
+  /// a plain network, which then runs the plain passes unchanged (internal `var` so that
+  /// a test can send a plain network through the general passes and compare bits).
+  var usesGeneralPasses: Bool
 
   /// Builds and initialises a network.
   /// - Throws: `EngineError` for a spec that cannot be built (zero widths, an orthogonal bias).
@@ -21,12 +27,17 @@ public final class Network {
     var layers: [DenseLayer] = []
     for index in 0...hiddenCount {
       let isHidden = index < hiddenCount
+      let normalization =
+        isHidden && spec.normalization != .none
+        ? Normalization(kind: spec.normalization, position: spec.normPosition, width: sizes[index + 1]) : nil
       layers.append(
         DenseLayer(
           fanIn: sizes[index], fanOut: sizes[index + 1], useBias: spec.useBias,
-          learnableSlope: isHidden && learnsSlope ? spec.activation.slope : nil))
+          learnableSlope: isHidden && learnsSlope ? spec.activation.slope : nil, normalization: normalization))
     }
     self.layers = layers
+    residualLayout = ResidualLayout(spec)
+    usesGeneralPasses = spec.normalization != .none || !residualLayout.isEmpty || spec.dropout > 0
     let a = spec.negativeSlope
     for layer in layers {
       spec.weightInitializer.fillWeights(
@@ -68,6 +79,36 @@ public final class Network {
     layers[layer - 1].slope!.value.pointer[0] = value
   }
 
+  /// The normalisation scale γ of hidden layer `layer` (empty without normalisation).
+  public func normalizationScale(layer: Int) -> [Float] { layers[layer - 1].normalization?.scale.value.array ?? [] }
+
+  /// The normalisation shift β of hidden layer `layer` (empty without normalisation).
+  public func normalizationShift(layer: Int) -> [Float] { layers[layer - 1].normalization?.shift.value.array ?? [] }
+
+  /// Replaces a hidden layer's γ and β.
+  public func setNormalization(scale: [Float], shift: [Float], layer: Int) {
+    precondition(layers[layer - 1].normalization != nil, "the layer is not normalised")
+    layers[layer - 1].normalization!.scale.value.assign(scale)
+    layers[layer - 1].normalization!.shift.value.assign(shift)
+  }
+
+  /// Batch norm's running mean μ̄ and variance σ̄² of hidden layer `layer`, used by
+  /// evaluation (nil without batch norm).
+  public func runningStatistics(layer: Int) -> (mean: [Float], variance: [Float])? {
+    guard let norm = layers[layer - 1].normalization, let mean = norm.runningMean, let variance = norm.runningVariance
+    else { return nil }
+    return (mean.array, variance.array)
+  }
+
+  /// Replaces a batch-normalised layer's running statistics.
+  public func setRunningStatistics(mean: [Float], variance: [Float], layer: Int) {
+    guard let norm = layers[layer - 1].normalization, let m = norm.runningMean, let v = norm.runningVariance else {
+      preconditionFailure("the layer has no batch norm")
+    }
+    m.assign(mean)
+    v.assign(variance)
+  }
+
   /// Population standard deviation of each layer's weights (layers 1…L+1).
   public func weightStandardDeviations() -> [Double] {
     layers.map { layer in
@@ -85,7 +126,7 @@ public final class Network {
     }
   }
 
-  /// All trainable tensors, layer by layer (weights, bias, slope).
+  /// All trainable tensors, layer by layer (weights, bias, slope, γ, β).
   var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
   /// The hidden activation's negative-side slope on layer `index` (0-based), used by the
@@ -135,6 +176,10 @@ extension NetworkSpec {
       throw EngineError("a softmax head needs at least 2 outputs; use a sigmoid head for one")
     }
     guard activation.slope.isFinite else { throw EngineError("the activation slope must be finite") }
+    guard dropout.isFinite && dropout >= 0 && dropout < 1 else {
+      throw EngineError("dropout must be in [0, 1), not \(dropout)")
+    }
+    try validateResidual()
     if useBias && biasInitializer.kind == .orthogonal {
       throw EngineError("the 'orthogonal' initializer is for weight matrices, not biases")
     }

@@ -8,12 +8,10 @@
 // with A₀ the input rows. All deltas are computed before any weight changes, so the
 // weight update can be fused into the gradient product (W ← βW + α·A_{ℓ−1}ᵀδ_ℓ).
 //
-// Where the other cures of issue 8 go: batch/layer normalisation is one more row-wise
-// stage between the product and the activation (its own buffers and parameters, a
-// backward stage between `multiplyByDerivatives` and the next product); a residual
-// connection adds A_{ℓ−K} to Z_ℓ in the forward pass and δ_ℓ to δ_{ℓ−K} in the backward
-// pass; dropout multiplies A_ℓ and δ_ℓ by a mask drawn from the dropout stream. None of
-// them changes the products, so a network without them keeps this exact path.
+// These are the passes of a plain network. Batch/layer normalisation, residual blocks
+// and dropout (issue 8) add stages around the activation without changing the products;
+// networks that use any of them run `generalForwardPass`/`generalBackwardPass`
+// (GeneralPasses.swift) instead, so a plain network keeps this exact path.
 
 import GradKernels
 

@@ -30,6 +30,8 @@ final class Evaluator {
   private let outputs: FloatBuffer
   private let targets: FloatBuffer
   private var labels: [Int32]
+  /// The input of the residual block being evaluated (nil without residual blocks).
+  private let residualInput: FloatBuffer?
 
   init(network: Network, loss: ResolvedLoss) {
     self.network = network
@@ -44,11 +46,13 @@ final class Evaluator {
     outputs = FloatBuffer(count: rows * spec.outputSize)
     targets = FloatBuffer(count: rows * spec.outputSize)
     labels = [Int32](repeating: 0, count: rows)
+    residualInput = network.residualLayout.isEmpty ? nil : FloatBuffer(count: rows * widest)
   }
 
   static func byteCount(spec: NetworkSpec) -> Int {
     let widest = spec.hiddenWidths.max() ?? 1
-    return chunkSize * (spec.inputSize + 3 * widest + 3 * spec.outputSize) * MemoryLayout<Float>.stride
+    let residual = spec.residualBlocks.isEmpty ? 0 : widest
+    return chunkSize * (spec.inputSize + 3 * widest + residual + 3 * spec.outputSize) * MemoryLayout<Float>.stride
   }
 
   /// Mean loss and accuracy over `data` (validated against the network by the caller).
@@ -110,6 +114,7 @@ final class Evaluator {
 
   /// Logits of the `rows` rows in `input`.
   private func forward(rows: Int) {
+    if network.usesGeneralPasses { return generalForward(rows: rows) }
     let layers = network.layers
     let kind = network.spec.activation.kind
     var source = UnsafePointer(input.pointer)
@@ -130,6 +135,62 @@ final class Evaluator {
           rows: rows, width: layer.fanOut, keepPreactivations: false)
         source = UnsafePointer(a)
       }
+    }
+  }
+
+  /// `forward` with normalisation and residual blocks in evaluation mode: batch norm uses
+  /// its running statistics, layer norm the example's own, and dropout is off (inverted
+  /// dropout needs no rescaling at evaluation).
+  private func generalForward(rows: Int) {
+    let layers = network.layers
+    let layout = network.residualLayout
+    let kind = network.spec.activation.kind
+    var source = UnsafePointer(input.pointer)
+    for (index, layer) in layers.enumerated() {
+      let isOutput = index == layers.count - 1
+      let width = layer.fanOut
+      let z = isOutput ? logits.pointer : preactivations.pointer
+      sgemm(
+        .none, .none, m: rows, n: width, k: layer.fanIn, alpha: 1,
+        a: source, lda: layer.fanIn, b: layer.weights.value.pointer, ldb: width,
+        beta: 0, c: z, ldc: width)
+      if isOutput {
+        if let bias = layer.bias { addBias(z, bias: bias.value.pointer, rows: rows, width: width) }
+        break
+      }
+      let a = index % 2 == 0 ? activations.0.pointer : activations.1.pointer
+      var bias = layer.bias.map { UnsafePointer($0.value.pointer) }
+      if let norm = layer.normalization, norm.position == .pre {
+        if let b = bias {
+          addBias(z, bias: b, rows: rows, width: width)
+          bias = nil
+        }
+        normalizeForEvaluation(norm, z, rows: rows)
+      }
+      _ = activationForward(
+        kind, slope: network.activationSlope(index), preactivations: z, bias: bias, activations: a,
+        derivatives: nil, rows: rows, width: width, keepPreactivations: false)
+      if let norm = layer.normalization, norm.position == .post { normalizeForEvaluation(norm, a, rows: rows) }
+      if let residualInput {
+        if layout.skipSource[index] != nil { addElementwise(a, residualInput.pointer, count: rows * width) }
+        if layout.isBlockInput[index] { residualInput.pointer.update(from: a, count: rows * width) }
+      }
+      source = UnsafePointer(a)
+    }
+  }
+
+  private func normalizeForEvaluation(_ norm: Normalization, _ x: UnsafeMutablePointer<Float>, rows: Int) {
+    switch norm.kind {
+    case .batch:
+      batchNormInferenceForward(
+        x, rows: rows, width: norm.width, scale: norm.scale.value.pointer, shift: norm.shift.value.pointer,
+        runningMean: norm.runningMean!.pointer, runningVariance: norm.runningVariance!.pointer)
+    case .layer:
+      layerNormForward(
+        x, rows: rows, width: norm.width, scale: norm.scale.value.pointer, shift: norm.shift.value.pointer,
+        normalized: nil, inverseStd: nil)
+    case .none:
+      break
     }
   }
 }

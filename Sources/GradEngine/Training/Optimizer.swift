@@ -1,7 +1,7 @@
 /// The parameter-update rules, applied tensor by tensor in Float32 with a fixed
 /// operation order (bitwise reproducible). With g the gradient after clipping, η the
-/// learning rate, λ the weight decay (weights only: g′ = g + λw; biases and PReLU
-/// slopes: g′ = g), t the number of this update (1, 2, …):
+/// learning rate of this update (the schedule's η_t), λ the weight decay (weights only: g′ = g + λw; biases and PReLU
+/// slopes, normalisation scales and shifts: g′ = g), t the number of this update (1, 2, …):
 ///
 /// - `sgd`:      w ← (1 − ηλ)·w − η·g  (= w − η·g′; evaluated as `(−η)·g + (1 − ηλ)·w`,
 ///                the same expression `sgemm` evaluates when the update is fused into the
@@ -17,13 +17,19 @@
 /// term is added after clipping, as with `torch.nn.utils.clip_grad_norm_`).
 struct Optimizer {
   let spec: OptimizerSpec
+  /// η of the next update: `spec.learningRate` unless a schedule sets it (before
+  /// `beginUpdate()`; see `LearningRateSchedule`).
+  var learningRate: Double
   /// Updates begun so far (t of the current update).
   private(set) var updateCount = 0
   /// β₁ᵗ and β₂ᵗ, kept by repeated multiplication (no libm `pow`: the same bits everywhere).
   private var beta1Power = 1.0
   private var beta2Power = 1.0
 
-  init(_ spec: OptimizerSpec) { self.spec = spec }
+  init(_ spec: OptimizerSpec) {
+    self.spec = spec
+    learningRate = spec.learningRate
+  }
 
   /// Allocates the state a parameter needs under this rule.
   func prepare(_ parameter: Parameter) {
@@ -48,8 +54,8 @@ struct Optimizer {
 
   /// The SGD update as `sgemm` coefficients: w ← α·g + β·w (used when fusing).
   func sgdCoefficients(decays: Bool) -> (alpha: Float, beta: Float) {
-    let beta = decays ? Float(1 - spec.learningRate * spec.weightDecay) : 1
-    return (-Float(spec.learningRate), beta)
+    let beta = decays ? Float(1 - learningRate * spec.weightDecay) : 1
+    return (-Float(learningRate), beta)
   }
 
   /// What a measured update saw: ‖w‖² before and ‖Δw‖² (the update-to-weight ratio),
@@ -73,7 +79,7 @@ struct Optimizer {
     let w = parameter.value.pointer
     let g = parameter.gradient.pointer
     let count = parameter.count
-    let eta = Float(spec.learningRate)
+    let eta = Float(learningRate)
     let decay: Float = parameter.decays ? Float(spec.weightDecay) : 0
     switch spec.kind {
     case .sgd:
@@ -89,7 +95,7 @@ struct Optimizer {
       let rule = AdamRule(
         m: parameter.firstMoment!.pointer, v: parameter.secondMoment!.pointer,
         beta1: Float(spec.beta1), beta2: Float(spec.beta2),
-        stepSize: Float(spec.learningRate / (1 - beta1Power)),
+        stepSize: Float(learningRate / (1 - beta1Power)),
         inverseRootCorrection: Float(1 / (1 - beta2Power).squareRoot()),
         epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
       return sweep(rule, w, g, count, measuring)

@@ -16,6 +16,11 @@ extension TrainingPlan {
     }
     guard logEvery >= 0 else { throw EngineError("log every must be ≥ 0, not \(logEvery)") }
     try optimizer.validate()
+    try schedule.validate(learningRate: optimizer.learningRate)
+    if network.normalization == .batch && batchSize < 2 {
+      throw EngineError(
+        "batch normalization needs a batch size of at least 2, not \(batchSize) (one row has no batch statistics)")
+    }
     guard data.count >= 1 else { throw EngineError("the training set is empty") }
     try check(data, role: "training")
     if let validation { try check(validation, role: "validation") }

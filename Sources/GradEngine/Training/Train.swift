@@ -25,6 +25,9 @@
 /// Deterministic: single-threaded with a fixed summation order, so the same plan, data
 /// and generator states give the same bits.
 ///
+/// A plan with dropout needs `train(_:on:validation:initialization:shuffling:dropout:observer:)`;
+/// this form throws `EngineError` for it (every other plan trains identically in both).
+///
 /// - Parameters:
 ///   - initialization: draws the initial weights and biases.
 ///   - shuffling: draws the mini-batch order (a fresh permutation each epoch).
@@ -39,6 +42,22 @@ public func train<Observer: TrainingObserver>(
 ) throws -> TrainingResult {
   try plan.validate(for: data, validation: validation)
   let session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
+  return try session.run(validation: validation, shuffling: &shuffling, observer: &observer)
+}
+
+/// `train(_:on:validation:initialization:shuffling:observer:)` with the stream of the
+/// dropout masks: a training step draws ⌈rows·width/2⌉ numbers per hidden layer from
+/// `dropout` (see `drawDropoutMask`), the final record's pass one more set; nothing when
+/// the plan has no dropout, so passing the run's `SeedStreams.generator(for: .dropout)`
+/// always is correct and changes nothing for plans without dropout.
+public func train<Observer: TrainingObserver>(
+  _ plan: TrainingPlan, on data: Dataset, validation: Dataset?,
+  initialization: inout Xoshiro256, shuffling: inout Xoshiro256, dropout: inout Xoshiro256,
+  observer: inout Observer
+) throws -> TrainingResult {
+  try plan.validate(for: data, validation: validation)
+  let session = try TrainingSession(plan: plan, data: data, initialization: &initialization, dropout: dropout)
+  defer { dropout = session.dropoutGenerator }
   return try session.run(validation: validation, shuffling: &shuffling, observer: &observer)
 }
 
@@ -105,7 +124,8 @@ extension TrainingSession {
       let record = StepRecord(
         step: step, epoch: Double(step) / Double(perEpoch), loss: result.loss,
         accuracy: result.accuracy, validationLoss: result.validation?.loss,
-        validationAccuracy: result.validation?.accuracy, gradientNorm: result.gradientNorm)
+        validationAccuracy: result.validation?.accuracy, gradientNorm: result.gradientNorm,
+        learningRate: result.learningRate)
       try observer.record(record, layers: result.layers)
     }
 
@@ -126,11 +146,12 @@ extension TrainingSession {
       if let reason = result.divergence {
         var record = result
         if !logged {
-          // Repeat the pass with statistics for the record (no update; same numbers).
+          // Repeat the pass with statistics for the record (no update; same numbers,
+          // with the same dropout masks).
           record = schedule.order.withUnsafeBufferPointer { order in
             performStep(
               UnsafeBufferPointer(rebasing: order[range]), update: false, collect: true,
-              validation: validationSet)
+              validation: validationSet, dropout: .reuse)
           }
         }
         try emit(step, record)

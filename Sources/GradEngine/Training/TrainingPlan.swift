@@ -37,6 +37,16 @@ public struct Activation: Sendable, Equatable, Codable {
 /// The architecture of a fully connected network:
 /// `input → hidden[0] → … → hidden[L−1] → output`, the activation after every hidden
 /// layer and `head` after the output layer.
+///
+/// Hidden layer ℓ (1…L) computes, with the options of issue 8 (each off by default):
+///
+///     z = x·W + b                                  (the pre-activation, as without options)
+///     pre:  a = f(N(z))      post: a = N(f(z))     (N = batch or layer norm, γ ⊙ x̂ + β)
+///     a ← m ⊙ a                                    (dropout, training only; m ∈ {0, 1/(1−p)})
+///     h = a + h_in  if ℓ ends a residual block whose input is h_in, else h = a
+///
+/// and passes h to the next layer. Without normalisation, residual blocks and dropout
+/// this is exactly the plain network (same code path, same bits).
 public struct NetworkSpec: Sendable, Equatable {
   public var inputSize: Int
   public var hiddenWidths: [Int]
@@ -46,11 +56,30 @@ public struct NetworkSpec: Sendable, Equatable {
   public var useBias: Bool
   public var weightInitializer: Initializer
   public var biasInitializer: Initializer
+  /// Normalisation of every hidden layer (YAML `model.normalization`, default `none`).
+  /// Each normalised layer has a learnable scale γ (initially 1) and shift β (initially
+  /// 0) per unit, trained by the optimizer without weight decay. The dense bias b is
+  /// kept: under batch norm in the `pre` position it is redundant (the batch mean
+  /// removes it, so ∂L/∂b = 0 up to rounding and `gradBNorm` ≈ 0; β plays its role).
+  public var normalization: NormalizationKind
+  /// Before (`pre`, the default) or after (`post`) the activation (YAML `model.norm_position`).
+  public var normPosition: NormPosition
+  /// Skip connections (YAML `model.residual`, default `none`); see `residualBlocks`.
+  public var residual: ResidualKind
+  /// K, the hidden layers per residual block (YAML `model.residual_every`, ≥ 1, default 2:
+  /// the basic block of He et al. 2016).
+  public var residualEvery: Int
+  /// Dropout probability p ∈ [0, 1) on every hidden layer's output during training
+  /// (YAML `model.dropout`, default 0 = off). Inverted dropout: kept units are scaled by
+  /// 1/(1 − p), so evaluation uses the network as is.
+  public var dropout: Double
 
   public init(
     inputSize: Int, hiddenWidths: [Int], outputSize: Int, activation: Activation,
     head: OutputHead, useBias: Bool = true,
-    weightInitializer: Initializer, biasInitializer: Initializer = Initializer(.zeros)
+    weightInitializer: Initializer, biasInitializer: Initializer = Initializer(.zeros),
+    normalization: NormalizationKind = .none, normPosition: NormPosition = .pre,
+    residual: ResidualKind = .none, residualEvery: Int = 2, dropout: Double = 0
   ) {
     self.inputSize = inputSize
     self.hiddenWidths = hiddenWidths
@@ -60,15 +89,22 @@ public struct NetworkSpec: Sendable, Equatable {
     self.useBias = useBias
     self.weightInitializer = weightInitializer
     self.biasInitializer = biasInitializer
+    self.normalization = normalization
+    self.normPosition = normPosition
+    self.residual = residual
+    self.residualEvery = residualEvery
+    self.dropout = dropout
   }
 
-  /// Number of trainable parameters (weights plus biases).
+  /// Number of trainable parameters: weights, biases, and the γ and β of normalised
+  /// layers (PReLU's one slope per layer is not counted).
   public var parameterCount: Int {
     let sizes = [inputSize] + hiddenWidths + [outputSize]
     var total = 0
     for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
       total += fanIn * fanOut + (useBias ? fanOut : 0)
     }
+    if normalization != .none { total += 2 * hiddenWidths.reduce(0, +) }
     return total
   }
 }
@@ -123,10 +159,14 @@ public struct TrainingPlan: Sendable, Equatable {
   public var logEvery: Int
   /// Evaluate on the validation set at each logged step.
   public var validateAtLogSteps: Bool
+  /// How the learning rate varies with the update number (YAML `training.schedule` and
+  /// its parameters; default constant).
+  public var schedule: LearningRateSchedule
 
   public init(
     network: NetworkSpec, optimizer: OptimizerSpec, loss: LossKind, batchSize: Int,
-    length: TrainingLength, logEvery: Int, validateAtLogSteps: Bool = true
+    length: TrainingLength, logEvery: Int, validateAtLogSteps: Bool = true,
+    schedule: LearningRateSchedule = LearningRateSchedule()
   ) {
     self.network = network
     self.optimizer = optimizer
@@ -135,5 +175,6 @@ public struct TrainingPlan: Sendable, Equatable {
     self.length = length
     self.logEvery = logEvery
     self.validateAtLogSteps = validateAtLogSteps
+    self.schedule = schedule
   }
 }

@@ -12,13 +12,19 @@ public struct StepRecord: Sendable, Equatable {
   /// On the whole validation set (nil when there is none or it was not evaluated).
   public var validationLoss: Double?
   public var validationAccuracy: Double?
-  /// Global L2 norm of all parameter gradients of that mini-batch (before clipping).
+  /// Global L2 norm of all parameter gradients of that mini-batch (before clipping),
+  /// γ, β and PReLU slopes included.
   public var gradientNorm: Double
+  /// η_t of the schedule: the learning rate of the update that follows this record (at
+  /// the final step, the rate an update would have used). nil only in records made
+  /// outside the engine.
+  public var learningRate: Double?
 
   public init(
     step: Int, epoch: Double, loss: Double, accuracy: Double, validationLoss: Double?,
-    validationAccuracy: Double?, gradientNorm: Double
+    validationAccuracy: Double?, gradientNorm: Double, learningRate: Double? = nil
   ) {
+    self.learningRate = learningRate
     self.step = step
     self.epoch = epoch
     self.loss = loss
@@ -33,6 +39,15 @@ public struct StepRecord: Sendable, Equatable {
 /// the input; the output layer is layer L+1, whose pre-activation and activation
 /// statistics both describe the logits (the head's input), with deriv_mean = 1 and
 /// saturated/dead fractions 0.
+///
+/// With the options of issue 8 (see `NetworkSpec`), for hidden layers: `preact*` always
+/// describe z = x·W + b before any normalisation; `act*`, `derivMean`, `saturatedFraction`
+/// and `deadFraction` describe the activation function itself — its input (the
+/// normalised z in the `pre` position) and its output f(·) before a `post`
+/// normalisation, dropout and the residual addition; gradient norms are those of the
+/// parameters as before (‖∂L/∂b‖ with b the dense bias; under batch norm in the `pre`
+/// position it is ≈ 0, and `gradBetaNorm` is the bias-like signal); the γ and β
+/// fields are nil without normalisation.
 public struct LayerStatistics: Sendable, Equatable {
   public var layer: Int
   /// ‖∂L/∂W‖₂ (Frobenius) and mean |∂L/∂W|.
@@ -61,12 +76,25 @@ public struct LayerStatistics: Sendable, Equatable {
   /// PReLU's learned negative-side slope of this layer (nil for other activations and
   /// for the output layer).
   public var preluSlope: Double?
+  /// ‖∂L/∂γ‖₂ and ‖∂L/∂β‖₂ of the layer's normalisation (nil without). ∂L/∂β = Σ_rows of
+  /// the gradient at the normalisation's output: in the `pre` position, the gradient
+  /// reaching the activation's input — what ‖∂L/∂b‖ measures in a plain network.
+  public var gradGammaNorm: Double?
+  public var gradBetaNorm: Double?
+  /// ‖γ‖₂ and ‖β‖₂ before this step's update (nil without normalisation).
+  public var gammaNorm: Double?
+  public var betaNorm: Double?
 
   public init(
     layer: Int, gradWNorm: Double, gradWMeanAbs: Double, gradBNorm: Double, weightNorm: Double,
     updateRatio: Double, preactMean: Double, preactStd: Double, actMean: Double, actStd: Double,
-    derivMean: Double, saturatedFraction: Double, deadFraction: Double, preluSlope: Double? = nil
+    derivMean: Double, saturatedFraction: Double, deadFraction: Double, preluSlope: Double? = nil,
+    gradGammaNorm: Double? = nil, gradBetaNorm: Double? = nil, gammaNorm: Double? = nil, betaNorm: Double? = nil
   ) {
+    self.gradGammaNorm = gradGammaNorm
+    self.gradBetaNorm = gradBetaNorm
+    self.gammaNorm = gammaNorm
+    self.betaNorm = betaNorm
     self.layer = layer
     self.gradWNorm = gradWNorm
     self.gradWMeanAbs = gradWMeanAbs

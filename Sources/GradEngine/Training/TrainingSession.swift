@@ -12,7 +12,14 @@
 /// Everything is allocated in `init` for batches of up to `plan.batchSize` rows (a
 /// larger batch passed to `step` or `inspect` regrows the buffers once). A step
 /// allocates nothing. Single-threaded and deterministic: the same calls on the same
-/// initial network give the same bits. Not thread-safe; one session per thread.
+/// initial network (and dropout stream) give the same bits. Not thread-safe; one
+/// session per thread.
+///
+/// A plan with dropout needs its own random stream for the masks, given to `init` as
+/// `dropout:` (the run's `SeedStreams.generator(for: .dropout)`); each training step
+/// draws its masks from it. Batch norm runs in training mode (batch statistics) in
+/// `step` and `inspect`, and in evaluation mode (running statistics) in `evaluate`,
+/// `predict` and the validation of `run`.
 public final class TrainingSession {
   public let plan: TrainingPlan
   public let network: Network
@@ -31,23 +38,38 @@ public final class TrainingSession {
   private let updateCanBeFused: Bool
   /// PReLU reads its pre-activations in the backward pass, so they are always stored.
   private let needsPreactivations: Bool
+  /// The stream of the dropout masks (unused without dropout).
+  private(set) var dropoutGenerator: Xoshiro256
+  /// T of the plan on this data set (the learning-rate schedule's horizon).
+  let totalSteps: Int
+  /// Whether any hidden layer is normalised (γ and β to check, update and report).
+  private let hasNormalization: Bool
 
   /// A session on a freshly initialised network (weights drawn from `initialization`).
-  /// - Throws: `EngineError` when the plan and data do not fit together; nothing is drawn then.
+  /// - Parameter dropout: the stream of the dropout masks; required when
+  ///   `plan.network.dropout > 0`, ignored otherwise.
+  /// - Throws: `EngineError` when the plan and data do not fit together (or dropout has
+  ///   no stream); nothing is drawn then.
   public convenience init(
-    plan: TrainingPlan, data: Dataset, initialization: inout Xoshiro256
+    plan: TrainingPlan, data: Dataset, initialization: inout Xoshiro256, dropout: Xoshiro256? = nil
   ) throws(EngineError) {
     try plan.validate(for: data)
+    try Self.checkDropoutStream(plan, dropout)
     let network = try Network(plan.network, initialization: &initialization)
-    try self.init(plan: plan, data: data, network: network)
+    try self.init(plan: plan, data: data, network: network, dropout: dropout)
   }
 
   /// A session continuing from an existing network (built from `plan.network`).
-  public init(plan: TrainingPlan, data: Dataset, network: Network) throws(EngineError) {
+  /// - Parameter dropout: as for `init(plan:data:initialization:dropout:)`.
+  public init(plan: TrainingPlan, data: Dataset, network: Network, dropout: Xoshiro256? = nil) throws(EngineError) {
     guard network.spec == plan.network else {
       throw EngineError("the network was built from a different spec than the plan's")
     }
     try plan.validate(for: data)
+    try Self.checkDropoutStream(plan, dropout)
+    dropoutGenerator = dropout ?? Xoshiro256(seed: 0)
+    totalSteps = plan.totalSteps(trainingCount: data.count)
+    hasNormalization = plan.network.normalization != .none
     self.plan = plan
     self.network = network
     self.data = data
@@ -67,6 +89,14 @@ public final class TrainingSession {
   /// same Σ for β = 0 and β ≠ 0, which the test "logging does not change the trajectory"
   /// checks; a kernel that breaks it can be accommodated by setting this to false.
   static let fusesPlainSGDUpdate = true
+
+  private static func checkDropoutStream(_ plan: TrainingPlan, _ dropout: Xoshiro256?) throws(EngineError) {
+    if plan.network.dropout > 0 && dropout == nil {
+      throw EngineError(
+        "dropout \(plan.network.dropout) needs a random stream for its masks: pass `dropout:` "
+          + "(SeedStreams.generator(for: .dropout)) to TrainingSession.init or train(…dropout:…)")
+    }
+  }
 
   // MARK: - Public steps
 
@@ -90,26 +120,40 @@ public final class TrainingSession {
   /// loss, accuracy, global gradient norm and per-layer statistics (`updateRatio` nan).
   /// With the whole batch at once, ‖∂C/∂b‖ per layer is that of the batch's mean cost,
   /// the quantity of Nielsen's chapter 5.
+  ///
+  /// The gradients of the network itself: no dropout (no masks drawn, the dropout
+  /// stream is untouched), batch norm on the batch's statistics, running statistics
+  /// unchanged.
   public func inspect(batch: [Int]) -> BatchInspection {
     checkIndices(batch)
-    let outcome = batch.withUnsafeBufferPointer { performStep($0, update: false, collect: true, validation: nil) }
+    let outcome = batch.withUnsafeBufferPointer {
+      performStep($0, update: false, collect: true, validation: nil, dropout: .off)
+    }
     return BatchInspection(
       loss: outcome.loss, accuracy: outcome.accuracy, gradientNorm: outcome.gradientNorm,
       layers: outcome.layers)
   }
 
   /// Mean loss and accuracy of the current network over a whole data set (validated
-  /// against the plan; a set that does not fit gives `EngineError`).
+  /// against the plan; a set that does not fit gives `EngineError`), in evaluation
+  /// mode: batch norm on its running statistics, no dropout.
   public func evaluate(_ data: Dataset) throws(EngineError) -> Evaluation {
     try plan.validate(for: self.data, validation: data)
     return evaluator.evaluate(data)
   }
 
   /// The head's outputs (probabilities for softmax/sigmoid, values for linear) for
-  /// feature rows, `rows × outputSize`.
+  /// feature rows, `rows × outputSize`, in evaluation mode (as `evaluate`).
   public func predict(_ features: [Float]) -> [Float] {
     precondition(features.count % plan.network.inputSize == 0, "features are not whole rows")
     return evaluator.outputs(for: features)
+  }
+
+  /// The dropout mask of hidden layer `layer` (1-based) from the last training pass,
+  /// rows × width with entries 0 or 1/(1 − p) (nil without dropout): for gradient checks.
+  func lastDropoutMask(layer: Int, rows: Int) -> [Float]? {
+    guard let mask = workspace.dropoutMasks[layer - 1] else { return nil }
+    return Array(UnsafeBufferPointer(start: mask.pointer, count: rows * network.layers[layer - 1].fanOut))
   }
 
   /// Batch indices come from code, not users: a bad one is a programming error, caught
@@ -131,6 +175,8 @@ public final class TrainingSession {
     var layers: [LayerStatistics]
     var divergence: String?
     var validation: Evaluation?
+    /// η_t of the update that follows (see `StepRecord.learningRate`).
+    var learningRate: Double
   }
 
   /// Evaluates the data set without validating it (the caller did).
@@ -143,6 +189,8 @@ public final class TrainingSession {
   ///     the update ratio); without it the step computes only what the update needs.
   ///   - validation: evaluated after the gradients and before the update (the record
   ///     describes the network before this step's update).
+  ///   - dropout: `.draw` fresh masks (training), `.reuse` the last pass's, or `.off`;
+  ///     ignored for a network without dropout.
   ///
   /// A step diverges, and applies no update, when the batch loss or the global gradient
   /// norm is NaN or ±∞. The norm is formed before the update only when something needs
@@ -150,7 +198,8 @@ public final class TrainingSession {
   /// bounded step skips that pass; either way the same steps diverge, and every path
   /// applies bitwise the same update.
   func performStep(
-    _ batch: UnsafeBufferPointer<Int>, update: Bool, collect: Bool, validation: Dataset?
+    _ batch: UnsafeBufferPointer<Int>, update: Bool, collect: Bool, validation: Dataset?,
+    dropout requestedMasks: DropoutMasks = .draw
   ) -> StepOutcome {
     let rows = batch.count
     precondition(rows > 0, "empty batch")
@@ -162,12 +211,26 @@ public final class TrainingSession {
         targets: workspace.targets.pointer, labels: labels.baseAddress!)
     }
     workspace.inputAbsoluteSums[0] = inputSum
-    let lossSum = forwardPass(
-      network: network, workspace: workspace, loss: loss, rows: rows,
-      keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect)
-    backwardPass(network: network, workspace: workspace, rows: rows)
+    let lossSum: Double
+    if network.usesGeneralPasses {
+      let masks = plan.network.dropout > 0 ? requestedMasks : .off
+      lossSum = generalForwardPass(
+        network: network, workspace: workspace, loss: loss, rows: rows,
+        keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect,
+        dropout: masks, generator: &dropoutGenerator)
+      generalBackwardPass(network: network, workspace: workspace, rows: rows, dropout: masks != .off)
+    } else {
+      lossSum = forwardPass(
+        network: network, workspace: workspace, loss: loss, rows: rows,
+        keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect)
+      backwardPass(network: network, workspace: workspace, rows: rows)
+    }
     let batchLoss = lossSum / Double(rows)
-    let bounded = batchLoss.isFinite && weightGradientsAreBounded(workspace) && slopeGradientsAreFinite
+    let bounded =
+      batchLoss.isFinite && weightGradientsAreBounded(workspace) && slopeGradientsAreFinite
+      && (!hasNormalization || normalizationGradientsAreFinite)
+    let learningRate = plan.schedule.learningRate(
+      at: updatesApplied, base: plan.optimizer.learningRate, totalSteps: totalSteps)
 
     let clip = plan.optimizer.clipGradNorm
     // The record describes the network before this step's update.
@@ -183,6 +246,7 @@ public final class TrainingSession {
       // layer's weight gradient is formed and applied while it is still in cache (and,
       // for plain SGD at unlogged steps, never formed: fused into the product).
       validationResult = validation.map { evaluator.evaluate($0) }
+      optimizer.learningRate = learningRate
       optimizer.beginUpdate()
       for (index, layer) in network.layers.enumerated() {
         if updateCanBeFused && !collect {
@@ -200,7 +264,14 @@ public final class TrainingSession {
           let measure = optimizer.update(slope, along: 1, measuring: collect)
           if collect { measures.append(measure) }
         }
+        if let norm = layer.normalization {
+          for parameter in [norm.scale, norm.shift] {
+            let measure = optimizer.update(parameter, along: 1, measuring: collect)
+            if collect { measures.append(measure) }
+          }
+        }
       }
+      if hasNormalization { updateRunningStatistics(network: network, workspace: workspace, rows: rows) }
       updatesApplied += 1
       if collect {
         // A Float block that overflowed is summed again in Double (the gradient is intact).
@@ -232,11 +303,13 @@ public final class TrainingSession {
       if update && divergence == nil {
         var scale: Float = 1
         if let clip, gradientNorm > clip { scale = Float(clip / gradientNorm) }
+        optimizer.learningRate = learningRate
         optimizer.beginUpdate()
         for parameter in parameters {
           let measure = optimizer.update(parameter, along: scale, measuring: collect)
           if collect { measures.append(measure) }
         }
+        if hasNormalization { updateRunningStatistics(network: network, workspace: workspace, rows: rows) }
         updatesApplied += 1
       }
     }
@@ -257,11 +330,20 @@ public final class TrainingSession {
     }
     return StepOutcome(
       loss: batchLoss, accuracy: accuracy, gradientNorm: gradientNorm, layers: layers,
-      divergence: divergence, validation: validationResult)
+      divergence: divergence, validation: validationResult, learningRate: learningRate)
   }
 
   private var slopeGradientsAreFinite: Bool {
     network.layers.allSatisfy { $0.slope?.gradient.pointer[0].isFinite ?? true }
+  }
+
+  /// Whether every γ and β gradient is finite (their sums are NaN or ∞ otherwise).
+  private var normalizationGradientsAreFinite: Bool {
+    network.layers.allSatisfy { layer in
+      guard let norm = layer.normalization else { return true }
+      return absoluteSum(norm.scale.gradient.pointer, count: norm.width).isFinite
+        && absoluteSum(norm.shift.gradient.pointer, count: norm.width).isFinite
+    }
   }
 
   /// Assembles layers 1…L+1's statistics from the buffers of the step just taken.
@@ -282,6 +364,20 @@ public final class TrainingSession {
         parameterIndex += 1
       }
       if layer.slope != nil { parameterIndex += 1 }
+      var gradGammaNorm: Double? = nil, gradBetaNorm: Double? = nil
+      var gammaNorm: Double? = nil, betaNorm: Double? = nil
+      if let norm = layer.normalization {
+        // Norms before this step's update: measured by the update, else read now.
+        func valueNorm(_ parameter: Parameter, _ index: Int) -> Double {
+          measures.map { $0[index].valueSquaredNorm.squareRoot() }
+            ?? gradientSums(parameter.value.pointer, count: parameter.count).squares.squareRoot()
+        }
+        gradGammaNorm = sums[parameterIndex].squares.squareRoot()
+        gammaNorm = valueNorm(norm.scale, parameterIndex)
+        gradBetaNorm = sums[parameterIndex + 1].squares.squareRoot()
+        betaNorm = valueNorm(norm.shift, parameterIndex + 1)
+        parameterIndex += 2
+      }
       let weightNorm =
         weightMeasure.map { $0.valueSquaredNorm.squareRoot() }
         ?? gradientSums(layer.weights.value.pointer, count: layer.weights.count).squares.squareRoot()
@@ -301,7 +397,8 @@ public final class TrainingSession {
           preactMean: summary.preactMean, preactStd: summary.preactStd,
           actMean: summary.actMean, actStd: summary.actStd, derivMean: summary.derivMean,
           saturatedFraction: summary.saturatedFraction, deadFraction: summary.deadFraction,
-          preluSlope: slopes[index]))
+          preluSlope: slopes[index], gradGammaNorm: gradGammaNorm, gradBetaNorm: gradBetaNorm,
+          gammaNorm: gammaNorm, betaNorm: betaNorm))
     }
     return result
   }

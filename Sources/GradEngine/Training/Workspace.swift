@@ -27,6 +27,20 @@ final class Workspace {
   /// Per hidden layer: the statistics of the last forward pass that collected them.
   var summaries: [ActivationSummary]
 
+  // The buffers of normalisation, residual blocks and dropout (nil when unused).
+  /// Per hidden layer: x̂ of its normalisation, `capacity × width`.
+  let normalized: [FloatBuffer?]
+  /// Per hidden layer: 1/√(σ² + ε) of the last training pass: per unit (batch norm,
+  /// `width`) or per row (layer norm, `capacity`).
+  let normalizationInverseStd: [FloatBuffer?]
+  /// Per batch-normalised layer: the last training batch's mean and biased variance.
+  let batchMean: [FloatBuffer?]
+  let batchVariance: [FloatBuffer?]
+  /// Per hidden layer: the dropout mask of the last training pass (0 or 1/(1 − p)).
+  let dropoutMasks: [FloatBuffer?]
+  /// The gradient carried by a skip connection from the end of a block to its input.
+  let skipGradient: FloatBuffer?
+
   init(spec: NetworkSpec, capacity: Int) {
     self.capacity = capacity
     let widths = spec.hiddenWidths + [spec.outputSize]
@@ -41,12 +55,26 @@ final class Workspace {
     deltaAbsoluteSums = [Float](repeating: 0, count: widths.count)
     unitScratch = FloatBuffer(count: widths.max() ?? 1)
     summaries = [ActivationSummary](repeating: ActivationSummary(), count: spec.hiddenWidths.count)
+    let normalizes = spec.normalization != .none
+    let batchNorm = spec.normalization == .batch
+    normalized = spec.hiddenWidths.map { normalizes ? FloatBuffer(count: capacity * $0) : nil }
+    normalizationInverseStd = spec.hiddenWidths.map { width in
+      normalizes ? FloatBuffer(count: batchNorm ? width : capacity) : nil
+    }
+    batchMean = spec.hiddenWidths.map { batchNorm ? FloatBuffer(count: $0) : nil }
+    batchVariance = spec.hiddenWidths.map { batchNorm ? FloatBuffer(count: $0) : nil }
+    dropoutMasks = spec.hiddenWidths.map { spec.dropout > 0 ? FloatBuffer(count: capacity * $0) : nil }
+    let residualWidth = spec.residualBlocks.first.map { spec.hiddenWidths[$0.lowerBound - 1] }
+    skipGradient = residualWidth.map { FloatBuffer(count: capacity * $0) }
   }
 
   /// Bytes this workspace holds, for memory estimates.
   static func byteCount(spec: NetworkSpec, capacity: Int) -> Int {
     let widths = spec.hiddenWidths.reduce(0, +)
-    let floats = capacity * (spec.inputSize + 4 * widths + 4 * spec.outputSize)
+    var floats = capacity * (spec.inputSize + 4 * widths + 4 * spec.outputSize)
+    if spec.normalization != .none { floats += capacity * widths + 3 * widths + capacity * spec.hiddenWidths.count }
+    if spec.dropout > 0 { floats += capacity * widths }
+    if let block = spec.residualBlocks.first { floats += capacity * spec.hiddenWidths[block.lowerBound - 1] }
     return floats * MemoryLayout<Float>.stride
   }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import SweepResults
+
+/// `gradsweep status`: what a results folder holds — every planned run (manifest.json)
+/// counted by how it ended, and the runs that need attention listed with why.
+///
+/// Reads only manifest.json, the runs' status.json files and the names in `runs/`, so
+/// it is instant on any sweep and safe to call while the sweep is running.
+public struct SweepStatus: Sendable {
+  /// A run that needs attention, with what its status.json says about it.
+  public struct Entry: Sendable, Equatable {
+    public var runID: String
+    /// `error` for failed runs, `step N` for diverged ones, `N steps` otherwise.
+    public var detail: String?
+  }
+
+  public let folder: URL
+  public let name: String
+  public let planned: Int
+  /// Count per status word, statuses in the contract's order then any other word.
+  public let counts: [(status: String, count: Int)]
+  public let failed: [Entry]
+  public let diverged: [Entry]
+  public let stalled: [Entry]
+  public let interrupted: [Entry]
+  /// Planned runs with no status.json; detail says when one is being written right now
+  /// (or was, by a process that was killed).
+  public let missing: [Entry]
+  /// Unreadable status files, folders the manifest does not plan.
+  public let warnings: [String]
+  /// The sweep file as recorded in provenance.json, for the resume hint.
+  public let sweepFile: String?
+
+  /// The order statuses are listed in.
+  public static let knownStatuses = ["completed", "diverged", "stalled", "failed", "interrupted"]
+
+  public init(folder: URL) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ResultsError.notAFolder(path: folder.path)
+    }
+    let manifest = try SweepManifest.read(from: folder.appendingPathComponent("manifest.json"))
+    let scan = RunScan.scan(folder: folder, manifest: manifest)
+    self.folder = folder
+    name = manifest.name
+    planned = manifest.runs.count
+
+    var byStatus: [String: Int] = [:]
+    var failed: [Entry] = [], diverged: [Entry] = [], stalled: [Entry] = [], interrupted: [Entry] = []
+    var missing: [Entry] = []
+    let writing = Self.runsBeingWritten(folder.appendingPathComponent("runs"))
+    for entry in scan.entries {
+      let id = entry.planned.runID
+      guard let status = entry.status else {
+        missing.append(Entry(runID: id, detail: writing[id].map { "being written or killed: runs/\($0)" }))
+        continue
+      }
+      byStatus[status.status.rawValue, default: 0] += 1
+      let steps = status.steps.map { "after \($0) steps" }
+      switch status.status {
+      case .failed: failed.append(Entry(runID: id, detail: status.error ?? "no error recorded"))
+      case .diverged: diverged.append(Entry(runID: id, detail: status.divergedAtStep.map { "at step \($0)" } ?? steps))
+      case .stalled: stalled.append(Entry(runID: id, detail: steps))
+      case .interrupted: interrupted.append(Entry(runID: id, detail: steps))
+      default: break
+      }
+    }
+    var counts = Self.knownStatuses.map { ($0, byStatus[$0] ?? 0) }
+    counts += byStatus.keys.filter { !Self.knownStatuses.contains($0) }.sorted().map { ($0, byStatus[$0]!) }
+    counts.append(("missing", missing.count))
+    self.counts = counts
+    self.failed = failed
+    self.diverged = diverged
+    self.stalled = stalled
+    self.interrupted = interrupted
+    self.missing = missing
+    warnings = scan.warnings
+    let provenance = try? Provenance.read(from: folder.appendingPathComponent(ResultsLayout.provenanceFile))
+    sweepFile = provenance?.environment.sweepFile
+  }
+
+  /// Run id → name of its temporary folder `.tmp-<id>-<pid>` in `runs/`.
+  private static func runsBeingWritten(_ runs: URL) -> [String: String] {
+    var found: [String: String] = [:]
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? [] where name.hasPrefix(".tmp-") {
+      guard let dash = name.lastIndex(of: "-") else { continue }
+      let id = String(name[name.index(name.startIndex, offsetBy: 5)..<dash])
+      found[id] = name
+    }
+    return found
+  }
+
+  /// The runs `gradsweep run --resume` would train again, and with which flags.
+  public var resumeFlags: String? {
+    if !failed.isEmpty { return "--resume --retry-failed" }
+    if !missing.isEmpty || !interrupted.isEmpty { return "--resume" }
+    return nil
+  }
+
+  /// The text printed by `gradsweep status`: counts, then each list (at most `limit`
+  /// runs per list unless nil), then what to do next.
+  public func text(limit: Int? = 20) -> String {
+    var out = "\(name): \(planned) planned runs in \(folder.path)\n"
+    let width = counts.map(\.status.count).max() ?? 0
+    for (status, count) in counts {
+      out += "  " + status.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(count)\n"
+    }
+    for (title, entries) in [
+      ("failed", failed), ("diverged", diverged), ("stalled", stalled), ("interrupted", interrupted),
+      ("missing", missing),
+    ] where !entries.isEmpty {
+      out += "\n\(title):\n"
+      let shown = limit.map { Array(entries.prefix($0)) } ?? entries
+      for entry in shown {
+        out += "  \(entry.runID)" + (entry.detail.map { ": " + $0.replacingOccurrences(of: "\n", with: " ") } ?? "") + "\n"
+      }
+      if shown.count < entries.count { out += "  … and \(entries.count - shown.count) more (--all lists every run)\n" }
+    }
+    if !warnings.isEmpty {
+      out += "\nwarnings:\n" + warnings.map { "  \($0)\n" }.joined()
+    }
+    if let flags = resumeFlags {
+      let sweep = sweepFile ?? "<sweep file>"
+      let outDir = folder.standardizedFileURL.deletingLastPathComponent().path
+      out += "\nto finish: gradsweep run \(sweep) --out \(outDir) \(flags)\n"
+    }
+    return out
+  }
+}
