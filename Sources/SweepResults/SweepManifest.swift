@@ -14,6 +14,9 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   public var description: String
   /// Dotted paths of the swept fields, in the order the sweep declares them.
   public var axes: [String]
+  /// The sweep's `zip` groups of two or more axes (paths), which vary as one; empty
+  /// in manifests written before gradsweep recorded them.
+  public var zipGroups: [[String]]
   public var runs: [ManifestRun]
   public var report: ReportSpec
   public var reference: ReferenceSection?
@@ -24,13 +27,14 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   public var jobs: Int?
 
   public init(
-    name: String, description: String = "", axes: [String], runs: [ManifestRun],
+    name: String, description: String = "", axes: [String], zipGroups: [[String]] = [], runs: [ManifestRun],
     report: ReportSpec = ReportSpec(), reference: ReferenceSection? = nil, gradsweepVersion: String? = nil,
     created: String? = nil, cores: Int? = nil, jobs: Int? = nil
   ) {
     self.name = name
     self.description = description
     self.axes = axes
+    self.zipGroups = zipGroups
     self.runs = runs
     self.report = report
     self.reference = reference
@@ -42,6 +46,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case name, description, axes, runs, report, reference
+    case zipGroups = "zip_groups"
     case gradsweepVersion = "gradsweep_version"
     case created, cores, jobs
   }
@@ -51,6 +56,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     name = try c.decode(String.self, forKey: .name)
     description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
     axes = try c.decode([String].self, forKey: .axes)
+    zipGroups = try c.decodeIfPresent([[String]].self, forKey: .zipGroups) ?? []
     runs = try c.decode([ManifestRun].self, forKey: .runs)
     report = try c.decodeIfPresent(ReportSpec.self, forKey: .report) ?? ReportSpec()
     reference = try c.decodeIfPresent(ReferenceSection.self, forKey: .reference)
@@ -67,7 +73,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   /// The manifest of a sweep about to run: every planned run with its axis values.
   public init(plan: SweepPlan, version: String, jobs: Int, created: Date) {
     self.init(
-      name: plan.name, description: plan.description, axes: plan.axisPaths,
+      name: plan.name, description: plan.description, axes: plan.axisPaths, zipGroups: plan.zipGroups,
       runs: plan.runs.map { run in
         ManifestRun(
           runID: run.id, index: run.index,

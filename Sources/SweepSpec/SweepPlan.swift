@@ -37,6 +37,10 @@ public struct SweepPlan: Sendable {
   /// Dotted paths of the varied fields, in sweep order: grid, zip, random, then fields
   /// only `include` sets. Seeds are not an axis (each run has its own `seed`).
   public let axisPaths: [String]
+  /// The `zip` groups of two or more fields, as axis paths: each group varies as one
+  /// axis (its lists are read in step), so a report compares its combinations, not
+  /// each field on its own.
+  public let zipGroups: [[String]]
   public let runs: [PlannedRun]
   public let report: ReportSpec
   public let reference: ReferenceSection?
@@ -50,7 +54,7 @@ public struct SweepPlan: Sendable {
 
   init(
     name: String, description: String, sourcePath: String, sourceText: String, seed: UInt64, replicates: Int,
-    axisPaths: [String], runs: [PlannedRun], report: ReportSpec, reference: ReferenceSection?,
+    axisPaths: [String], zipGroups: [[String]] = [], runs: [PlannedRun], report: ReportSpec, reference: ReferenceSection?,
     warnings: [Diagnostic], keyPathLocations: [String: SourceLocation],
     axisValueLocations: [[String: SourceLocation]]
   ) {
@@ -61,6 +65,7 @@ public struct SweepPlan: Sendable {
     self.seed = seed
     self.replicates = replicates
     self.axisPaths = axisPaths
+    self.zipGroups = zipGroups
     self.runs = runs
     self.report = report
     self.reference = reference

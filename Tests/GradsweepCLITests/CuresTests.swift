@@ -38,5 +38,26 @@ struct CuresTests {
     #expect(kept.contains(try ratio(run("tanh", normalization: "layer"), column: "grad_b_norm")))
     // Under batch norm the dense bias is redundant: β carries the signal.
     #expect(kept.contains(try ratio(run("sigmoid", normalization: "batch"), column: "grad_beta_norm")))
+
+    // summary.csv's grad_ratio_init is that same ratio: β's gradient where a layer is
+    // normalized, the bias's elsewhere.
+    for (row, column) in [
+      (try run("sigmoid"), "grad_b_norm"), (try run("sigmoid", normalization: "batch"), "grad_beta_norm"),
+      (try run("tanh", normalization: "layer"), "grad_beta_norm"),
+    ] {
+      let logged = try ratio(row, column: column)
+      let summarized = try #require(CSVTable.number(row["grad_ratio_init"] ?? ""))
+      #expect(abs(summarized - logged) <= 1e-9 * abs(logged), "\(row["run_id"]!): \(summarized) vs \(column) \(logged)")
+    }
+
+    // The report compares the five networks (the zip group is one axis), by name.
+    let report = try String(contentsOf: root.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(report.contains("### Results by model.activation + model.initializer + model.normalization + model.residual"))
+    for label in [
+      "sigmoid", "relu · initializer=he_normal", "sigmoid · normalization=batch", "sigmoid · residual=identity",
+      "tanh · normalization=layer",
+    ] {
+      #expect(report.contains("\n| \(label) | 1 |") || report.contains("\n| **\(label)** | **1** |"), "no row for \(label)")
+    }
   }
 }

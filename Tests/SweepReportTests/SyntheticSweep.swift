@@ -36,6 +36,7 @@ struct SyntheticSweep {
   var steps = 50
   var every = 10
   var report: [String: Any] = [:]
+  var zipGroups: [[String]] = []
 
   /// activation × depth × seeds 1…3, with relu/d4/seed 3 diverged at step 20,
   /// sigmoid/d2/seed 3 failed, sigmoid/d4/seed 3 missing (no folder).
@@ -101,6 +102,7 @@ struct SyntheticSweep {
       "runs": runs.map { ["run_id": $0.id, "index": $0.index, "axis_values": $0.axisValues, "seed": $0.seed] as [String: Any] },
     ]
     if !report.isEmpty { manifest["report"] = report }
+    if !zipGroups.isEmpty { manifest["zip_groups"] = zipGroups }
     try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
       .write(to: folder.appendingPathComponent("manifest.json"))
     for run in runs where run.started {

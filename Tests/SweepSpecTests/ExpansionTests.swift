@@ -78,6 +78,7 @@ let issueExample = """
       ["8", "relu", "he_normal"], ["8", "tanh", "xavier_normal"], ["8", "selu", "lecun_normal"],
     ])
     #expect(plan.runs[1].config.model.initializer == .xavierNormal)
+    #expect(plan.zipGroups == [["model.activation", "model.initializer"]])
   }
 
   @Test func severalZipGroupsMultiply() throws {
@@ -92,6 +93,7 @@ let issueExample = """
       ["relu", "he_normal", "2", "64"], ["relu", "he_normal", "4", "32"],
       ["tanh", "xavier_normal", "2", "64"], ["tanh", "xavier_normal", "4", "32"],
     ])
+    #expect(plan.zipGroups == [["model.activation", "model.initializer"], ["model.depth", "model.width"]])
   }
 
   private let randomSweep = """

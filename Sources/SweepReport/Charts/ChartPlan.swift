@@ -25,7 +25,8 @@ struct ChartPlan {
     var notes: [String] = []
     func valid(_ axis: String?, _ key: String) -> String? {
       guard let axis else { return nil }
-      if axes.contains(axis) { return axis }
+      // A field of a zip group stands for the group's combined axis.
+      if let reportAxis = data.axis(containing: axis) { return reportAxis }
       notes.append("report.\(key): '\(axis)' is not an axis of this sweep (axes: \(axes.joined(separator: ", "))); using the default")
       return nil
     }
@@ -76,7 +77,7 @@ struct ChartPlan {
   /// The last part of a dotted path ("model.activation" → "activation"), for panel
   /// titles that must fit; legends and captions name the full path.
   static func shortName(_ axis: String) -> String {
-    axis.split(separator: ".").last.map(String.init) ?? axis
+    axis.components(separatedBy: CombinedAxis.separator).map(CombinedAxis.fieldName).joined(separator: CombinedAxis.separator)
   }
 
   /// Runs matching the fixed axes (all seeds).

@@ -1,5 +1,5 @@
-/// Chart 2: ‖∂L/∂b‖ by layer (x = layer, log y) at initialisation and at the end of
-/// training — the picture of the vanishing gradient.
+/// Chart 2: ‖∂L/∂b‖ (‖∂L/∂β‖ in normalized layers) by layer (x = layer, log y) at
+/// initialisation and at the end of training — the picture of the vanishing gradient.
 ///
 /// One row of two panels per network depth L (layer ℓ of a 4-layer and of a
 /// 16-layer net are not comparable); one line per group of the vanishing-gradient
@@ -62,7 +62,7 @@ enum GradientChartFigure {
     if !averaged.isEmpty { over += " and all values of " + averaged.joined(separator: ", ") }
     let caption: RichText = [
       .text(
-        "‖∂L/∂b‖₂ of each hidden layer on a log scale, at step 0 and at each run's last logged step; mean over \(over), band min–max. A line falling towards layer 1 is a vanishing gradient, one rising an exploding gradient; a flat line keeps every layer learning."
+        "‖∂L/∂b‖₂ (‖∂L/∂β‖₂ in a normalized layer) of each hidden layer on a log scale, at step 0 and at each run's last logged step; mean over \(over), band min–max. A line falling towards layer 1 is a vanishing gradient, one rising an exploding gradient; a flat line keeps every layer learning."
       )
     ]
     return ReportFigure(id: "gradients", title: chart.title, svg: chart.svg(), caption: caption)

@@ -139,6 +139,21 @@ public struct LayerLog: Sendable, Equatable {
     return out
   }
 
+  /// The gradient of each hidden layer's additive shift at step `s` (index 0 ↔ layer 1):
+  /// ‖∂L/∂β‖ (`grad_beta_norm`) where the layer is normalized, else ‖∂L/∂b‖
+  /// (`grad_b_norm`) — Nielsen's ‖δˡ‖, the error signal that reaches the layer.
+  ///
+  /// Why β: batch norm before the activation subtracts the batch mean of Wx + b, so
+  /// ∂L/∂b is exactly 0 and what is logged is rounding noise (~1e-6); β takes over b's
+  /// role, and ∂L/∂β is the batch sum of the error after normalization, the same
+  /// quantity ∂L/∂b is in an unnormalized layer. Every report table, chart and the
+  /// summary's grad ratios use this profile.
+  public func shiftGradientProfile(at s: Int, through lastLayer: Int) -> [Double?] {
+    let beta = profile("grad_beta_norm", at: s, through: lastLayer)
+    let bias = profile("grad_b_norm", at: s, through: lastLayer)
+    return zip(beta, bias).map { $0 ?? $1 }
+  }
+
   /// One layer's column over training: (step, value) in step order, empties skipped.
   public func series(_ column: String, layer l: Int) -> [(step: Int, value: Double)] {
     guard let values = columns[column] else { return [] }

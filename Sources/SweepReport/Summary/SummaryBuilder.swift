@@ -71,8 +71,8 @@ public enum SummaryBuilder {
   ///   update), else from metrics.csv: the last row's loss/accuracy, and the last
   ///   non-empty val_loss/val_accuracy (validation may be logged less often).
   /// - `best_val_accuracy` = max over metrics rows of finite val_accuracy.
-  /// - `grad_ratio_init` / `grad_ratio_final` = grad_b_norm(layer 1) / grad_b_norm(layer L)
-  ///   at the first / last logged step of layers.csv, L = the last hidden layer
+  /// - `grad_ratio_init` / `grad_ratio_final` = shift gradient of layer 1 / of layer L
+  ///   (grad_b_norm; grad_beta_norm for normalized layers) at the first / last logged step of layers.csv, L = the last hidden layer
   ///   (the largest layer index, the output layer, minus one). IEEE division: a zero
   ///   last-layer gradient gives inf or nan, as the data says.
   /// - `steps`: status.json's, else the last logged step.
@@ -100,12 +100,13 @@ public enum SummaryBuilder {
       seconds: status.seconds)
   }
 
-  /// grad_b_norm of layer 1 over grad_b_norm of the last hidden layer at `step`;
+  /// The shift gradient of layer 1 over that of the last hidden layer at `step`
+  /// (grad_b_norm, or grad_beta_norm for normalized layers: `LayerLog.shiftGradientProfile`);
   /// nil when the net has no hidden layer or either value is not logged.
   public static func gradientRatio(_ layers: LayerLog, at step: Int) -> Double? {
     let last = layers.hiddenLayers
     guard last >= 1 else { return nil }
-    let profile = layers.profile("grad_b_norm", at: step, through: last)
+    let profile = layers.shiftGradientProfile(at: step, through: last)
     guard let first = profile[0], let deepest = profile[last - 1] else { return nil }
     return first / deepest
   }

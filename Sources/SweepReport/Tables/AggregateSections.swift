@@ -28,7 +28,7 @@ enum AggregateSections {
       .text(
         "Each row: mean ± sample standard deviation (n − 1) over its runs — every seed, and every value of the axes the table does not show. Runs that failed or were interrupted are left out; diverged runs count in “runs” and “diverged”, their non-finite numbers are skipped. "
       ),
-      .text("Final loss is the training loss. Grad ratio = ‖∂L/∂b‖ of layer 1 / ‖∂L/∂b‖ of the last hidden layer, at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding). "),
+      .text("Final loss is the training loss. Grad ratio = ‖∂L/∂b‖ of layer 1 / ‖∂L/∂b‖ of the last hidden layer (‖∂L/∂β‖ in normalized layers), at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding). "),
       .text(
         "Steps to loss ≤ \(NumberFormatting.setting(data.lossThreshold)): the first logged step whose training loss is at or below it, averaged over the runs that reached it, with (k/n) when only k of n did and — when none did. "
       ),

@@ -1,4 +1,5 @@
 import Foundation
+import SweepResults
 import SweepSpec
 
 /// One finished run, digested for the report: its summary row, its metrics log
@@ -9,7 +10,7 @@ public struct RunDigest: Sendable {
   public var metrics: MetricsLog?
   /// L, the number of hidden layers (0 when layers.csv is absent).
   public var hiddenLayers: Int
-  /// grad_b_norm of layers 1…L at the first / last logged step (index 0 ↔ layer 1).
+  /// The shift gradient (`LayerLog.shiftGradientProfile`) of layers 1…L at the first / last logged step (index 0 ↔ layer 1).
   public var gradientsAtStart: [Double?]
   public var gradientsAtEnd: [Double?]
   public var firstLoggedStep: Int?
@@ -37,8 +38,8 @@ struct LogDigest: Sendable {
     hiddenLayers = L
     firstLoggedStep = layers.firstStep
     lastLoggedStep = layers.lastStep
-    if let s = layers.firstStep { gradientsAtStart = layers.profile("grad_b_norm", at: s, through: L) }
-    if let s = layers.lastStep { gradientsAtEnd = layers.profile("grad_b_norm", at: s, through: L) }
+    if let s = layers.firstStep { gradientsAtStart = layers.shiftGradientProfile(at: s, through: L) }
+    if let s = layers.lastStep { gradientsAtEnd = layers.shiftGradientProfile(at: s, through: L) }
   }
 
   /// Reads a run's logs; problems become warnings.
@@ -92,8 +93,11 @@ public struct ReportData: Sendable {
   public let generated: Date
   /// Every finished run (status.json present), in manifest order.
   public let runs: [RunDigest]
-  /// The axes grouped by (no `seed`).
+  /// The axes grouped by (no `seed`), in sweep order; a `zip` group of several fields
+  /// is one axis here (see `CombinedAxis`).
   public let axes: [String]
+  /// The combined axes by name.
+  let combinedAxes: [String: CombinedAxis]
   /// Each axis's values in the order the sweep lists them (first appearance in the manifest).
   public let axisValues: [String: [String]]
   /// "Steps to loss ≤ threshold" threshold (report.loss_threshold, default 0.5).
@@ -110,16 +114,36 @@ public struct ReportData: Sendable {
   public init(folder: ResultsFolder, generated: Date) {
     self.folder = folder
     self.generated = generated
-    axes = folder.axes
+    let sweepAxes = folder.axes
+    let plannedRuns = folder.manifest.runs.sorted { $0.index < $1.index }
+    var reportAxes: [String] = []
+    var combined: [String: CombinedAxis] = [:]
+    let groups = folder.manifest.zipGroups.map { $0.filter(sweepAxes.contains) }.filter { $0.count > 1 }
+    for axis in sweepAxes {
+      guard let group = groups.first(where: { $0.contains(axis) }) else {
+        reportAxes.append(axis)
+        continue
+      }
+      guard group.first == axis else { continue }
+      let combinations =
+        plannedRuns.map { run in group.map { run.axisValues[$0] ?? "" } }
+        + folder.rows.map { row in group.map { row.axisValues[$0] ?? "" } }
+      let axis = CombinedAxis(members: group, combinations: combinations)
+      combined[axis.name] = axis
+      reportAxes.append(axis.name)
+    }
+    axes = reportAxes
+    combinedAxes = combined
     var values: [String: [String]] = [:]
-    for axis in axes {
+    for (name, axis) in combined { values[name] = axis.values }
+    for axis in axes where combined[axis] == nil {
       var seen = Set<String>()
       values[axis] = folder.manifest.runs.sorted { $0.index < $1.index }.compactMap { run in
         run.axisValues[axis].flatMap { seen.insert($0).inserted ? $0 : nil }
       }
     }
     // Rows from summary.csv may carry values the manifest lacks (hand-edited files): keep them.
-    for axis in axes {
+    for axis in axes where combined[axis] == nil {
       for row in folder.rows {
         if let v = row.axisValues[axis], !(values[axis] ?? []).contains(v) { values[axis, default: []].append(v) }
       }
@@ -143,11 +167,26 @@ public struct ReportData: Sendable {
   }
 
   /// The run's value of an axis ("" when absent).
-  public func value(_ run: RunDigest, _ axis: String) -> String { run.row.axisValues[axis] ?? "" }
+  public func value(_ run: RunDigest, _ axis: String) -> String { value(axis) { run.row.axisValues[$0] } }
+
+  /// A planned run's value of an axis ("" when absent).
+  public func value(planned run: ManifestRun, _ axis: String) -> String { value(axis) { run.axisValues[$0] } }
+
+  private func value(_ axis: String, _ lookup: (String) -> String?) -> String {
+    if let combined = combinedAxes[axis] { return combined.label(lookup) }
+    return lookup(axis) ?? ""
+  }
+
+  /// The report axis a sweep field belongs to: the field itself, or the combined
+  /// axis of its zip group; nil when the field is not swept.
+  public func axis(containing path: String) -> String? {
+    if axes.contains(path) { return path }
+    return combinedAxes.values.first { $0.members.contains(path) }?.name
+  }
 
   /// Combinations of values of `axes` that the manifest plans, in sweep order.
   public func plannedCombinations(of axes: [String]) -> [[String]] {
-    let planned = Set(folder.manifest.runs.map { run in axes.map { run.axisValues[$0] ?? "" } })
+    let planned = Set(folder.manifest.runs.map { run in axes.map { value(planned: run, $0) } })
       .union(runs.map { run in axes.map { value(run, $0) } })
     var combos: [[String]] = [[]]
     for axis in axes {

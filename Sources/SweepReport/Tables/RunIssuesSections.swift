@@ -13,7 +13,7 @@ enum RunIssuesSections {
         let status = entry.status!
         let step = status.divergedAtStep ?? status.steps
         var cells = [ReportCell(entry.planned.runID)]
-        cells += axes.map { ReportCell(entry.planned.axisValues[$0] ?? "") }
+        cells += axes.map { ReportCell(data.value(planned: entry.planned, $0)) }
         cells += [
           ReportCell(String(entry.planned.seed)), ReportCell(status.status.rawValue),
           ReportCell(step.map(String.init) ?? "—"), ReportCell(status.error ?? "—", style: status.error == nil ? .muted : .plain),
@@ -40,7 +40,7 @@ enum RunIssuesSections {
       let shown = missing.prefix(missingListLimit)
       let rows: [[ReportCell]] = shown.map { entry in
         var cells = [ReportCell(entry.planned.runID)]
-        cells += axes.map { ReportCell(entry.planned.axisValues[$0] ?? "") }
+        cells += axes.map { ReportCell(data.value(planned: entry.planned, $0)) }
         cells += [
           ReportCell(String(entry.planned.seed)),
           ReportCell(entry.folderExists ? "started, no status.json (killed or still running)" : "not started"),

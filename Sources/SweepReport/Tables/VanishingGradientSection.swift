@@ -1,4 +1,4 @@
-/// The "vanishing gradient table": per activation × initializer, ‖∂L/∂b‖ of every
+/// The "vanishing gradient table": per activation × initializer, ‖∂L/∂b‖ (‖∂L/∂β‖ in normalized layers) of every
 /// hidden layer at initialisation, so the decay (or growth) with depth reads as numbers.
 ///
 /// Rows group by `model.activation` × `model.initializer` when those are axes (either
@@ -13,7 +13,10 @@ enum VanishingGradientSection {
 
   /// The axes rows are grouped by.
   static func rowAxes(_ data: ReportData) -> [String] {
-    let preferred = ["model.activation", "model.initializer"].filter(data.axes.contains)
+    var preferred: [String] = []
+    for field in ["model.activation", "model.initializer"] {
+      if let axis = data.axis(containing: field), !preferred.contains(axis) { preferred.append(axis) }
+    }
     if !preferred.isEmpty { return preferred }
     return data.axes.first(where: { !depthAxes.contains($0) }).map { [$0] } ?? []
   }
@@ -50,7 +53,7 @@ enum VanishingGradientSection {
     blocks.append(
       .paragraph([
         .text(
-          "‖∂L/∂b‖₂ of each hidden layer at step 0 (before the first update), layer 1 nearest the input; mean over the finished runs of each row (\(over)). The last column is the mean of the runs' grad_ratio_init. Values shrinking towards layer 1 are the vanishing gradient."
+          "‖∂L/∂b‖₂ (‖∂L/∂β‖₂ in a normalized layer, where it plays b's role) of each hidden layer at step 0 (before the first update), layer 1 nearest the input; mean over the finished runs of each row (\(over)). The last column is the mean of the runs' grad_ratio_init. Values shrinking towards layer 1 are the vanishing gradient."
         )
       ]))
     return ReportSection(id: "vanishing-gradients", title: "Vanishing gradients at initialisation", blocks: blocks)
