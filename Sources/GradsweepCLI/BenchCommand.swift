@@ -61,7 +61,7 @@ extension Gradsweep {
     }
 
     private func runWorkloads(_ selected: [BenchWorkload]) throws {
-      var table = BenchTable(
+      let table = BenchTable(
         header: ["workload", "network", "batch", "parameters", "steps/s", "GFLOP/s", "best steps/s"],
         rightAligned: [false, false, true, true, true, true, true])
       switch format {
@@ -91,7 +91,7 @@ extension Gradsweep {
     }
 
     private func runKernels(_ selected: [BenchWorkload]) {
-      var table = BenchTable(
+      let table = BenchTable(
         header: ["workload", "layer", "product", "form", "m × n × k", "GFLOP/s"],
         rightAligned: [false, true, false, false, true, true])
       switch format {

@@ -11,7 +11,14 @@ extension Gradsweep {
 
     func run() throws {
       let plan = try sweep.loadPlan()
-      print("\(sweep.file): ok, \(plan.runs.count) runs over \(plan.axisPaths.count) axes\(plan.axisPaths.isEmpty ? "" : " (" + plan.axisPaths.joined(separator: ", ") + ")")")
+      let runs = plan.runs.count == 1 ? "1 run" : "\(plan.runs.count) runs"
+      let axes =
+        switch plan.axisPaths.count {
+        case 0: "no axes (replicates only)"
+        case 1: "1 axis (\(plan.axisPaths[0]))"
+        default: "\(plan.axisPaths.count) axes (" + plan.axisPaths.joined(separator: ", ") + ")"
+        }
+      print("\(sweep.file): ok, \(runs) over \(axes)")
     }
   }
 }

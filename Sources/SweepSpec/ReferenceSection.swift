@@ -65,7 +65,9 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
   /// Which runs the claim is about: axis path → value (canonical spelling, as in
   /// `PlannedRun.axisValues`). Empty means every run.
   public var runs: [String: String] = [:]
-  /// The measured quantity: a summary.csv column (see `ReferenceClaim.metrics`). Required.
+  /// The measured quantity: a summary.csv column (see `ReferenceClaim.metrics`) or a
+  /// layers.csv value or ratio (`grad_b_norm[1]`, `act_std[L]/act_std[1]`; see
+  /// `ReferenceMetric`). Required.
   public var metric: String
   /// How the matching runs' values are reduced (default mean).
   public var statistic: ReferenceStatistic = .mean
@@ -96,6 +98,23 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     "grad_ratio_init", "grad_ratio_final", "steps", "seconds", "diverged_fraction",
   ]
 
+  /// " (did you mean …?)" for a mistyped metric; a per-layer form keeps its brackets.
+  static func metricSuggestion(_ metric: String) -> String {
+    guard let bracket = metric.firstIndex(of: "["), !metric.contains("/") else {
+      return Suggestions.didYouMean(metric, among: metrics)
+    }
+    let column = String(metric[..<bracket])
+    guard let closest = Suggestions.closest(to: column, among: ReferenceMetric.layerColumns), closest != column else {
+      return ""
+    }
+    return " (did you mean '\(closest)\(metric[bracket...])'?)"
+  }
+
+  /// What a metric may be, for error notes.
+  static let metricNote =
+    "one of: " + Suggestions.list(metrics)
+    + "; or a layers.csv column at a layer and step, COLUMN[LAYER]@STEP, e.g. grad_b_norm[1], act_std[L]@last, or a ratio A/B of two"
+
   public enum CodingKeys: String, CodingKey, CaseIterable {
     case claim, source, location, runs, metric, statistic, published
     case publishedText = "published_text", tolerance, relativeTolerance = "relative_tolerance"
@@ -112,10 +131,10 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     location = try c.optional(.location, default: nil)
     runs = (try c.optional(.runs, default: [String: LooseText]()) ?? [:]).mapValues(\.text)
     metric = try c.optional(.metric, default: nil) ?? ""
-    if !metric.isEmpty, !Self.metrics.contains(metric) {
+    if !metric.isEmpty, ReferenceMetric(parsing: metric) == nil {
       throw c.fail(
-        .metric, "unknown metric '\(metric)'" + Suggestions.didYouMean(metric, among: Self.metrics),
-        note: "one of: " + Suggestions.list(Self.metrics))
+        .metric, "unknown metric '\(metric)'" + Self.metricSuggestion(metric),
+        note: Self.metricNote)
     }
     statistic = try c.name(.statistic, default: .mean, kind: "statistic", in: s)
     published = try c.optionalReal(.published, default: nil, .any, in: s)
@@ -141,7 +160,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     }
     if claim.isEmpty { throw c.fail(.claim, "\(s).claim is required (the published statement)") }
     if metric.isEmpty {
-      throw c.fail(.metric, "\(s).metric is required", note: "one of: " + Suggestions.list(Self.metrics))
+      throw c.fail(.metric, "\(s).metric is required", note: Self.metricNote)
     }
   }
 

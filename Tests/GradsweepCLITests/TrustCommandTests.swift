@@ -157,7 +157,7 @@ struct TrustCommandTests {
   @Test func aModelTooLargeToAllocateIsRefusedWithTheMemoryItWouldNeed() throws {
     let dir = try CommandHarness.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }
-    try CommandHarness.writeSweep("""
+    _ = try CommandHarness.writeSweep("""
       name: huge
       data: {name: spirals}
       model: {width: 100000, depth: 4}

@@ -85,4 +85,21 @@ import Testing
       "13:7: unknown key 'tolernce' in reference.claims[3] (did you mean 'tolerance'?)",
     ])
   }
+
+  @Test func perLayerMetricsAreCheckedWhenTheFileLoads() {
+    let text = """
+      sweep: {grid: {model.depth: [2, 4]}}
+      reference:
+        claims:
+          - {claim: "a", metric: "grad_b_norm[1]", at_most: 1}
+          - {claim: "b", metric: "act_std[L]@last / act_std[1]", at_most: 1}
+          - {claim: "c", metric: "grad_b_nrom[1]", at_most: 1}
+          - {claim: "d", metric: "act_std[L]@middle", at_most: 1}
+
+      """
+    #expect(errorLines(text) == [
+      "6:28: unknown metric 'grad_b_nrom[1]' (did you mean 'grad_b_norm[1]'?)",
+      "7:28: unknown metric 'act_std[L]@middle'",
+    ])
+  }
 }

@@ -1,8 +1,7 @@
 // The vocabulary of a reference claim's `metric`: what number a run contributes to a
-// published-vs-measured row. Documented in docs/reproductions.md.
-//
-// Written without imports so that it can move to SweepSpec unchanged, where the sweep
-// file's validation would accept the per-layer forms too.
+// published-vs-measured row. Documented in docs/reproductions.md. It lives in the sweep
+// model so that loading a sweep file checks every claim's metric, per-layer forms
+// included; the report evaluates it.
 
 /// What one run contributes to a claim.
 ///
@@ -36,7 +35,8 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   /// The numeric columns of layers.csv a layer metric can name.
   public static let layerColumns = [
     "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio", "preact_mean", "preact_std",
-    "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac",
+    "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac", "prelu_slope", "grad_gamma_norm",
+    "grad_beta_norm", "gamma_norm", "beta_norm",
   ]
 
   /// Every name a metric can start with (summary metrics, `diverged_fraction`, layer columns).
