@@ -45,9 +45,19 @@ extension Gradsweep {
     @Flag(help: "Time each sgemm shape of the workloads' training steps instead (best of rounds, GFLOP/s).")
     var kernels = false
 
+    @Flag(
+      help: """
+        Also time steps that compute the per-layer statistics (as with log.every: 1) and \
+        print their cost relative to plain steps.
+        """)
+    var statistics = false
+
     func validate() throws {
       guard seconds.isFinite, seconds > 0 else {
         throw ValidationError("--seconds must be a positive number of seconds, not \(seconds).")
+      }
+      if kernels && statistics {
+        throw ValidationError("--kernels times single matrix products and --statistics whole steps: choose one.")
       }
     }
 
@@ -55,6 +65,8 @@ extension Gradsweep {
       let selected = (workloads.isEmpty ? BenchWorkload.Name.allCases : workloads).map(BenchWorkload.named)
       if kernels {
         runKernels(selected)
+      } else if statistics {
+        try runStatisticsCost(selected)
       } else {
         try runWorkloads(selected)
       }
@@ -85,6 +97,43 @@ extension Gradsweep {
         if result.divergedSteps > 0 {
           FileHandle.standardError.write(
             Data("warning: \(workload.name.rawValue): \(result.divergedSteps) steps diverged (session restarted)\n".utf8))
+        }
+        fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6
+      }
+    }
+
+    /// Plain and logged steps of each workload, measured alternately (plain, logged,
+    /// plain, logged) so that a change in the machine's load hits both alike.
+    private func runStatisticsCost(_ selected: [BenchWorkload]) throws {
+      let table = BenchTable(
+        header: ["workload", "network", "batch", "plain steps/s", "logged steps/s", "cost"],
+        rightAligned: [false, false, true, true, true, true])
+      switch format {
+      case .csv:
+        print("workload,steps_per_s,logged_steps_per_s,cost_percent")
+      case .text:
+        print(
+          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, ≥ \(formatted(seconds, 1)) s each, median round"
+        )
+        print(table.headerLines, terminator: "")
+      }
+      for workload in selected {
+        var plain = 0.0
+        var logged = 0.0
+        for _ in 0..<2 {
+          plain += try measureWorkload(workload, minimumSeconds: seconds / 2, seed: seed).stepsPerSecond / 2
+          logged += try measureWorkload(workload, minimumSeconds: seconds / 2, seed: seed, statistics: true).stepsPerSecond / 2
+        }
+        // Extra time per step, as a share of a plain step.
+        let cost = 100 * (plain / logged - 1)
+        switch format {
+        case .csv:
+          print("\(workload.name.rawValue),\(formatted(plain, 3)),\(formatted(logged, 3)),\(formatted(cost, 2))")
+        case .text:
+          print(
+            table.line(
+              workload.name.rawValue, workload.architecture, "\(workload.batchSize)", formatted(plain, 1),
+              formatted(logged, 1), formatted(cost, 1) + " %"))
         }
         fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6
       }

@@ -86,7 +86,8 @@ func benchClock() -> Double {
 /// `batchesInData` distinct mini-batches cycled in order, a warm-up, then rounds of at
 /// least `roundSeconds` until `minimumSeconds` have passed (and at least 5 rounds).
 func measureWorkload(
-  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.25, seed: UInt64 = 1
+  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.25, seed: UInt64 = 1,
+  statistics: Bool = false
 ) throws -> BenchMeasurement {
   let batchesInData = 8
   let rows = workload.batchSize * batchesInData
@@ -109,7 +110,8 @@ func measureWorkload(
   var next = 0
   var diverged = 0
   func step() throws {
-    if case .diverged = session.step(batch: batches[next]) {
+    let status = statistics ? session.loggedStep(batch: batches[next]).status : session.step(batch: batches[next])
+    if case .diverged = status {
       diverged += 1
       var fresh = Xoshiro256(seed: seed &+ 1)
       session = try TrainingSession(plan: plan, data: data, initialization: &fresh)

@@ -152,6 +152,26 @@ struct TrainingTests {
     #expect(output.gradBNorm > 0)
   }
 
+  @Test("a logged step applies the same update as a plain one and returns every layer's statistics")
+  func loggedStepUpdatesLikeAPlainStep() throws {
+    let p = plan(.tanh, widths: [6, 5], batch: 10, length: .steps(1), logEvery: 1)
+    var seedA = Xoshiro256(seed: 3), seedB = Xoshiro256(seed: 3)
+    let plain = try TrainingSession(plan: p, data: data, initialization: &seedA)
+    let logged = try TrainingSession(plan: p, data: data, initialization: &seedB)
+    for start in stride(from: 0, to: 50, by: 10) {
+      let batch = Array(start..<start + 10)
+      #expect(plain.step(batch: batch) == .updated)
+      let (status, layers) = logged.loggedStep(batch: batch)
+      #expect(status == .updated)
+      #expect(layers.count == 3)
+      #expect(layers.allSatisfy { $0.gradWNorm > 0 && $0.updateRatio > 0 && $0.updateRatio.isFinite })
+    }
+    for layer in 1...3 {
+      #expect(plain.network.weights(layer: layer) == logged.network.weights(layer: layer))
+      #expect(plain.network.biases(layer: layer) == logged.network.biases(layer: layer))
+    }
+  }
+
   @Test("statistics agree with a direct computation from the network")
   func statisticsAreRight() throws {
     let p = plan(.sigmoid, widths: [6], batch: 50, length: .steps(1), logEvery: 1, bias: Initializer(.normal, std: 1))

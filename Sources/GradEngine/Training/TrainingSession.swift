@@ -116,6 +116,17 @@ public final class TrainingSession {
     return outcome.divergence.map { .diverged(reason: $0) } ?? .updated
   }
 
+  /// One update that also computes everything a logged step records — per-layer
+  /// gradient and activation statistics, ‖W‖ and the update ratio, what `train` does
+  /// every `logEvery` steps — and returns them. Applies bitwise the same update as
+  /// `step(batch:)`; the benchmark times the two against each other.
+  @discardableResult
+  public func loggedStep(batch: [Int]) -> (status: StepStatus, layers: [LayerStatistics]) {
+    checkIndices(batch)
+    let outcome = batch.withUnsafeBufferPointer { performStep($0, update: true, collect: true, validation: nil) }
+    return (outcome.divergence.map { .diverged(reason: $0) } ?? .updated, outcome.layers)
+  }
+
   /// Forward and backward on the training rows `batch` without updating: the batch's
   /// loss, accuracy, global gradient norm and per-layer statistics (`updateRatio` nan).
   /// With the whole batch at once, ‖∂C/∂b‖ per layer is that of the batch's mean cost,
