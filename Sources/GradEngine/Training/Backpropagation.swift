@@ -80,11 +80,7 @@ func backwardPass(network: Network, workspace: Workspace, rows: Int) {
   while index > 0 {
     let layer = layers[index]
     let below = index - 1
-    let target = workspace.deltas[below].pointer
-    sgemm(
-      .none, .transposed, m: rows, n: layer.fanIn, k: layer.fanOut, alpha: 1,
-      a: workspace.deltas[index].pointer, lda: layer.fanOut,
-      b: layer.weights.value.pointer, ldb: layer.fanOut, beta: 0, c: target, ldc: layer.fanIn)
+    let target = propagateDelta(below: index, network: network, workspace: workspace, rows: rows)
     let count = rows * layer.fanIn
     if let slope = layers[below].slope {
       slope.gradient.pointer[0] = preluSlopeGradient(
@@ -102,6 +98,19 @@ func backwardPass(network: Network, workspace: Workspace, rows: Int) {
 }
 
 /// The input block of layer `index` (0-based): the gathered rows or the activations below.
+/// ∂L/∂h of the layer below layer `index` (its output, before its own derivative):
+/// δ_index · Wᵀ into `workspace.deltas[index − 1]`, which it returns.
+@inline(__always)
+func propagateDelta(below index: Int, network: Network, workspace: Workspace, rows: Int) -> UnsafeMutablePointer<Float> {
+  let layer = network.layers[index]
+  let target = workspace.deltas[index - 1].pointer
+  sgemm(
+    .none, .transposed, m: rows, n: layer.fanIn, k: layer.fanOut, alpha: 1,
+    a: workspace.deltas[index].pointer, lda: layer.fanOut,
+    b: layer.weights.value.pointer, ldb: layer.fanOut, beta: 0, c: target, ldc: layer.fanIn)
+  return target
+}
+
 @inline(__always)
 func layerInput(_ index: Int, _ workspace: Workspace) -> UnsafePointer<Float> {
   UnsafePointer(index == 0 ? workspace.input.pointer : workspace.activations[index - 1].pointer)

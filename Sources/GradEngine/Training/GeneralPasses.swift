@@ -121,11 +121,7 @@ func generalBackwardPass(network: Network, workspace: Workspace, rows: Int, drop
   while index > 0 {
     let layer = layers[index]
     let below = index - 1
-    let target = workspace.deltas[below].pointer
-    sgemm(
-      .none, .transposed, m: rows, n: layer.fanIn, k: layer.fanOut, alpha: 1,
-      a: workspace.deltas[index].pointer, lda: layer.fanOut,
-      b: layer.weights.value.pointer, ldb: layer.fanOut, beta: 0, c: target, ldc: layer.fanIn)
+    let target = propagateDelta(below: index, network: network, workspace: workspace, rows: rows)
     let count = rows * layer.fanIn
     // target = ∂L/∂h of the layer below; first the skip connection whose input h is.
     if let skip = workspace.skipGradient {
