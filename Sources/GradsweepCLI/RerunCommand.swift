@@ -29,19 +29,8 @@ extension Gradsweep {
       let root =
         out.map { URL(fileURLWithPath: $0) }
         ?? FileManager.default.temporaryDirectory.appendingPathComponent("gradsweep-rerun-\(UUID().uuidString)")
-      let outcome: RunReplay.Outcome
-      do {
-        outcome = try RunReplay.rerun(
-          URL(fileURLWithPath: runFolder), into: root, stop: stop, version: GradsweepVersion.current)
-      } catch let error as ResultsError {
-        printError(error.description)
-        throw ExitCode(2)
-      } catch let error as SchedulerError {
-        printError(error.description)
-        throw ExitCode(2)
-      } catch let error as DataCatalogError {
-        printError(error.description)
-        throw ExitCode(2)
+      let outcome = try exitingOnUserError {
+        try RunReplay.rerun(URL(fileURLWithPath: runFolder), into: root, stop: stop, version: GradsweepVersion.current)
       }
       let old = outcome.oldStatus.map { describe($0) } ?? "no status.json"
       print("old: \(old)")

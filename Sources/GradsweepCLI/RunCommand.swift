@@ -66,15 +66,8 @@ extension Gradsweep {
         jobs: jobs, resume: resume, force: force, retryFailed: retryFailed, retryDiverged: retryDiverged,
         shard: shard.map { ($0.index, $0.count) },
         progress: quiet ? .quiet : .automatic, version: GradsweepVersion.current)
-      let outcome: SweepOutcome
-      do {
-        outcome = try SweepScheduler.run(plan, outputRoot: URL(fileURLWithPath: out), options: options, stop: stop)
-      } catch let error as SchedulerError {
-        printError(error.description)
-        throw ExitCode(2)
-      } catch let error as DataCatalogError {
-        printError(error.description)
-        throw ExitCode(2)
+      let outcome = try exitingOnUserError {
+        try SweepScheduler.run(plan, outputRoot: URL(fileURLWithPath: out), options: options, stop: stop)
       }
       if let error = outcome.outputError {
         // The folder refuses writes: a summary or report could not be written either.

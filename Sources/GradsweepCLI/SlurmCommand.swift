@@ -93,13 +93,8 @@ extension Gradsweep {
         tasks: tasks, partition: partition, time: time, cpusPerTask: cpusPerTask, memory: mem,
         account: account, extraDirectives: extraDirectives)
 
-      let arrayText: String, reportText: String
-      do {
-        arrayText = try SlurmScript.arrayScript(job)
-        reportText = try SlurmScript.reportScript(job)
-      } catch let error as SlurmScriptError {
-        printError(error.description)
-        throw ExitCode(2)
+      let (arrayText, reportText) = try exitingOnUserError {
+        (try SlurmScript.arrayScript(job), try SlurmScript.reportScript(job))
       }
       try write(arrayText, to: job.scriptPath)
       try write(reportText, to: job.reportScriptPath)

@@ -20,13 +20,8 @@ extension Gradsweep {
     var all = false
 
     func run() throws {
-      do {
-        let status = try SweepStatus(folder: URL(fileURLWithPath: folder))
-        print(status.text(limit: all ? nil : 20), terminator: "")
-      } catch let error as ResultsError {
-        printError(error.description)
-        throw ExitCode(2)
-      }
+      let status = try exitingOnUserError { try SweepStatus(folder: URL(fileURLWithPath: folder)) }
+      print(status.text(limit: all ? nil : 20), terminator: "")
     }
   }
 }
