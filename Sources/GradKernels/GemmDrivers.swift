@@ -257,6 +257,10 @@ func broadcastGemm(
         }
       }
 
+      // Copies of the loop counters: a local function that captured the `var`s themselves
+      // would box them, and every access would pay a dynamic exclusivity check (~7 % of
+      // W3's step in a profile).
+      let rowBlock = i0, kBlock = p0
       @inline(__always)
       func tile(_ t: Int, _ panelIndex: Int) {
         let start = tiling.start(t)
@@ -265,16 +269,16 @@ func broadcastGemm(
         var operands = TileOperands(
           k: kc, a: a, aRowStride: 1, aColStride: rows, aPacked: packedA != nil,
           b: b, bRowStride: ldb, bSecondOffset: panel.secondOffset, bPacked: packedB != nil,
-          alpha: alpha, beta: blockBeta, c: c + (i0 + start) * ldc + panel.column, ldc: ldc,
+          alpha: alpha, beta: blockBeta, c: c + (rowBlock + start) * ldc + panel.column, ldc: ldc,
           cSecondOffset: panel.secondOffset)
         if let packedA {
           operands.a = UnsafePointer(packedA + start * kc)
         } else if transA == .none {
-          operands.a = a + (i0 + start) * lda + p0
+          operands.a = a + (rowBlock + start) * lda + kBlock
           operands.aRowStride = lda
           operands.aColStride = 1
         } else {
-          operands.a = a + p0 * lda + i0 + start
+          operands.a = a + kBlock * lda + rowBlock + start
           operands.aRowStride = 1
           operands.aColStride = lda
         }
@@ -283,7 +287,7 @@ func broadcastGemm(
           operands.bRowStride = 8 * panel.vectors
           operands.bSecondOffset = 8
         } else {
-          operands.b = b + p0 * ldb + panel.column
+          operands.b = b + kBlock * ldb + panel.column
         }
         if partition.isNarrow {
           narrowTile(rows: rows, columns: n, operands)
