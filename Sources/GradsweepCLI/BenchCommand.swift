@@ -102,9 +102,11 @@ extension Gradsweep {
       }
     }
 
-    /// Plain and logged steps of each workload, measured alternately (plain, logged,
-    /// plain, logged) so that a change in the machine's load hits both alike.
+    /// Plain and logged steps of each workload, measured alternately in pairs (plain,
+    /// logged, plain, logged, …) so that a change in the machine's load hits both alike.
     private func runStatisticsCost(_ selected: [BenchWorkload]) throws {
+      // Each measurement takes at least 5 rounds of 0.25 s; five pairs at the least.
+      let pairs = max(5, Int(seconds / 2.5))
       let table = BenchTable(
         header: ["workload", "network", "batch", "plain steps/s", "logged steps/s", "cost"],
         rightAligned: [false, false, true, true, true, true])
@@ -113,19 +115,28 @@ extension Gradsweep {
         print("workload,steps_per_s,logged_steps_per_s,cost_percent")
       case .text:
         print(
-          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, ≥ \(formatted(seconds, 1)) s each, median round"
+          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, \(pairs) alternating pairs per workload; cost = median over the pairs"
         )
         print(table.headerLines, terminator: "")
       }
+      func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+      }
       for workload in selected {
-        var plain = 0.0
-        var logged = 0.0
-        for _ in 0..<2 {
-          plain += try measureWorkload(workload, minimumSeconds: seconds / 2, seed: seed).stepsPerSecond / 2
-          logged += try measureWorkload(workload, minimumSeconds: seconds / 2, seed: seed, statistics: true).stepsPerSecond / 2
+        var plainRates: [Double] = []
+        var loggedRates: [Double] = []
+        for _ in 0..<pairs {
+          plainRates.append(try measureWorkload(workload, minimumSeconds: seconds / Double(2 * pairs), seed: seed).stepsPerSecond)
+          loggedRates.append(
+            try measureWorkload(workload, minimumSeconds: seconds / Double(2 * pairs), seed: seed, statistics: true)
+              .stepsPerSecond)
         }
-        // Extra time per step, as a share of a plain step.
-        let cost = 100 * (plain / logged - 1)
+        let plain = median(plainRates)
+        let logged = median(loggedRates)
+        // Extra time per step, as a share of a plain step: the median over the pairs, so
+        // a burst of load during one pair does not decide it.
+        let cost = 100 * median(zip(plainRates, loggedRates).map { $0 / $1 - 1 })
         switch format {
         case .csv:
           print("\(workload.name.rawValue),\(formatted(plain, 3)),\(formatted(logged, 3)),\(formatted(cost, 2))")
