@@ -15,7 +15,7 @@ extension Gradsweep {
     var folder: String
 
     func run() throws {
-      let files = try ReportWriter.write(for: URL(fileURLWithPath: folder), now: Date())
+      let files = try exitingOnUserError { try ReportWriter.write(for: URL(fileURLWithPath: folder), now: Date()) }
       print(files.terminalText)
     }
   }

@@ -86,7 +86,7 @@ extension Gradsweep {
         throw ExitCode(1)
       }
       if !quiet {
-        var line = "\(outcome.statuses.count) runs trained: \(outcome.completed) completed, \(outcome.diverged) diverged, "
+        var line = "\(outcome.statuses.count == 1 ? "1 run" : "\(outcome.statuses.count) runs") trained: \(outcome.completed) completed, \(outcome.diverged) diverged, "
         if outcome.stalled > 0 { line += "\(outcome.stalled) stalled, " }
         line += "\(outcome.failed) failed"
         if outcome.kept > 0 { line += "; \(outcome.kept) kept from before" }

@@ -64,23 +64,27 @@ struct TrustCommandTests {
     // --resume: only the missing run; the failed and diverged ones are kept.
     let resumed = try CommandHarness.run(["run", sweep.path, "--out", "out", "--resume"], in: dir)
     #expect(resumed.status == 0, "\(resumed.stderr)")
-    #expect(resumed.stdout.contains("1 runs trained: 1 completed, 0 diverged, 0 failed; 3 kept from before"))
+    #expect(resumed.stdout.contains("1 run trained: 1 completed, 0 diverged, 0 failed; 3 kept from before"))
     #expect(try Self.status(root, ids["0.1"]!)?.status == .failed)
 
     // --retry-failed: the failed one, which now completes with the original numbers.
     let retried = try CommandHarness.run(["run", sweep.path, "--out", "out", "--resume", "--retry-failed"], in: dir)
-    #expect(retried.stdout.contains("1 runs trained: 1 completed, 0 diverged, 0 failed; 3 kept from before"))
+    #expect(retried.stdout.contains("1 run trained: 1 completed, 0 diverged, 0 failed; 3 kept from before"))
     #expect(try Self.status(root, ids["0.1"]!)?.status == .completed)
 
     // --retry-diverged: the diverged one, which diverges again at the same step.
     let again = try CommandHarness.run(["run", sweep.path, "--out", "out", "--resume", "--retry-diverged"], in: dir)
-    #expect(again.stdout.contains("1 runs trained: 0 completed, 1 diverged, 0 failed; 3 kept from before"))
+    #expect(again.stdout.contains("1 run trained: 0 completed, 1 diverged, 0 failed; 3 kept from before"))
     #expect(try Self.status(root, divergedID)?.divergedAtStep == diverged.divergedAtStep)
 
     #expect(try CommandHarness.runLogsWithoutTimes(root) == originalMetrics, "every redone run is bit-identical")
     let done = try CommandHarness.run(["status", "out/mixed"], in: dir)
     #expect(done.stdout.contains("  missing      0\n") && !done.stdout.contains("to finish"))
     #expect(try CommandHarness.run(["status", "nowhere"], in: dir).status == 2)
+    // A folder that is not a results folder: one located message, exit 2 (invalid input).
+    let notResults = try CommandHarness.run(["report", "."], in: dir)
+    #expect(notResults.status == 2)
+    #expect(notResults.stderr.hasPrefix("error: ") && notResults.stderr.contains("manifest.json' is missing"), "\(notResults.stderr)")
   }
 
   @Test func aStalledRunIsAResultListedByStatus() throws {
@@ -95,7 +99,7 @@ struct TrustCommandTests {
       """, in: dir)
     let run = try CommandHarness.run(["run", sweep.path, "--out", "out"], in: dir)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stdout.contains("1 runs trained: 0 completed, 0 diverged, 1 stalled, 0 failed"))
+    #expect(run.stdout.contains("1 run trained: 0 completed, 0 diverged, 1 stalled, 0 failed"))
     let status = try CommandHarness.run(["status", "out/flat"], in: dir)
     #expect(status.stdout.contains("  stalled      1\n"))
     #expect(status.stdout.contains(#/stalled:\n  [^\n]+: after \d+ steps\n/#))
