@@ -6,12 +6,13 @@
 #
 #   results  the folder `gradsweep run` wrote (required)
 #   runs     a shell pattern over run ids, to keep the plots readable (default: every run)
-#   out      where the PNGs go (default: <results>/plots)
+#   out      where the PNGs go (default: <results>/plots; named *-gnuplot.png so scripts/plot.py's
+#            loss_accuracy.png and gradients_by_layer.png beside them are kept)
 #
 # Writes, one line per run (gnuplot does not average over seeds; scripts/plot.py and report.html do):
-#   loss_accuracy.png       chart 1: training loss (log scale) and validation accuracy over steps
-#   gradients_by_layer.png  chart 2: grad_b_norm of each hidden layer (log scale) at step 0 and at the
-#                           run's last logged step
+#   loss_accuracy-gnuplot.png       chart 1: training loss (log scale) and validation accuracy over steps
+#   gradients_by_layer-gnuplot.png  chart 2: grad_b_norm of each hidden layer (log scale) at step 0 and at the
+#                                   run's last logged step
 #
 # How the CSVs are read: comma-separated with a header row, so columns are taken by name
 # (`column("loss")`); `nan` and `inf` are non-numbers to gnuplot and are skipped, and an empty
@@ -46,7 +47,7 @@ colour(i) = colours[(i - 1) % 7 + 1]
 if (words(folders) <= 16) { set key outside right font ",8" noenhanced } else { unset key }
 
 # Chart 1: loss and validation accuracy over steps.
-set output out . "/loss_accuracy.png"
+set output out . "/loss_accuracy-gnuplot.png"
 set multiplot layout 2,1 title "Training loss and validation accuracy (" . results . ")" noenhanced
 set logscale y
 set ylabel "training loss"
@@ -77,7 +78,7 @@ do for [i=1:words(folders)] {
     stats file using (column("layer")) nooutput
     hidden[i] = STATS_max - 1
 }
-set output out . "/gradients_by_layer.png"
+set output out . "/gradients_by_layer-gnuplot.png"
 set multiplot layout 1,2 title "Gradient norm ||dL/db|| by hidden layer (" . results . ")" noenhanced
 set logscale y
 set format y "10^{%L}"
@@ -93,5 +94,5 @@ plot for [i=1:words(folders)] results . "/runs/" . word(folders, i) . "/layers.c
     using (column("layer")):(column("step") == laststep[i] && column("layer") <= hidden[i] && column("grad_b_norm") > 0 ? column("grad_b_norm") : NaN) \
     with linespoints pt 7 ps 0.6 lw 1.5 lc rgb colour(i) title word(folders, i)
 unset multiplot
-print "wrote " . out . "/loss_accuracy.png"
-print "wrote " . out . "/gradients_by_layer.png"
+print "wrote " . out . "/loss_accuracy-gnuplot.png"
+print "wrote " . out . "/gradients_by_layer-gnuplot.png"
