@@ -67,6 +67,14 @@ import Testing
     #expect(plan.fixed.isEmpty)
   }
 
+  @Test func aLongAxisNameIsCutToTheSpaceItHas() {
+    let name = Self.members.joined(separator: CombinedAxis.separator)
+    let cut = SVGWriter.fitting(name, width: 200, size: 12, bold: true)
+    #expect(cut.hasSuffix("…") && name.hasPrefix(String(cut.dropLast())))
+    #expect(Double(cut.count) * 12 * 0.56 * 1.1 <= 200)
+    #expect(SVGWriter.fitting("model.depth", width: 200, size: 12, bold: true) == "model.depth")
+  }
+
   @Test func normalizedLayersReportTheirShiftsGradient() throws {
     // Layer 1 is batch-normalized (its bias gradient is noise), layer 2 is not.
     let log = try LayerLog(

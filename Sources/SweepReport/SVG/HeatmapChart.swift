@@ -107,7 +107,10 @@ struct HeatmapChart {
       }
     }
     w.label(xAxis, x: left + gridWidth / 2, y: gridBottom + xLabelSpace + 18, anchor: "middle", size: 12, weight: "600", cssClass: "axis-label")
-    w.label(yAxis, x: 16, y: top + gridHeight / 2, anchor: "middle", size: 12, weight: "600", cssClass: "axis-label", rotate: -90)
+    // Rotated along the grid's height; a longer name (a zip group's "a + b + c") is cut
+    // with an ellipsis rather than drawn past the chart (the title names it in full).
+    let yTitle = SVGWriter.fitting(yAxis, width: gridHeight + top, size: 12, bold: true)
+    w.label(yTitle, x: 16, y: top + gridHeight / 2, anchor: "middle", size: 12, weight: "600", cssClass: "axis-label", rotate: -90)
 
     // Colour bar.
     let barX = left + gridWidth + 28

@@ -54,4 +54,13 @@ struct SVGWriter {
   static func textWidth(_ s: String, size: Double) -> Double {
     Double(s.count) * size * 0.56
   }
+
+  /// `s`, or as much of it as fits in `width` followed by "…" (semibold text is taken
+  /// as 10 % wider).
+  static func fitting(_ s: String, width: Double, size: Double, bold: Bool = false) -> String {
+    let perCharacter = size * 0.56 * (bold ? 1.1 : 1)
+    let fits = Int(width / perCharacter)
+    guard s.count > fits, fits > 1 else { return s }
+    return String(s.prefix(fits - 1)) + "…"
+  }
 }
