@@ -10,7 +10,8 @@ public struct RunDigest: Sendable {
   public var metrics: MetricsLog?
   /// L, the number of hidden layers (0 when layers.csv is absent).
   public var hiddenLayers: Int
-  /// The shift gradient (`LayerLog.shiftGradientProfile`) of layers 1…L at the first / last logged step (index 0 ↔ layer 1).
+  /// The shift gradient (`LayerLog.shiftGradientProfile`) of layers 1…L at the first /
+  /// last logged step (index 0 ↔ layer 1).
   public var gradientsAtStart: [Double?]
   public var gradientsAtEnd: [Double?]
   public var firstLoggedStep: Int?
@@ -138,7 +139,7 @@ public struct ReportData: Sendable {
     for (name, axis) in combined { values[name] = axis.values }
     for axis in axes where combined[axis] == nil {
       var seen = Set<String>()
-      values[axis] = folder.manifest.runs.sorted { $0.index < $1.index }.compactMap { run in
+      values[axis] = plannedRuns.compactMap { run in
         run.axisValues[axis].flatMap { seen.insert($0).inserted ? $0 : nil }
       }
     }
