@@ -152,6 +152,53 @@ struct TrainingTests {
     #expect(output.gradBNorm > 0)
   }
 
+  @Test(
+    "a layer above 65,536 weights, updated a block of inputs at a time, gets the same bits as the whole gradient",
+    arguments: [OptimizerSpec(kind: .sgd, learningRate: 0.05, weightDecay: 0.01), OptimizerSpec(kind: .momentum, learningRate: 0.02)])
+  func blockedUpdateMatchesTheWholeGradient(optimizer: OptimizerSpec) throws {
+    // 300 → 300 → 300 → 3: the middle layer has 90,000 weights, so it is updated in
+    // blocks of 218 inputs (65,400 weights) and 82. Reference: the gradient `inspect`
+    // forms whole, and the optimizer's formula applied to it in Float in the same order.
+    let wide = TestData.classification(rows: 40, features: 300, classes: 3, seed: 5)
+    let p = TrainingPlan(
+      network: NetworkSpec(
+        inputSize: 300, hiddenWidths: [300, 300], outputSize: 3, activation: Activation(.tanh), head: .softmax,
+        weightInitializer: Initializer(.xavierNormal), biasInitializer: Initializer(.zeros)),
+      optimizer: optimizer, loss: .crossEntropy, batchSize: 8, length: .steps(3), logEvery: 1)
+    var seed = Xoshiro256(seed: 9)
+    let session = try TrainingSession(plan: p, data: wide, initialization: &seed)
+    #expect(session.network.layers[1].weights.count > blockedUpdateThreshold)
+    let eta = Float(optimizer.learningRate), decay = Float(optimizer.weightDecay), mu = Float(optimizer.momentum)
+    var velocity = [Float](repeating: 0, count: 90_000)
+    for (t, start) in [0, 8, 16].enumerated() {
+      let batch = Array(start..<start + 8)
+      let before = session.network.weights(layer: 2)
+      let whole = session.inspect(batch: batch).layers[1].gradWNorm
+      let gradient = session.network.layers[1].weights.gradient.array
+      var expected = before
+      for i in expected.indices {
+        switch optimizer.kind {
+        case .sgd:
+          expected[i] = (-eta) * (gradient[i] * 1) + (1 - eta * decay) * before[i]
+        default:
+          velocity[i] = mu * velocity[i] + (gradient[i] * 1 + decay * before[i])
+          expected[i] = before[i] - eta * velocity[i]
+        }
+      }
+      // Steps 0 and 2 plain (SGD: fused into the product; momentum: blocked), step 1
+      // logged (blocked, measured).
+      if t == 1 {
+        let (status, layers) = session.loggedStep(batch: batch)
+        #expect(status == .updated)
+        #expect(abs(layers[1].gradWNorm - whole) <= 1e-6 * whole, "blocked measure \(layers[1].gradWNorm) vs whole \(whole)")
+      } else {
+        #expect(session.step(batch: batch) == .updated)
+      }
+      let differing = zip(session.network.weights(layer: 2), expected).filter { $0.bitPattern != $1.bitPattern }.count
+      #expect(differing == 0, "step \(t): \(differing) of \(expected.count) weights differ from the whole-gradient update")
+    }
+  }
+
   @Test("a logged step applies the same update as a plain one and returns every layer's statistics")
   func loggedStepUpdatesLikeAPlainStep() throws {
     let p = plan(.tanh, widths: [6, 5], batch: 10, length: .steps(1), logEvery: 1)

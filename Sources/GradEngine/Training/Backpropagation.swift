@@ -126,6 +126,50 @@ func weightGradient(layer index: Int, network: Network, workspace: Workspace, ro
     beta: 0, c: layer.weights.gradient.pointer, ldc: layer.fanOut)
 }
 
+/// Weight gradients of more entries than this (256 KiB) are formed and applied a block
+/// of columns at a time (`blockedWeightUpdate`); smaller ones stay in cache whole.
+let blockedUpdateThreshold = 65_536
+
+/// Forms layer `index`'s weight gradient a block of rows (inputs) at a time — about
+/// `Workspace.gradientBlockTarget` entries, contiguous in the row-major gradient — into
+/// `workspace.gradientBlock`, and applies the optimizer to each block while it is still
+/// in cache, instead of writing the whole gradient to memory and reading it back. Row
+/// blocks keep each product as wide as the layer (the kernels' efficient shape). Each
+/// entry gets the same product and the same update as `weightGradient` followed by
+/// `Optimizer.update` (a test checks the bits); the measure's sums are grouped by block.
+/// The layer's own gradient buffer is not written. With `measuring`, a block whose Float
+/// sums overflowed is summed again in Double from the block (as the whole-tensor path
+/// does from the gradient buffer), so the returned sums are finite for a finite gradient.
+func blockedWeightUpdate(
+  layer index: Int, network: Network, workspace: Workspace, rows: Int, optimizer: Optimizer, measuring: Bool
+) -> Optimizer.Measure {
+  let layer = network.layers[index]
+  let block = workspace.gradientBlock.pointer
+  let inputsPerBlock = max(1, Workspace.gradientBlockTarget / layer.fanOut)
+  var measure = Optimizer.Measure()
+  var first = 0
+  while first < layer.fanIn {
+    let inputs = min(inputsPerBlock, layer.fanIn - first)
+    sgemm(
+      .transposed, .none, m: inputs, n: layer.fanOut, k: rows, alpha: 1,
+      a: layerInput(index, workspace) + first, lda: layer.fanIn,
+      b: workspace.deltas[index].pointer, ldb: layer.fanOut,
+      beta: 0, c: block, ldc: layer.fanOut)
+    let count = inputs * layer.fanOut
+    let region = Optimizer.UpdateRegion(
+      rows: 1, columns: count, offset: first * layer.fanOut, stride: count, gradient: UnsafePointer(block))
+    var part = optimizer.update(layer.weights, along: 1, measuring: measuring, region: region)
+    if measuring && !part.gradientSquares.isFinite {
+      let sums = gradientSums(block, count: count)
+      part.gradientSquares = sums.squares
+      part.gradientAbsoluteSum = sums.absolute
+    }
+    measure += part
+    first += inputs
+  }
+  return measure
+}
+
 /// Plain SGD with the update fused into the gradient product of layer `index`:
 /// W_ℓ ← (1 − ηλ)·W_ℓ + (−η)·A_{ℓ−1}ᵀ·δ_ℓ, one `sgemm`, no gradient stored. Bitwise
 /// equal to `weightGradient` followed by `Optimizer.update`, which evaluates the same

@@ -76,20 +76,53 @@ struct Optimizer {
   ///   data the update reads anyway; only at logged steps).
   @discardableResult
   func update(_ parameter: Parameter, along gradientScale: Float, measuring: Bool) -> Measure {
+    update(parameter, along: gradientScale, measuring: measuring, region: UpdateRegion(parameter))
+  }
+
+  /// The part of a parameter one update call covers: `rows` × `columns` entries of the
+  /// parameter seen as a matrix with row stride `stride`, from entry `offset`, whose
+  /// gradient is read from `gradient` (row stride `columns`). The whole parameter is one
+  /// row read from its own gradient buffer.
+  struct UpdateRegion {
+    var rows: Int
+    var columns: Int
+    var offset: Int
+    var stride: Int
+    var gradient: UnsafePointer<Float>
+
+    init(rows: Int, columns: Int, offset: Int, stride: Int, gradient: UnsafePointer<Float>) {
+      self.rows = rows
+      self.columns = columns
+      self.offset = offset
+      self.stride = stride
+      self.gradient = gradient
+    }
+
+    init(_ parameter: Parameter) {
+      self.init(
+        rows: 1, columns: parameter.count, offset: 0, stride: parameter.count,
+        gradient: UnsafePointer(parameter.gradient.pointer))
+    }
+  }
+
+  /// `update(_:along:measuring:)` on a region of the parameter. Every entry gets the same
+  /// arithmetic as in a whole-parameter update, so the same bits; the measure's sums are
+  /// grouped by row of the region.
+  @discardableResult
+  func update(_ parameter: Parameter, along gradientScale: Float, measuring: Bool, region: UpdateRegion) -> Measure {
     let w = parameter.value.pointer
-    let g = parameter.gradient.pointer
-    let count = parameter.count
+    let g = region
     let eta = Float(learningRate)
     let decay: Float = parameter.decays ? Float(spec.weightDecay) : 0
     switch spec.kind {
     case .sgd:
       let (alpha, beta) = sgdCoefficients(decays: parameter.decays)
-      return sweep(SGDRule(alpha: alpha, beta: beta, scale: gradientScale), w, g, count, measuring)
+      return sweep(SGDRule(alpha: alpha, beta: beta, scale: gradientScale), w, g, measuring)
     case .momentum, .nesterov:
       let rule = MomentumRule(
         velocity: parameter.firstMoment!.pointer, mu: Float(spec.momentum), eta: eta, decay: decay,
         scale: gradientScale, nesterov: spec.kind == .nesterov)
-      return sweep(rule, w, g, count, measuring)
+      return sweep(rule, w, g, measuring)
     case .adam:
       precondition(updateCount > 0, "beginUpdate() must precede an Adam update")
       let rule = AdamRule(
@@ -98,12 +131,12 @@ struct Optimizer {
         stepSize: Float(learningRate / (1 - beta1Power)),
         inverseRootCorrection: Float(1 / (1 - beta2Power).squareRoot()),
         epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
-      return sweep(rule, w, g, count, measuring)
+      return sweep(rule, w, g, measuring)
     case .rmsprop:
       let rule = RMSPropRule(
         v: parameter.secondMoment!.pointer, rho: Float(spec.beta2), eta: eta,
         epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
-      return sweep(rule, w, g, count, measuring)
+      return sweep(rule, w, g, measuring)
     }
   }
 }
@@ -161,18 +194,36 @@ private struct RMSPropRule: UpdateRule {
   }
 }
 
-/// Applies `rule` to every entry, 8 at a time (the tail through the same vector code),
-/// accumulating the `Measure` when asked: Float lanes over blocks of 256 entries, each
-/// block's sums added into Doubles (so long tensors lose nothing).
+/// Applies `rule` to every entry of `region`, row by row.
 @inline(__always)
 private func sweep<Rule: UpdateRule>(
-  _ rule: Rule, _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ count: Int, _ measuring: Bool
+  _ rule: Rule, _ w: UnsafeMutablePointer<Float>, _ region: Optimizer.UpdateRegion, _ measuring: Bool
 ) -> Optimizer.Measure {
+  var measure = Optimizer.Measure()
+  for row in 0..<region.rows {
+    measure += sweep(
+      rule, w, base: region.offset + row * region.stride, region.gradient + row * region.columns, region.columns,
+      measuring)
+  }
+  return measure
+}
+
+/// Applies `rule` to entries `base ..< base + count` of `w` with their gradient in `g`,
+/// 8 at a time (the tail through the same vector code), accumulating the `Measure` when
+/// asked: Float lanes over blocks of 256 entries, each block's sums added into Doubles
+/// (so long tensors lose nothing).
+@inline(__always)
+private func sweep<Rule: UpdateRule>(
+  _ rule: Rule, _ weights: UnsafeMutablePointer<Float>, base: Int, _ g: UnsafePointer<Float>, _ count: Int,
+  _ measuring: Bool
+) -> Optimizer.Measure {
+  // `i` counts within the row; the rule's own state (v, m) is indexed like the weights.
+  let w = weights + base
   var i = 0
   guard measuring else {
     while i < count {
       let lanes = min(8, count - i)
-      let new = rule.apply(i, lanes, old: load8(w + i, count: lanes), gradient: load8(g + i, count: lanes))
+      let new = rule.apply(base + i, lanes, old: load8(w + i, count: lanes), gradient: load8(g + i, count: lanes))
       store8(new, w + i, count: lanes)
       i += 8
     }
@@ -186,7 +237,7 @@ private func sweep<Rule: UpdateRule>(
     while i < blockEnd {
       let w0 = load8(w + i)
       let gradient = load8(g + i)
-      let new = rule.apply(i, 8, old: w0, gradient: gradient)
+      let new = rule.apply(base + i, 8, old: w0, gradient: gradient)
       store8(new, w + i)
       let c = new - w0
       old = old.addingProduct(w0, w0)
@@ -202,7 +253,7 @@ private func sweep<Rule: UpdateRule>(
     let keep = laneMask(lanes)
     let w0 = load8(w + i, count: lanes)
     let gradient = load8(g + i, count: lanes)
-    let new = rule.apply(i, lanes, old: w0, gradient: gradient)
+    let new = rule.apply(base + i, lanes, old: w0, gradient: gradient)
     store8(new, w + i, count: lanes)
     let c = (new - w0).replacing(with: 0, where: .!keep)
     measure.add(w0 * w0, c * c, gradient * gradient, absolute(gradient))
@@ -211,6 +262,13 @@ private func sweep<Rule: UpdateRule>(
 }
 
 extension Optimizer.Measure {
+  static func += (total: inout Self, part: Self) {
+    total.valueSquaredNorm += part.valueSquaredNorm
+    total.changeSquaredNorm += part.changeSquaredNorm
+    total.gradientSquares += part.gradientSquares
+    total.gradientAbsoluteSum += part.gradientAbsoluteSum
+  }
+
   /// Adds one block's Float lane sums.
   @inline(__always)
   fileprivate mutating func add(_ old: Vector8, _ change: Vector8, _ squares: Vector8, _ magnitudes: Vector8) {

@@ -262,6 +262,10 @@ public final class TrainingSession {
       for (index, layer) in network.layers.enumerated() {
         if updateCanBeFused && !collect {
           fusedSGDWeightUpdate(layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer)
+        } else if layer.weights.count > blockedUpdateThreshold {
+          let measure = blockedWeightUpdate(
+            layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)
+          if collect { measures.append(measure) }
         } else {
           weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
           let measure = optimizer.update(layer.weights, along: 1, measuring: collect)

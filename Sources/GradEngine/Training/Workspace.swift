@@ -40,6 +40,11 @@ final class Workspace {
   let dropoutMasks: [FloatBuffer?]
   /// The gradient carried by a skip connection from the end of a block to its input.
   let skipGradient: FloatBuffer?
+  /// A block of rows of a large weight gradient: where `blockedWeightUpdate` forms it a
+  /// block at a time, to apply it while it is in cache.
+  let gradientBlock: FloatBuffer
+  /// 65,536 floats = 256 KiB, half of this machine's L2 (or one row, if longer).
+  static let gradientBlockTarget = 65_536
 
   init(spec: NetworkSpec, capacity: Int) {
     self.capacity = capacity
@@ -66,6 +71,11 @@ final class Workspace {
     dropoutMasks = spec.hiddenWidths.map { spec.dropout > 0 ? FloatBuffer(count: capacity * $0) : nil }
     let residualWidth = spec.residualBlocks.first.map { spec.hiddenWidths[$0.lowerBound - 1] }
     skipGradient = residualWidth.map { FloatBuffer(count: capacity * $0) }
+    gradientBlock = FloatBuffer(count: Self.gradientBlockFloats(spec))
+  }
+
+  static func gradientBlockFloats(_ spec: NetworkSpec) -> Int {
+    max(gradientBlockTarget, (spec.hiddenWidths + [spec.outputSize]).max() ?? 1)
   }
 
   /// Bytes this workspace holds, for memory estimates.
@@ -75,6 +85,7 @@ final class Workspace {
     if spec.normalization != .none { floats += capacity * widths + 3 * widths + capacity * spec.hiddenWidths.count }
     if spec.dropout > 0 { floats += capacity * widths }
     if let block = spec.residualBlocks.first { floats += capacity * spec.hiddenWidths[block.lowerBound - 1] }
+    floats += gradientBlockFloats(spec)
     return floats * MemoryLayout<Float>.stride
   }
 }
