@@ -74,8 +74,12 @@ final class Workspace {
     gradientBlock = FloatBuffer(count: Self.gradientBlockFloats(spec))
   }
 
+  /// Only a network with a layer above `blockedUpdateThreshold` weights needs the block.
   static func gradientBlockFloats(_ spec: NetworkSpec) -> Int {
-    max(gradientBlockTarget, (spec.hiddenWidths + [spec.outputSize]).max() ?? 1)
+    let fanOuts = spec.hiddenWidths + [spec.outputSize]
+    let fanIns = [spec.inputSize] + spec.hiddenWidths
+    guard zip(fanIns, fanOuts).contains(where: { $0 * $1 > blockedUpdateThreshold }) else { return 0 }
+    return max(gradientBlockTarget, fanOuts.max() ?? 1)
   }
 
   /// Bytes this workspace holds, for memory estimates.
