@@ -156,8 +156,7 @@ func blockedWeightUpdate(
       b: workspace.deltas[index].pointer, ldb: layer.fanOut,
       beta: 0, c: block, ldc: layer.fanOut)
     let count = inputs * layer.fanOut
-    let region = Optimizer.UpdateRegion(
-      rows: 1, columns: count, offset: first * layer.fanOut, stride: count, gradient: UnsafePointer(block))
+    let region = Optimizer.UpdateRegion(offset: first * layer.fanOut, count: count, gradient: UnsafePointer(block))
     var part = optimizer.update(layer.weights, along: 1, measuring: measuring, region: region)
     if measuring && !part.gradientSquares.isFinite {
       let sums = gradientSums(block, count: count)

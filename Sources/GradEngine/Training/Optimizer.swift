@@ -79,50 +79,43 @@ struct Optimizer {
     update(parameter, along: gradientScale, measuring: measuring, region: UpdateRegion(parameter))
   }
 
-  /// The part of a parameter one update call covers: `rows` × `columns` entries of the
-  /// parameter seen as a matrix with row stride `stride`, from entry `offset`, whose
-  /// gradient is read from `gradient` (row stride `columns`). The whole parameter is one
-  /// row read from its own gradient buffer.
+  /// The entries one update call covers: `offset ..< offset + count` of the parameter,
+  /// with their gradient read from `gradient` (entry `offset` first). The whole
+  /// parameter reads its own gradient buffer.
   struct UpdateRegion {
-    var rows: Int
-    var columns: Int
     var offset: Int
-    var stride: Int
+    var count: Int
     var gradient: UnsafePointer<Float>
 
-    init(rows: Int, columns: Int, offset: Int, stride: Int, gradient: UnsafePointer<Float>) {
-      self.rows = rows
-      self.columns = columns
+    init(offset: Int, count: Int, gradient: UnsafePointer<Float>) {
       self.offset = offset
-      self.stride = stride
+      self.count = count
       self.gradient = gradient
     }
 
     init(_ parameter: Parameter) {
-      self.init(
-        rows: 1, columns: parameter.count, offset: 0, stride: parameter.count,
-        gradient: UnsafePointer(parameter.gradient.pointer))
+      self.init(offset: 0, count: parameter.count, gradient: UnsafePointer(parameter.gradient.pointer))
     }
   }
 
   /// `update(_:along:measuring:)` on a region of the parameter. Every entry gets the same
-  /// arithmetic as in a whole-parameter update, so the same bits; the measure's sums are
-  /// grouped by row of the region.
+  /// arithmetic as in a whole-parameter update, so the same bits; a caller that updates a
+  /// parameter region by region adds up the measures (grouped by region).
   @discardableResult
   func update(_ parameter: Parameter, along gradientScale: Float, measuring: Bool, region: UpdateRegion) -> Measure {
     let w = parameter.value.pointer
-    let g = region
+    let (base, g, count) = (region.offset, region.gradient, region.count)
     let eta = Float(learningRate)
     let decay: Float = parameter.decays ? Float(spec.weightDecay) : 0
     switch spec.kind {
     case .sgd:
       let (alpha, beta) = sgdCoefficients(decays: parameter.decays)
-      return sweep(SGDRule(alpha: alpha, beta: beta, scale: gradientScale), w, g, measuring)
+      return sweep(SGDRule(alpha: alpha, beta: beta, scale: gradientScale), w, base: base, g, count, measuring)
     case .momentum, .nesterov:
       let rule = MomentumRule(
         velocity: parameter.firstMoment!.pointer, mu: Float(spec.momentum), eta: eta, decay: decay,
         scale: gradientScale, nesterov: spec.kind == .nesterov)
-      return sweep(rule, w, g, measuring)
+      return sweep(rule, w, base: base, g, count, measuring)
     case .adam:
       precondition(updateCount > 0, "beginUpdate() must precede an Adam update")
       let rule = AdamRule(
@@ -131,12 +124,12 @@ struct Optimizer {
         stepSize: Float(learningRate / (1 - beta1Power)),
         inverseRootCorrection: Float(1 / (1 - beta2Power).squareRoot()),
         epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
-      return sweep(rule, w, g, measuring)
+      return sweep(rule, w, base: base, g, count, measuring)
     case .rmsprop:
       let rule = RMSPropRule(
         v: parameter.secondMoment!.pointer, rho: Float(spec.beta2), eta: eta,
         epsilon: Float(spec.epsilon), decay: decay, scale: gradientScale)
-      return sweep(rule, w, g, measuring)
+      return sweep(rule, w, base: base, g, count, measuring)
     }
   }
 }
@@ -194,20 +187,6 @@ private struct RMSPropRule: UpdateRule {
   }
 }
 
-/// Applies `rule` to every entry of `region`, row by row.
-@inline(__always)
-private func sweep<Rule: UpdateRule>(
-  _ rule: Rule, _ w: UnsafeMutablePointer<Float>, _ region: Optimizer.UpdateRegion, _ measuring: Bool
-) -> Optimizer.Measure {
-  var measure = Optimizer.Measure()
-  for row in 0..<region.rows {
-    measure += sweep(
-      rule, w, base: region.offset + row * region.stride, region.gradient + row * region.columns, region.columns,
-      measuring)
-  }
-  return measure
-}
-
 /// Applies `rule` to entries `base ..< base + count` of `w` with their gradient in `g`,
 /// 8 at a time (the tail through the same vector code), accumulating the `Measure` when
 /// asked: Float lanes over blocks of 256 entries, each block's sums added into Doubles
@@ -217,7 +196,7 @@ private func sweep<Rule: UpdateRule>(
   _ rule: Rule, _ weights: UnsafeMutablePointer<Float>, base: Int, _ g: UnsafePointer<Float>, _ count: Int,
   _ measuring: Bool
 ) -> Optimizer.Measure {
-  // `i` counts within the row; the rule's own state (v, m) is indexed like the weights.
+  // `i` counts within the region; the rule's own state (v, m) is indexed like the weights.
   let w = weights + base
   var i = 0
   guard measuring else {
