@@ -119,10 +119,6 @@ extension Gradsweep {
         )
         print(table.headerLines, terminator: "")
       }
-      func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-      }
       for workload in selected {
         var plainRates: [Double] = []
         var loggedRates: [Double] = []
@@ -132,11 +128,11 @@ extension Gradsweep {
             try measureWorkload(workload, minimumSeconds: seconds / Double(2 * pairs), seed: seed, statistics: true)
               .stepsPerSecond)
         }
-        let plain = median(plainRates)
-        let logged = median(loggedRates)
+        let plain = median(of: plainRates)
+        let logged = median(of: loggedRates)
         // Extra time per step, as a share of a plain step: the median over the pairs, so
         // a burst of load during one pair does not decide it.
-        let cost = 100 * median(zip(plainRates, loggedRates).map { $0 / $1 - 1 })
+        let cost = 100 * median(of: zip(plainRates, loggedRates).map { $0 / $1 - 1 })
         switch format {
         case .csv:
           print("\(workload.name.rawValue),\(formatted(plain, 3)),\(formatted(logged, 3)),\(formatted(cost, 2))")

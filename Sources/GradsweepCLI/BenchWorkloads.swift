@@ -143,7 +143,7 @@ func measureWorkload(
     totalSteps += steps
   }
   rates.sort()
-  let median = rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count / 2 - 1] + rates[rates.count / 2]) / 2
+  let median = median(of: rates)
   return BenchMeasurement(
     workload: workload, stepsPerSecond: median, bestStepsPerSecond: rates.last ?? median,
     rounds: rates.count, steps: totalSteps, divergedSteps: diverged)
@@ -224,4 +224,11 @@ func measureKernel(_ shape: KernelShape, minimumSeconds: Double) -> Double {
     }
   }
   return best
+}
+
+/// The middle value of `values` (the mean of the two middle ones for an even count).
+func median(of values: [Double]) -> Double {
+  let sorted = values.sorted()
+  let middle = sorted.count / 2
+  return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }

@@ -71,10 +71,11 @@ public struct SweepOutcome: Sendable {
 /// Each worker takes the next run from a shared queue (most expensive first, so the
 /// pool drains evenly), trains it single-threaded into its own folder, and stores its
 /// status in that run's own slot. The only shared mutable state is the queue position,
-/// the slots and the output-failure note, each behind a `Locked` (a pthread mutex ThreadSanitizer can check); the data sets are
-/// immutable values. The worker is a `@Sendable` closure, so the compiler checks that
-/// everything it captures is `Sendable`. A run's numbers therefore depend on its
-/// config and seed only, never on `jobs`.
+/// the slots and the output-failure note, each behind a `Locked` (a pthread mutex the
+/// thread sanitizer can check); the data sets are immutable values. The worker is a
+/// `@Sendable` closure, so the compiler checks that everything it captures is
+/// `Sendable`. A run's numbers therefore depend on its config and seed only, never on
+/// `jobs`.
 public enum SweepScheduler {
   public static func run(
     _ plan: SweepPlan, outputRoot: URL, options: SchedulerOptions, stop: StopFlag

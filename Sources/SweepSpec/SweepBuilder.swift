@@ -98,7 +98,8 @@ final class SweepBuilder {
       name: header.name ?? SweepHeader.defaultName(forPath: path), description: header.description,
       sourcePath: path, sourceText: text, seed: header.seed, replicates: header.replicates,
       axisPaths: sweep.axes.map(\.path),
-      zipGroups: sweep.zipGroups.filter { $0.count > 1 }.map { $0.map { sweep.axes[$0].path } }, runs: expansion.runs, report: report, reference: reference,
+      zipGroups: sweep.zipGroups.filter { $0.count > 1 }.map { $0.map { sweep.axes[$0].path } },
+      runs: expansion.runs, report: report, reference: reference,
       warnings: diagnostics.sorted(), keyPathLocations: keyPathLocations,
       axisValueLocations: expansion.axisValueLocations)
   }

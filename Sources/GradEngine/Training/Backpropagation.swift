@@ -97,7 +97,6 @@ func backwardPass(network: Network, workspace: Workspace, rows: Int) {
   }
 }
 
-/// The input block of layer `index` (0-based): the gathered rows or the activations below.
 /// ∂L/∂h of the layer below layer `index` (its output, before its own derivative):
 /// δ_index · Wᵀ into `workspace.deltas[index − 1]`, which it returns.
 @inline(__always)
@@ -111,6 +110,7 @@ func propagateDelta(below index: Int, network: Network, workspace: Workspace, ro
   return target
 }
 
+/// The input block of layer `index` (0-based): the gathered rows or the activations below.
 @inline(__always)
 func layerInput(_ index: Int, _ workspace: Workspace) -> UnsafePointer<Float> {
   UnsafePointer(index == 0 ? workspace.input.pointer : workspace.activations[index - 1].pointer)
@@ -127,8 +127,13 @@ func weightGradient(layer index: Int, network: Network, workspace: Workspace, ro
 }
 
 /// Weight gradients of more entries than this (256 KiB) are formed and applied a block
-/// of columns at a time (`blockedWeightUpdate`); smaller ones stay in cache whole.
+/// of inputs at a time (`blockedWeightUpdate`); smaller ones stay in cache whole.
 let blockedUpdateThreshold = 65_536
+
+/// Whether a layer of `fanIn × fanOut` weights is updated by `blockedWeightUpdate`.
+func usesBlockedUpdate(fanIn: Int, fanOut: Int) -> Bool {
+  fanIn * fanOut > blockedUpdateThreshold
+}
 
 /// Forms layer `index`'s weight gradient a block of rows (inputs) at a time — about
 /// `Workspace.gradientBlockTarget` entries, contiguous in the row-major gradient — into

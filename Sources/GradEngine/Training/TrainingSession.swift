@@ -262,7 +262,7 @@ public final class TrainingSession {
       for (index, layer) in network.layers.enumerated() {
         if updateCanBeFused && !collect {
           fusedSGDWeightUpdate(layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer)
-        } else if layer.weights.count > blockedUpdateThreshold {
+        } else if usesBlockedUpdate(fanIn: layer.fanIn, fanOut: layer.fanOut) {
           let measure = blockedWeightUpdate(
             layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)
           if collect { measures.append(measure) }

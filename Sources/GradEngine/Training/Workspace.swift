@@ -74,11 +74,11 @@ final class Workspace {
     gradientBlock = FloatBuffer(count: Self.gradientBlockFloats(spec))
   }
 
-  /// Only a network with a layer above `blockedUpdateThreshold` weights needs the block.
+  /// Only a network with a layer that `usesBlockedUpdate` needs the block.
   static func gradientBlockFloats(_ spec: NetworkSpec) -> Int {
     let fanOuts = spec.hiddenWidths + [spec.outputSize]
     let fanIns = [spec.inputSize] + spec.hiddenWidths
-    guard zip(fanIns, fanOuts).contains(where: { $0 * $1 > blockedUpdateThreshold }) else { return 0 }
+    guard zip(fanIns, fanOuts).contains(where: { usesBlockedUpdate(fanIn: $0, fanOut: $1) }) else { return 0 }
     return max(gradientBlockTarget, fanOuts.max() ?? 1)
   }
 

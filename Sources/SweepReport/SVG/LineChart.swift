@@ -249,8 +249,7 @@ struct LegendLayout {
   /// (x, row) of each entry.
   var positions: [(x: Double, row: Int)] {
     var out: [(Double, Int)] = []
-    // The title is semibold: ~10 % wider than the regular-weight estimate.
-    var x = 16 + (title.map { SVGWriter.textWidth($0, size: Self.fontSize) * 1.1 + 14 } ?? 0)
+    var x = 16 + (title.map { SVGWriter.textWidth($0, size: Self.fontSize, bold: true) + 14 } ?? 0)
     var row = 0
     for e in entries {
       let w = 34 + SVGWriter.textWidth(e.label, size: Self.fontSize) + 18

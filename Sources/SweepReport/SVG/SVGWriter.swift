@@ -51,15 +51,18 @@ struct SVGWriter {
   }
 
   /// Approximate rendered width of a label in a sans-serif font.
-  static func textWidth(_ s: String, size: Double) -> Double {
-    Double(s.count) * size * 0.56
+  static func textWidth(_ s: String, size: Double, bold: Bool = false) -> Double {
+    Double(s.count) * characterWidth(size: size, bold: bold)
   }
 
-  /// `s`, or as much of it as fits in `width` followed by "…" (semibold text is taken
-  /// as 10 % wider).
+  /// The estimated advance of one character; semibold text is taken as 10 % wider.
+  static func characterWidth(size: Double, bold: Bool = false) -> Double {
+    size * 0.56 * (bold ? 1.1 : 1)
+  }
+
+  /// `s`, or as much of it as fits in `width` followed by "…".
   static func fitting(_ s: String, width: Double, size: Double, bold: Bool = false) -> String {
-    let perCharacter = size * 0.56 * (bold ? 1.1 : 1)
-    let fits = Int(width / perCharacter)
+    let fits = Int(width / characterWidth(size: size, bold: bold))
     guard s.count > fits, fits > 1 else { return s }
     return String(s.prefix(fits - 1)) + "…"
   }

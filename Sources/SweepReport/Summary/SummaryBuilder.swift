@@ -72,8 +72,9 @@ public enum SummaryBuilder {
   ///   non-empty val_loss/val_accuracy (validation may be logged less often).
   /// - `best_val_accuracy` = max over metrics rows of finite val_accuracy.
   /// - `grad_ratio_init` / `grad_ratio_final` = shift gradient of layer 1 / of layer L
-  ///   (grad_b_norm; grad_beta_norm for normalized layers) at the first / last logged step of layers.csv, L = the last hidden layer
-  ///   (the largest layer index, the output layer, minus one). IEEE division: a zero
+  ///   (grad_b_norm; grad_beta_norm for normalized layers) at the first / last logged
+  ///   step of layers.csv, L = the last hidden layer (the largest layer index, the
+  ///   output layer, minus one). IEEE division: a zero
   ///   last-layer gradient gives inf or nan, as the data says.
   /// - `steps`: status.json's, else the last logged step.
   public static func computeRow(run: ManifestRun, status: RunStatus, metrics: MetricsLog?, layers: LayerLog?)

@@ -29,14 +29,15 @@ struct CombinedAxis: Sendable, Equatable {
     var distinct: [[String]] = []
     var seen = Set<[String]>()
     for combination in combinations where seen.insert(combination).inserted { distinct.append(combination) }
+    // Each member's most common value; a tie goes to the value listed first.
     let usual: [String] = members.indices.map { m in
       var counts: [String: Int] = [:]
-      var order: [String] = []
-      for combination in distinct {
-        if counts[combination[m]] == nil { order.append(combination[m]) }
-        counts[combination[m], default: 0] += 1
+      for combination in distinct { counts[combination[m], default: 0] += 1 }
+      var best = (value: "", count: 0)
+      for combination in distinct where counts[combination[m]]! > best.count {
+        best = (combination[m], counts[combination[m]]!)
       }
-      return order.max { counts[$0]! < counts[$1]! || (counts[$0]! == counts[$1]! && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) } ?? ""
+      return best.value
     }
     var labels: [[String]: String] = [:]
     for combination in distinct {

@@ -1,5 +1,6 @@
-/// The "vanishing gradient table": per activation × initializer, ‖∂L/∂b‖ (‖∂L/∂β‖ in normalized layers) of every
-/// hidden layer at initialisation, so the decay (or growth) with depth reads as numbers.
+/// The "vanishing gradient table": per activation × initializer, ‖∂L/∂b‖ (‖∂L/∂β‖ in
+/// normalized layers) of every hidden layer at initialisation, so the decay (or growth)
+/// with depth reads as numbers.
 ///
 /// Rows group by `model.activation` × `model.initializer` when those are axes (either
 /// alone if only one is), else by the first axis that is not a depth. One table per
