@@ -51,15 +51,17 @@ public func sgemm(
     // so that S is the same sum whatever α and β are (the fused SGD update relies on it).
     let sums = allocateFloats(m * n)
     defer { sums.deallocate() }
+    var plain = PlainStore()
     broadcastGemm(
       transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0,
-      c: sums, ldc: n, plan: plan)
+      c: sums, ldc: n, plan: plan, epilogue: &plain)
     combineSums(sums, m: m, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc)
     return
   }
+  var plain = PlainStore()
   broadcastGemm(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-    c: c, ldc: ldc, plan: plan)
+    c: c, ldc: ldc, plan: plan, epilogue: &plain)
 }
 
 /// Straightforward triple loop, the oracle for the tests of the fast kernels.

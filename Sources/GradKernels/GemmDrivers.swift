@@ -61,48 +61,49 @@ struct BroadcastPlan {
 extension BroadcastKernel {
   /// One tile read in place or from packed B only: accumulate over `k`, then store.
   @inline(never)
-  static func run(
+  static func run<E: TileEpilogue>(
     k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
     b: UnsafePointer<Float>, bRowStride: Int, secondOffset: Int, alpha: Float, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int, epilogue: inout E
   ) {
     let acc = accumulate(
       k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: bRowStride,
       secondOffset: secondOffset)
-    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 
   /// One tile from packed A and packed B: every stride a compile-time constant, so the
   /// broadcasts use fixed displacements and the loop carries two pointer increments.
   @inline(never)
-  static func runPacked(
+  static func runPacked<E: TileEpilogue>(
     k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, alpha: Float, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int, epilogue: inout E
   ) {
     let acc = accumulate(
       k: k, a: a, aRowStride: 1, aColStride: Rows, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
-    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 
   /// One tile with A read in place along its rows (A·B and A·Bᵀ, lda apart) and B from a
   /// packed panel: only lda is a run-time stride.
   @inline(never)
-  static func runRowsOfA(
+  static func runRowsOfA<E: TileEpilogue>(
     k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, alpha: Float, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int, epilogue: inout E
   ) {
     let acc = accumulate(
       k: k, a: a, aRowStride: lda, aColStride: 1, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
-    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 
   /// One row tile across every column panel of B read in place (panel j's vectors at
   /// b + column_j + o_v, C likewise): the weight-gradient form with a short k, where a
   /// driver round trip per tile would cost as much as the tile's few k steps.
   @inline(never)
-  static func runAcross(
+  static func runAcross<E: TileEpilogue>(
     partition: ColumnPartition, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
-    b: UnsafePointer<Float>, ldb: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    b: UnsafePointer<Float>, ldb: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+    epilogue: inout E
   ) {
     for j in 0..<partition.count {
       let panel = partition.panel(j)
@@ -110,25 +111,27 @@ extension BroadcastKernel {
         let acc = BroadcastKernel<Rows, 2>.accumulate(
           k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b + panel.column, bRowStride: ldb,
           secondOffset: panel.secondOffset)
-        storeTile(acc, secondOffset: panel.secondOffset, alpha: alpha, beta: beta, c: c + panel.column, ldc: ldc)
+        storeTile(
+          acc, secondOffset: panel.secondOffset, alpha: alpha, beta: beta, c: c + panel.column, ldc: ldc,
+          epilogue: &epilogue)
       } else {
         let acc = BroadcastKernel<Rows, 1>.accumulate(
           k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b + panel.column, bRowStride: ldb,
           secondOffset: 0)
-        storeTile(acc, secondOffset: 0, alpha: alpha, beta: beta, c: c + panel.column, ldc: ldc)
+        storeTile(acc, secondOffset: 0, alpha: alpha, beta: beta, c: c + panel.column, ldc: ldc, epilogue: &epilogue)
       }
     }
   }
 
   /// A tile of a matrix narrower than 8 columns, B from a zero-padded 8-wide copy.
   @inline(never)
-  static func runNarrow(
+  static func runNarrow<E: TileEpilogue>(
     k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int, b: UnsafePointer<Float>,
-    columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: inout E
   ) {
     let acc = BroadcastKernel<Rows, 1>.accumulate(
       k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: 8, secondOffset: 0)
-    storeNarrowTile(acc, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    storeNarrowTile(acc, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 }
 
@@ -152,76 +155,82 @@ struct TileOperands {
 
 /// Dispatches one tile to the kernel instantiated for its height and vector count.
 @inline(__always)
-func broadcastTile<let Rows: Int, let Vectors: Int>(_ kernel: BroadcastKernel<Rows, Vectors>.Type, _ t: TileOperands) {
+func broadcastTile<let Rows: Int, let Vectors: Int, E: TileEpilogue>(
+  _ kernel: BroadcastKernel<Rows, Vectors>.Type, _ t: TileOperands, _ epilogue: inout E
+) {
   if t.aPacked && t.bPacked {
-    kernel.runPacked(k: t.k, a: t.a, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+    kernel.runPacked(
+      k: t.k, a: t.a, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset,
+      epilogue: &epilogue)
   } else if t.bPacked && t.aColStride == 1 {
     kernel.runRowsOfA(
       k: t.k, a: t.a, lda: t.aRowStride, b: t.b, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc,
-      cSecondOffset: t.cSecondOffset)
+      cSecondOffset: t.cSecondOffset, epilogue: &epilogue)
   } else {
     kernel.run(
       k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, bRowStride: t.bRowStride,
-      secondOffset: t.bSecondOffset, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset)
+      secondOffset: t.bSecondOffset, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, cSecondOffset: t.cSecondOffset,
+      epilogue: &epilogue)
   }
 }
 
 @inline(__always)
-func broadcastTile(rows: Int, vectors: Int, _ t: TileOperands) {
+func broadcastTile<E: TileEpilogue>(rows: Int, vectors: Int, _ t: TileOperands, _ epilogue: inout E) {
   if vectors == 2 {
     switch rows {
-    case 6: broadcastTile(BroadcastKernel<6, 2>.self, t)
-    case 5: broadcastTile(BroadcastKernel<5, 2>.self, t)
-    case 4: broadcastTile(BroadcastKernel<4, 2>.self, t)
-    case 3: broadcastTile(BroadcastKernel<3, 2>.self, t)
-    case 2: broadcastTile(BroadcastKernel<2, 2>.self, t)
-    default: broadcastTile(BroadcastKernel<1, 2>.self, t)
+    case 6: broadcastTile(BroadcastKernel<6, 2>.self, t, &epilogue)
+    case 5: broadcastTile(BroadcastKernel<5, 2>.self, t, &epilogue)
+    case 4: broadcastTile(BroadcastKernel<4, 2>.self, t, &epilogue)
+    case 3: broadcastTile(BroadcastKernel<3, 2>.self, t, &epilogue)
+    case 2: broadcastTile(BroadcastKernel<2, 2>.self, t, &epilogue)
+    default: broadcastTile(BroadcastKernel<1, 2>.self, t, &epilogue)
     }
   } else {
     switch rows {
-    case 6: broadcastTile(BroadcastKernel<6, 1>.self, t)
-    case 5: broadcastTile(BroadcastKernel<5, 1>.self, t)
-    case 4: broadcastTile(BroadcastKernel<4, 1>.self, t)
-    case 3: broadcastTile(BroadcastKernel<3, 1>.self, t)
-    case 2: broadcastTile(BroadcastKernel<2, 1>.self, t)
-    default: broadcastTile(BroadcastKernel<1, 1>.self, t)
+    case 6: broadcastTile(BroadcastKernel<6, 1>.self, t, &epilogue)
+    case 5: broadcastTile(BroadcastKernel<5, 1>.self, t, &epilogue)
+    case 4: broadcastTile(BroadcastKernel<4, 1>.self, t, &epilogue)
+    case 3: broadcastTile(BroadcastKernel<3, 1>.self, t, &epilogue)
+    case 2: broadcastTile(BroadcastKernel<2, 1>.self, t, &epilogue)
+    default: broadcastTile(BroadcastKernel<1, 1>.self, t, &epilogue)
     }
   }
 }
 
 @inline(never)
-func across(
+func across<E: TileEpilogue>(
   rows: Int, partition: ColumnPartition, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
-  b: UnsafePointer<Float>, ldb: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  b: UnsafePointer<Float>, ldb: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+  epilogue: inout E
 ) {
   switch rows {
-  case 6: BroadcastKernel<6, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case 5: BroadcastKernel<5, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case 4: BroadcastKernel<4, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case 3: BroadcastKernel<3, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  case 2: BroadcastKernel<2, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
-  default: BroadcastKernel<1, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc)
+  case 6: BroadcastKernel<6, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 5: BroadcastKernel<5, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 4: BroadcastKernel<4, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 3: BroadcastKernel<3, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 2: BroadcastKernel<2, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  default: BroadcastKernel<1, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 }
 
 @inline(__always)
-func narrowTile(rows: Int, columns: Int, _ t: TileOperands) {
+func narrowTile<E: TileEpilogue>(rows: Int, columns: Int, _ t: TileOperands, _ epilogue: inout E) {
   switch rows {
-  case 6: BroadcastKernel<6, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
-  case 5: BroadcastKernel<5, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
-  case 4: BroadcastKernel<4, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
-  case 3: BroadcastKernel<3, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
-  case 2: BroadcastKernel<2, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
-  default: BroadcastKernel<1, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc)
+  case 6: BroadcastKernel<6, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 5: BroadcastKernel<5, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 4: BroadcastKernel<4, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 3: BroadcastKernel<3, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 2: BroadcastKernel<2, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  default: BroadcastKernel<1, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
   }
 }
 
 /// C ← α·op(A)·op(B) + β·C with the broadcast kernel (any transposes; op(B) = Bᵀ needs
 /// `plan.packB`).
-func broadcastGemm(
+func broadcastGemm<E: TileEpilogue>(
   _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
-  c: UnsafeMutablePointer<Float>, ldc: Int, plan: BroadcastPlan
+  c: UnsafeMutablePointer<Float>, ldc: Int, plan: BroadcastPlan, epilogue: inout E
 ) {
   let partition = ColumnPartition(n: n)
   let kcMax = min(k, plan.blockK)
@@ -290,9 +299,9 @@ func broadcastGemm(
           operands.b = b + kBlock * ldb + panel.column
         }
         if partition.isNarrow {
-          narrowTile(rows: rows, columns: n, operands)
+          narrowTile(rows: rows, columns: n, operands, &epilogue)
         } else {
-          broadcastTile(rows: rows, vectors: panel.vectors, operands)
+          broadcastTile(rows: rows, vectors: panel.vectors, operands, &epilogue)
         }
       }
 
@@ -306,7 +315,7 @@ func broadcastGemm(
             rows: tiling.rows(t), partition: partition, k: kc,
             a: direct ? a + (i0 + start) * lda + p0 : a + p0 * lda + i0 + start,
             aRowStride: direct ? lda : 1, aColStride: direct ? 1 : lda, b: b + p0 * ldb, ldb: ldb,
-            alpha: alpha, beta: blockBeta, c: c + (i0 + start) * ldc, ldc: ldc)
+            alpha: alpha, beta: blockBeta, c: c + (i0 + start) * ldc, ldc: ldc, epilogue: &epilogue)
         }
       } else if plan.rowTilesOuter {
         for t in 0..<tiling.tiles {

@@ -78,31 +78,109 @@ enum BroadcastKernel<let Rows: Int, let Vectors: Int> {
   }
 }
 
+/// What `storeTile` does besides writing C: nothing (`PlainStore`, every ordinary
+/// product), or adding up what a fused update did (`UpdateSumsEpilogue`).
+protocol TileEpilogue {
+  /// False for `PlainStore`: its calls compile away.
+  static var isMeasuring: Bool { get }
+  /// One tile's lane sums of S², |S|, c² and (c′ − c)² (S the sum of the products, c and
+  /// c′ an entry before and after; c = 0 when β = 0), over `entries` entries.
+  mutating func add(_ tile: TileSums, entries: Int)
+}
+
+/// Lane sums of one tile (see `TileEpilogue`).
+struct TileSums {
+  var squares = SIMD8<Float>.zero
+  var magnitudes = SIMD8<Float>.zero
+  var oldSquares = SIMD8<Float>.zero
+  var changeSquares = SIMD8<Float>.zero
+
+  /// Adds one vector's entries, each lane's multiplied by `weight` (1 to count it, 0 to
+  /// leave it out; exact for finite entries, and no mask operations, which the compiler
+  /// scalarised here).
+  @_transparent
+  mutating func add(sum: SIMD8<Float>, old: SIMD8<Float>, new: SIMD8<Float>, weight: SIMD8<Float>? = nil) {
+    var (s, o, change) = (sum, old, new - old)
+    if let weight {
+      s *= weight
+      o *= weight
+      change *= weight
+    }
+    squares.addProduct(s, s)
+    magnitudes += unsafeBitCast(unsafeBitCast(s, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+    oldSquares.addProduct(o, o)
+    changeSquares.addProduct(change, change)
+  }
+
+  @inline(__always)
+  static func + (x: TileSums, y: TileSums) -> TileSums {
+    TileSums(
+      squares: x.squares + y.squares, magnitudes: x.magnitudes + y.magnitudes,
+      oldSquares: x.oldSquares + y.oldSquares, changeSquares: x.changeSquares + y.changeSquares)
+  }
+}
+
+/// The epilogue of every ordinary product.
+struct PlainStore: TileEpilogue {
+  static var isMeasuring: Bool { false }
+  @inline(__always) mutating func add(_ tile: TileSums, entries: Int) {}
+}
+
 /// Writes a tile into C, `C ← α·tile + β·C`, vector v of row r at c + r·ldc + o_v.
 ///
 /// Evaluated as `(α·tile) + (β·C)` with three roundings and no fused multiply-add,
 /// exactly like `referenceSgemm` and a separate SGD step `w ← α·g + β·w` on g = tile: so
 /// the fused update (α = −η, β = 1) gives the same bits as forming the gradient first.
 /// β = 0 never reads C. A row's old values are all read before any is written, so
-/// overlapping vectors (o_1 < 8) store identical values and β is applied once.
-@inline(__always)
-func storeTile<let Rows: Int, let Vectors: Int>(
+/// overlapping vectors (o_1 < 8) store identical values and β is applied once; a
+/// measuring epilogue gets the tile's sums with the overlapping lanes left out, formed
+/// in registers (one sum per vector column, rows in order, then the columns added).
+@_transparent
+func storeTile<let Rows: Int, let Vectors: Int, E: TileEpilogue>(
   _ acc: Tile<Rows, Vectors>, secondOffset: Int, alpha: Float, beta: Float,
-  c: UnsafeMutablePointer<Float>, ldc: Int
+  c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: inout E
 ) {
   let va = SIMD8<Float>(repeating: alpha)
+  // 1 on the lanes of the second vector that the first does not hold, 0 on the others.
+  var fresh = SIMD8<Float>(repeating: 1)
+  if E.isMeasuring && Vectors == 2 && secondOffset < 8 {
+    for lane in 0..<(8 &- secondOffset) { fresh[lane] = 0 }
+  }
+  // One sum per vector column (two at most), so that each lane's chain is Rows long.
+  var firstSums = TileSums(), secondSums = TileSums()
   for r in 0..<Rows {
     let row = c + r &* ldc
     if beta == 0 {
-      for v in 0..<Vectors { storeVector(va * acc[r][v], row + (v == 0 ? 0 : secondOffset)) }
+      for v in 0..<Vectors {
+        let new = va * acc[r][v]
+        storeVector(new, row + (v == 0 ? 0 : secondOffset))
+        if E.isMeasuring {
+          if v == 0 {
+            firstSums.add(sum: acc[r][v], old: .zero, new: new)
+          } else {
+            secondSums.add(sum: acc[r][v], old: .zero, new: new, weight: fresh)
+          }
+        }
+      }
     } else {
       var old = InlineArray<Vectors, SIMD8<Float>>(repeating: .zero)
       for v in 0..<Vectors { old[v] = loadVector(row + (v == 0 ? 0 : secondOffset)) }
       let vb = SIMD8<Float>(repeating: beta)
       for v in 0..<Vectors {
-        storeVector(va * acc[r][v] + vb * old[v], row + (v == 0 ? 0 : secondOffset))
+        let new = va * acc[r][v] + vb * old[v]
+        storeVector(new, row + (v == 0 ? 0 : secondOffset))
+        if E.isMeasuring {
+          if v == 0 {
+            firstSums.add(sum: acc[r][v], old: old[v], new: new)
+          } else {
+            secondSums.add(sum: acc[r][v], old: old[v], new: new, weight: fresh)
+          }
+        }
       }
     }
+  }
+  if E.isMeasuring {
+    epilogue.add(Vectors == 2 ? firstSums + secondSums : firstSums, entries: Rows * (Vectors == 2 ? 8 + min(secondOffset, 8) : 8))
   }
 }
 
@@ -115,14 +193,23 @@ func combine(_ sum: Float, alpha: Float, beta: Float, into p: UnsafeMutablePoint
 /// Writes the first `columns` (< 8) lanes of a one-vector tile: matrices narrower than
 /// one vector, whose B rows were copied into a zero-padded scratch panel.
 @inline(__always)
-func storeNarrowTile<let Rows: Int>(
-  _ acc: Tile<Rows, 1>, columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+func storeNarrowTile<let Rows: Int, E: TileEpilogue>(
+  _ acc: Tile<Rows, 1>, columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+  epilogue: inout E
 ) {
+  var sums = TileSums()
   for r in 0..<Rows {
+    var old = SIMD8<Float>.zero, new = SIMD8<Float>.zero
     for j in 0..<columns {
-      combine(acc[r][0][j], alpha: alpha, beta: beta, into: c + (r &* ldc &+ j))
+      let p = c + (r &* ldc &+ j)
+      if E.isMeasuring && beta != 0 { old[j] = p.pointee }
+      combine(acc[r][0][j], alpha: alpha, beta: beta, into: p)
+      if E.isMeasuring { new[j] = p.pointee }
     }
+    // Lanes past `columns` hold S = 0 (B's zero padding), old = new = 0: they add 0.
+    if E.isMeasuring { sums.add(sum: acc[r][0], old: old, new: new) }
   }
+  if E.isMeasuring { epilogue.add(sums, entries: Rows * columns) }
 }
 
 /// The inner-product ("dot") micro-kernel for C = A·Bᵀ with both operands read along

@@ -102,11 +102,9 @@ extension Gradsweep {
       }
     }
 
-    /// Plain and logged steps of each workload, measured alternately in pairs (plain,
-    /// logged, plain, logged, …) so that a change in the machine's load hits both alike.
+    /// Plain and logged steps of each workload, timed alternately on one session
+    /// (`measureStatisticsCost`).
     private func runStatisticsCost(_ selected: [BenchWorkload]) throws {
-      // Each measurement takes at least 5 rounds of 0.25 s; five pairs at the least.
-      let pairs = max(5, Int(seconds / 2.5))
       let table = BenchTable(
         header: ["workload", "network", "batch", "plain steps/s", "logged steps/s", "cost"],
         rightAligned: [false, false, true, true, true, true])
@@ -115,24 +113,13 @@ extension Gradsweep {
         print("workload,steps_per_s,logged_steps_per_s,cost_percent")
       case .text:
         print(
-          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, \(pairs) alternating pairs per workload; cost = median over the pairs"
+          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, alternating rounds of 0.05 s on one session for ≥ \(formatted(seconds, 1)) s per workload; cost = median over the pairs of rounds"
         )
         print(table.headerLines, terminator: "")
       }
       for workload in selected {
-        var plainRates: [Double] = []
-        var loggedRates: [Double] = []
-        for _ in 0..<pairs {
-          plainRates.append(try measureWorkload(workload, minimumSeconds: seconds / Double(2 * pairs), seed: seed).stepsPerSecond)
-          loggedRates.append(
-            try measureWorkload(workload, minimumSeconds: seconds / Double(2 * pairs), seed: seed, statistics: true)
-              .stepsPerSecond)
-        }
-        let plain = median(of: plainRates)
-        let logged = median(of: loggedRates)
-        // Extra time per step, as a share of a plain step: the median over the pairs, so
-        // a burst of load during one pair does not decide it.
-        let cost = 100 * median(of: zip(plainRates, loggedRates).map { $0 / $1 - 1 })
+        let result = try measureStatisticsCost(workload, minimumSeconds: seconds, seed: seed)
+        let (plain, logged, cost) = (result.plainStepsPerSecond, result.loggedStepsPerSecond, result.percent)
         switch format {
         case .csv:
           print("\(workload.name.rawValue),\(formatted(plain, 3)),\(formatted(logged, 3)),\(formatted(cost, 2))")

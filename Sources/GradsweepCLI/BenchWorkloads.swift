@@ -81,72 +81,134 @@ func benchClock() -> Double {
   Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
 }
 
-/// Times `TrainingSession.step` — forward, backward and SGD update of one mini-batch, no
-/// statistics — on a workload: random inputs U[0, 1) and labels from a seeded Xoshiro256,
-/// `batchesInData` distinct mini-batches cycled in order, a warm-up, then rounds of at
-/// least `roundSeconds` until `minimumSeconds` have passed (and at least 5 rounds).
-func measureWorkload(
-  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.25, seed: UInt64 = 1,
-  statistics: Bool = false
-) throws -> BenchMeasurement {
-  let batchesInData = 8
-  let rows = workload.batchSize * batchesInData
-  var dataRandom = Xoshiro256(seed: seed)
-  let features = (0..<(rows * workload.inputSize)).map { _ in Float(dataRandom.nextUnit()) }
-  let labels = (0..<rows).map { _ in Int32(dataRandom.nextIndex(below: workload.outputSize)) }
-  let data = Dataset(
-    features: features, featureCount: workload.inputSize,
-    targets: .classes(labels: labels, classCount: workload.outputSize))
-  let plan = TrainingPlan(
-    network: workload.network, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01),
-    loss: .crossEntropy, batchSize: workload.batchSize, length: .steps(1), logEvery: 0,
-    validateAtLogSteps: false)
-  var order = Array(0..<rows)
-  dataRandom.shuffle(&order)
-  let batches = (0..<batchesInData).map { Array(order[($0 * workload.batchSize)..<(($0 + 1) * workload.batchSize)]) }
+/// A workload's training session on its benchmark data: random inputs U[0, 1) and
+/// labels from a seeded Xoshiro256, `batchesInData` distinct mini-batches cycled in order.
+/// A step that diverges (it should not) restarts the session from the same weights.
+final class BenchTrainer {
+  let workload: BenchWorkload
+  private let seed: UInt64
+  private let plan: TrainingPlan
+  private let data: Dataset
+  private let batches: [[Int]]
+  private var session: TrainingSession
+  private var next = 0
+  private(set) var divergedSteps = 0
 
-  var initialization = Xoshiro256(seed: seed &+ 1)
-  var session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
-  var next = 0
-  var diverged = 0
-  func step() throws {
-    let status = statistics ? session.loggedStep(batch: batches[next]).status : session.step(batch: batches[next])
+  init(_ workload: BenchWorkload, seed: UInt64) throws {
+    self.workload = workload
+    self.seed = seed
+    let batchesInData = 8
+    let rows = workload.batchSize * batchesInData
+    var dataRandom = Xoshiro256(seed: seed)
+    let features = (0..<(rows * workload.inputSize)).map { _ in Float(dataRandom.nextUnit()) }
+    let labels = (0..<rows).map { _ in Int32(dataRandom.nextIndex(below: workload.outputSize)) }
+    data = Dataset(
+      features: features, featureCount: workload.inputSize,
+      targets: .classes(labels: labels, classCount: workload.outputSize))
+    plan = TrainingPlan(
+      network: workload.network, optimizer: OptimizerSpec(kind: .sgd, learningRate: 0.01),
+      loss: .crossEntropy, batchSize: workload.batchSize, length: .steps(1), logEvery: 0,
+      validateAtLogSteps: false)
+    var order = Array(0..<rows)
+    dataRandom.shuffle(&order)
+    batches = (0..<batchesInData).map { Array(order[($0 * workload.batchSize)..<(($0 + 1) * workload.batchSize)]) }
+    var initialization = Xoshiro256(seed: seed &+ 1)
+    session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
+  }
+
+  /// One training step: `step(batch:)`, or `loggedStep(batch:)` (the same update plus
+  /// every per-layer statistic) when `logged`.
+  func step(logged: Bool) throws {
+    let status = logged ? session.loggedStep(batch: batches[next]).status : session.step(batch: batches[next])
     if case .diverged = status {
-      diverged += 1
+      divergedSteps += 1
       var fresh = Xoshiro256(seed: seed &+ 1)
       session = try TrainingSession(plan: plan, data: data, initialization: &fresh)
     }
-    next = (next + 1) % batchesInData
+    next = (next + 1) % batches.count
   }
 
-  // Warm-up: caches, page faults of the buffers, branch predictors.
-  let warmupStart = benchClock()
-  var warmupSteps = 0
-  while warmupSteps < 3 || benchClock() - warmupStart < min(0.3, minimumSeconds / 4) {
-    try step()
-    warmupSteps += 1
+  /// Warm-up: caches, page faults of the buffers, branch predictors.
+  func warmUp(seconds: Double, logged: Bool = false) throws {
+    let start = benchClock()
+    var steps = 0
+    while steps < 3 || benchClock() - start < seconds {
+      try step(logged: logged)
+      steps += 1
+    }
   }
 
+  /// Steps per second over one round of at least `seconds`.
+  func timeRound(seconds: Double, logged: Bool = false) throws -> (rate: Double, steps: Int) {
+    let start = benchClock()
+    var steps = 0
+    var elapsed = 0.0
+    repeat {
+      try step(logged: logged)
+      steps += 1
+      elapsed = benchClock() - start
+    } while elapsed < seconds
+    return (Double(steps) / elapsed, steps)
+  }
+}
+
+/// Times `TrainingSession.step` — forward, backward and SGD update of one mini-batch, no
+/// statistics — on a workload (`BenchTrainer`): a warm-up, then rounds of at least
+/// `roundSeconds` until `minimumSeconds` have passed (and at least 5 rounds).
+func measureWorkload(
+  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.25, seed: UInt64 = 1
+) throws -> BenchMeasurement {
+  let trainer = try BenchTrainer(workload, seed: seed)
+  try trainer.warmUp(seconds: min(0.3, minimumSeconds / 4))
   var rates: [Double] = []
   var totalSteps = 0
   let start = benchClock()
   while rates.count < 5 || benchClock() - start < minimumSeconds {
-    let roundStart = benchClock()
-    var steps = 0
-    var elapsed = 0.0
-    repeat {
-      try step()
-      steps += 1
-      elapsed = benchClock() - roundStart
-    } while elapsed < roundSeconds
-    rates.append(Double(steps) / elapsed)
-    totalSteps += steps
+    let round = try trainer.timeRound(seconds: roundSeconds)
+    rates.append(round.rate)
+    totalSteps += round.steps
   }
   rates.sort()
   let median = median(of: rates)
   return BenchMeasurement(
     workload: workload, stepsPerSecond: median, bestStepsPerSecond: rates.last ?? median,
-    rounds: rates.count, steps: totalSteps, divergedSteps: diverged)
+    rounds: rates.count, steps: totalSteps, divergedSteps: trainer.divergedSteps)
+}
+
+/// What logging every step costs on one workload.
+struct StatisticsCost: Sendable {
+  /// Medians over the rounds.
+  let plainStepsPerSecond: Double
+  let loggedStepsPerSecond: Double
+  /// Extra time of a logged step as a percentage of a plain step: the median over the
+  /// pairs of rounds of (plain rate / logged rate − 1).
+  let percent: Double
+  let pairs: Int
+  let divergedSteps: Int
+}
+
+/// Times plain and logged steps of one session alternately, in pairs of short rounds
+/// (plain, logged, plain, logged, …) for at least `minimumSeconds` and 10 pairs: both
+/// kinds run on the same buffers and weights (a logged step applies the same update), and
+/// a change in the machine's load hits both alike. The median over the pairs decides, so
+/// a burst of load during one pair does not.
+func measureStatisticsCost(
+  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.05, seed: UInt64 = 1
+) throws -> StatisticsCost {
+  let trainer = try BenchTrainer(workload, seed: seed)
+  try trainer.warmUp(seconds: min(0.3, minimumSeconds / 8))
+  try trainer.warmUp(seconds: min(0.3, minimumSeconds / 8), logged: true)
+  var plainRates: [Double] = []
+  var loggedRates: [Double] = []
+  let start = benchClock()
+  while plainRates.count < 10 || benchClock() - start < minimumSeconds {
+    plainRates.append(try trainer.timeRound(seconds: roundSeconds).rate)
+    loggedRates.append(try trainer.timeRound(seconds: roundSeconds, logged: true).rate)
+  }
+  return StatisticsCost(
+    plainStepsPerSecond: median(of: plainRates), loggedStepsPerSecond: median(of: loggedRates),
+    percent: 100 * median(of: zip(plainRates, loggedRates).map { $0 / $1 - 1 }),
+    pairs: plainRates.count, divergedSteps: trainer.divergedSteps)
 }
 
 /// One matrix product of a workload's training step, for the kernel microbenchmark.

@@ -186,7 +186,8 @@ struct TrainingTests {
         }
       }
       // Steps 0 and 2 plain (SGD: fused into the product; momentum: blocked), step 1
-      // logged (blocked, measured).
+      // logged (SGD: fused and measured in the product's epilogue; momentum: blocked,
+      // measured).
       if t == 1 {
         let (status, layers) = session.loggedStep(batch: batch)
         #expect(status == .updated)
@@ -216,6 +217,43 @@ struct TrainingTests {
     for layer in 1...3 {
       #expect(plain.network.weights(layer: layer) == logged.network.weights(layer: layer))
       #expect(plain.network.biases(layer: layer) == logged.network.biases(layer: layer))
+    }
+  }
+
+  @Test(
+    "a logged step's gradient and update statistics agree with the gradient formed whole",
+    arguments: [
+      OptimizerSpec(kind: .sgd, learningRate: 0.1), OptimizerSpec(kind: .sgd, learningRate: 0.1, weightDecay: 0.01),
+      OptimizerSpec(kind: .sgd, learningRate: 0.1, clipGradNorm: 0.5), OptimizerSpec(kind: .momentum, learningRate: 0.05),
+    ])
+  func loggedStatisticsMatchTheWholeGradient(optimizer: OptimizerSpec) throws {
+    // Plain SGD is measured inside the fused product's epilogue, the others from the
+    // gradient buffer; both must report what `inspect` and the weights say.
+    let p = TrainingPlan(
+      network: NetworkSpec(
+        inputSize: 4, hiddenWidths: [30, 13], outputSize: 3, activation: Activation(.tanh), head: .softmax,
+        weightInitializer: Initializer(.xavierNormal), biasInitializer: Initializer(.zeros)),
+      optimizer: optimizer, loss: .crossEntropy, batchSize: 10, length: .steps(4), logEvery: 1)
+    var seed = Xoshiro256(seed: 4)
+    let session = try TrainingSession(plan: p, data: data, initialization: &seed)
+    func norm(_ x: [Float]) -> Double { x.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
+    for start in stride(from: 0, to: 40, by: 10) {
+      let batch = Array(start..<start + 10)
+      let whole = session.inspect(batch: batch).layers
+      let before = (1...3).map { session.network.weights(layer: $0) }
+      let (status, layers) = session.loggedStep(batch: batch)
+      #expect(status == .updated)
+      for index in 0..<3 {
+        let (got, want) = (layers[index], whole[index])
+        let after = session.network.weights(layer: index + 1)
+        let change = norm(zip(after, before[index]).map { $0 - $1 })
+        #expect(abs(got.gradWNorm - want.gradWNorm) <= 1e-6 * want.gradWNorm, "layer \(index + 1) ‖∂L/∂W‖")
+        #expect(abs(got.gradWMeanAbs - want.gradWMeanAbs) <= 1e-6 * want.gradWMeanAbs, "layer \(index + 1) mean |∂L/∂W|")
+        #expect(abs(got.weightNorm - norm(before[index])) <= 1e-6 * got.weightNorm, "layer \(index + 1) ‖W‖ before")
+        #expect(
+          abs(got.updateRatio - change / norm(before[index])) <= 1e-5 * got.updateRatio,
+          "layer \(index + 1) ‖ΔW‖/‖W‖ \(got.updateRatio) vs \(change / norm(before[index]))")
+      }
     }
   }
 

@@ -50,23 +50,22 @@ func activationForward(
   }
 }
 
-/// Statistics gathered by the forward sweep, chunk by chunk.
+/// Statistics gathered by the forward sweep, row by row.
 protocol ForwardStatistics {
   /// False for the no-op collector: its calls compile away.
   static var isCollecting: Bool { get }
   /// Once the first row is computed and stored (it sets the shift of the sums).
   mutating func begin(firstRowZ: UnsafePointer<Float>, firstRowA: UnsafePointer<Float>, width: Int)
-  /// One chunk of `lanes` entries at `column`.
-  mutating func add(z: Vector8, a: Vector8, d: Vector8, column: Int, lanes: Int)
-  mutating func endRow(width: Int, isLast: Bool)
+  /// `rows` finished consecutive rows of z, f(z) and f′(z), `width` entries each.
+  mutating func addRows(z: UnsafePointer<Float>, a: UnsafePointer<Float>, d: UnsafePointer<Float>, rows: Int, width: Int)
 }
 
 /// Collects nothing (unlogged steps and evaluation).
 struct NoForwardStatistics: ForwardStatistics {
   static var isCollecting: Bool { false }
   @inline(__always) mutating func begin(firstRowZ: UnsafePointer<Float>, firstRowA: UnsafePointer<Float>, width: Int) {}
-  @inline(__always) mutating func add(z: Vector8, a: Vector8, d: Vector8, column: Int, lanes: Int) {}
-  @inline(__always) mutating func endRow(width: Int, isLast: Bool) {}
+  @inline(__always)
+  mutating func addRows(z: UnsafePointer<Float>, a: UnsafePointer<Float>, d: UnsafePointer<Float>, rows: Int, width: Int) {}
 }
 
 @inline(__always)
@@ -75,13 +74,17 @@ private func activationForward<F: VectorActivation, S: ForwardStatistics>(
   a: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>?, rows: Int, width: Int, keep: Bool,
   statistics: inout S
 ) -> Float {
+  // The statistics read back groups of about 2048 entries (24 KiB of z, a and d) while
+  // they are in L1, in a loop of their own: folded into the loop below, their six sums
+  // did not fit the registers beside f's constants and spilled, which cost more than the
+  // second read; a call per row cost more than the sums on narrow layers.
+  let rowsPerGroup = max(1, 2048 / max(width, 1))
+  var groupStart = 0
   var absSum = Vector8()
   for row in 0..<rows {
     let zRow = z + row * width
     let aRow = a + row * width
     let dRow = d.map { $0 + row * width }
-    // Row 0 is accumulated after it is complete, once the shift is known.
-    let accumulateNow = S.isCollecting && row > 0
     var j = 0
     while j < width {
       let n = min(8, width - j)
@@ -92,22 +95,15 @@ private func activationForward<F: VectorActivation, S: ForwardStatistics>(
       store8(av, aRow + j, count: n)
       if let dRow { store8(dv, dRow + j, count: n) }
       absSum += absolute(av)
-      if accumulateNow { statistics.add(z: zv, a: av, d: dv, column: j, lanes: n) }
       j += 8
     }
-    if S.isCollecting, let dRow {
-      if row == 0 {
-        statistics.begin(firstRowZ: zRow, firstRowA: aRow, width: width)
-        var k = 0
-        while k < width {
-          let n = min(8, width - k)
-          statistics.add(
-            z: load8(zRow + k, count: n), a: load8(aRow + k, count: n), d: load8(dRow + k, count: n),
-            column: k, lanes: n)
-          k += 8
-        }
+    if S.isCollecting, let d {
+      if row == 0 { statistics.begin(firstRowZ: zRow, firstRowA: aRow, width: width) }
+      if row + 1 - groupStart == rowsPerGroup || row == rows - 1 {
+        let offset = groupStart * width
+        statistics.addRows(z: z + offset, a: a + offset, d: d + offset, rows: row + 1 - groupStart, width: width)
+        groupStart = row + 1
       }
-      statistics.endRow(width: width, isLast: row == rows - 1)
     }
   }
   return laneSum(absSum)

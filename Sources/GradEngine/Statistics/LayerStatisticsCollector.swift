@@ -16,14 +16,15 @@ struct ActivationSummary {
   var deadFraction = 0.0
 }
 
-/// The statistics of a hidden layer, accumulated by the forward sweep itself (see
-/// `activationForward(statistics:)`), so a logged step costs arithmetic on values
-/// already in registers rather than another pass over the layer.
+/// The statistics of a hidden layer, accumulated by the forward sweep (see
+/// `activationForward(statistics:)`) a few rows at a time, each group read back right
+/// after it is written, while it is in L1: a logged step costs arithmetic, not another
+/// pass over the layer through memory.
 ///
 /// Shifted sums: with c the mean of the first row, Var x = mean((x − c)²) − (mean(x − c))²,
 /// exact in exact arithmetic and free of cancellation when c is near the mean (a
 /// saturated sigmoid layer with mean 0.5 and std 10⁻³ keeps its std). Float lanes are
-/// added into Doubles every ≥ 256 entries (whole rows at a time).
+/// added into Doubles every ≥ 256 entries (whole rows at a time; see `addRows`).
 struct ActivationStatisticsAccumulator: ForwardStatistics {
   static var isCollecting: Bool { true }
   /// |f′| below this counts as saturated.
@@ -31,8 +32,6 @@ struct ActivationStatisticsAccumulator: ForwardStatistics {
   /// `width` flags: 1 once a unit was not saturated on some example.
   let alive: UnsafeMutablePointer<Float>
   private var cz: Float = 0, ca: Float = 0
-  private var zs = Vector8(), zq = Vector8(), as_ = Vector8(), aq = Vector8(), ds = Vector8(), sat = Vector8()
-  private var pending = 0
   private var zSum = 0.0, zSquares = 0.0, aSum = 0.0, aSquares = 0.0, dSum = 0.0, saturated = 0.0
 
   init(threshold: Float, aliveScratch: UnsafeMutablePointer<Float>, width: Int) {
@@ -51,34 +50,50 @@ struct ActivationStatisticsAccumulator: ForwardStatistics {
     ca = Float(aTotal / Double(max(width, 1)))
   }
 
-  @inline(__always)
-  mutating func add(z: Vector8, a: Vector8, d: Vector8, column j: Int, lanes n: Int) {
-    if n == 8 {
-      let zv = z - cz, av = a - ca
-      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += d
-      let isSaturated = absolute(d) .< threshold
-      sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
-      store8(load8(alive + j).replacing(with: 1, where: .!isSaturated), alive + j)
-    } else {
-      let lanes = laneMask(n)
-      let zv = (z - cz).replacing(with: 0, where: .!lanes)
-      let av = (a - ca).replacing(with: 0, where: .!lanes)
-      let dv = d.replacing(with: 0, where: .!lanes)
-      zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
-      let isSaturated = (absolute(d) .< threshold) .& lanes
-      sat += Vector8(repeating: 0).replacing(with: 1, where: isSaturated)
-      store8(load8(alive + j, count: n).replacing(with: 1, where: .!isSaturated .& lanes), alive + j, count: n)
+  /// Adds `rows` consecutive rows of z, f(z) and f′(z) (`width` entries each, row after
+  /// row). The sums run in Float lanes held in registers and go into the Doubles after
+  /// every row that brings the count since the last transfer to 256 or more, and after
+  /// the last row, so the grouping depends only on the shape.
+  mutating func addRows(
+    z: UnsafePointer<Float>, a: UnsafePointer<Float>, d: UnsafePointer<Float>, rows: Int, width: Int
+  ) {
+    var zs = Vector8(), zq = Vector8(), as_ = Vector8(), aq = Vector8(), ds = Vector8(), sat = Vector8()
+    let cz = Vector8(repeating: self.cz), ca = Vector8(repeating: self.ca)
+    let threshold = Vector8(repeating: self.threshold)
+    let one = Vector8(repeating: 1), zero = Vector8()
+    let fullEnd = width & ~7
+    var pending = 0
+    for row in 0..<rows {
+      let (z, a, d) = (z + row &* width, a + row &* width, d + row &* width)
+      var j = 0
+      while j < fullEnd {
+        let zv = load8(z + j) - cz, av = load8(a + j) - ca, dv = load8(d + j)
+        zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
+        let isSaturated = absolute(dv) .< threshold
+        sat += zero.replacing(with: one, where: isSaturated)
+        store8(load8(alive + j).replacing(with: one, where: .!isSaturated), alive + j)
+        j &+= 8
+      }
+      if j < width {
+        let n = width &- j
+        let lanes = laneMask(n)
+        let zv = (load8(z + j, count: n) - cz).replacing(with: 0, where: .!lanes)
+        let av = (load8(a + j, count: n) - ca).replacing(with: 0, where: .!lanes)
+        let dv = load8(d + j, count: n)
+        zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
+        let isSaturated = (absolute(dv) .< threshold) .& lanes
+        sat += zero.replacing(with: one, where: isSaturated)
+        store8(load8(alive + j, count: n).replacing(with: one, where: .!isSaturated .& lanes), alive + j, count: n)
+      }
+      pending &+= width
+      if pending >= 256 || row == rows &- 1 {
+        zSum += Double(laneSum(zs)); zSquares += Double(laneSum(zq))
+        aSum += Double(laneSum(as_)); aSquares += Double(laneSum(aq))
+        dSum += Double(laneSum(ds)); saturated += Double(laneSum(sat))
+        zs = Vector8(); zq = Vector8(); as_ = Vector8(); aq = Vector8(); ds = Vector8(); sat = Vector8()
+        pending = 0
+      }
     }
-  }
-
-  mutating func endRow(width: Int, isLast: Bool) {
-    pending += width
-    guard pending >= 256 || isLast else { return }
-    zSum += Double(laneSum(zs)); zSquares += Double(laneSum(zq))
-    aSum += Double(laneSum(as_)); aSquares += Double(laneSum(aq))
-    dSum += Double(laneSum(ds)); saturated += Double(laneSum(sat))
-    zs = Vector8(); zq = Vector8(); as_ = Vector8(); aq = Vector8(); ds = Vector8(); sat = Vector8()
-    pending = 0
   }
 
   /// The layer's statistics once every row has been added.

@@ -179,14 +179,43 @@ func blockedWeightUpdate(
 /// equal to `weightGradient` followed by `Optimizer.update`, which evaluates the same
 /// expression, provided `sgemm` computes `α·(Σ products) + β·c` with the same sum for
 /// β = 0 and β ≠ 0 (the reference kernel does; a test guards it).
-func fusedSGDWeightUpdate(layer index: Int, network: Network, workspace: Workspace, rows: Int, optimizer: Optimizer) {
+///
+/// With `measuring` (a logged step), the product is `sgemmUpdateSums`, which writes the
+/// same bits and measures the update in the kernel's epilogue: Σg², Σ|g|, ‖W‖² before and
+/// ‖ΔW‖², what `Optimizer.update(measuring: true)` reports, with the sums grouped by the
+/// kernel's tiles. Callers check `fusedUpdateSumsStayFinite` first.
+@discardableResult
+func fusedSGDWeightUpdate(
+  layer index: Int, network: Network, workspace: Workspace, rows: Int, optimizer: Optimizer, measuring: Bool = false
+) -> Optimizer.Measure {
   let layer = network.layers[index]
   let (alpha, beta) = optimizer.sgdCoefficients(decays: true)
-  sgemm(
+  guard measuring else {
+    sgemm(
+      .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: alpha,
+      a: layerInput(index, workspace), lda: layer.fanIn,
+      b: workspace.deltas[index].pointer, ldb: layer.fanOut,
+      beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut)
+    return Optimizer.Measure()
+  }
+  let sums = sgemmUpdateSums(
     .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: alpha,
     a: layerInput(index, workspace), lda: layer.fanIn,
     b: workspace.deltas[index].pointer, ldb: layer.fanOut,
     beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut)
+  return Optimizer.Measure(
+    valueSquaredNorm: sums.oldSquares, changeSquaredNorm: sums.changeSquares,
+    gradientSquares: sums.sumSquares, gradientAbsoluteSum: sums.sumMagnitudes)
+}
+
+/// True when the Float sums of g² inside `sgemmUpdateSums` cannot overflow for layer
+/// `index`: every |g_ij| ≤ ‖A‖₁·‖δ‖₁ (see `weightGradientsAreBounded`) and no Float
+/// partial sum holds more than fanIn·fanOut of them. Otherwise the gradient is formed
+/// whole, where an overflowing block can be summed again in Double.
+func fusedUpdateSumsStayFinite(layer index: Int, network: Network, workspace: Workspace) -> Bool {
+  let layer = network.layers[index]
+  let bound = Double(workspace.inputAbsoluteSums[index]) * Double(workspace.deltaAbsoluteSums[index])
+  return bound * bound * Double(layer.fanIn * layer.fanOut) < Double(Float.greatestFiniteMagnitude) / 2
 }
 
 /// True when every weight gradient of the last pass is provably finite without forming

@@ -260,8 +260,10 @@ public final class TrainingSession {
       optimizer.learningRate = learningRate
       optimizer.beginUpdate()
       for (index, layer) in network.layers.enumerated() {
-        if updateCanBeFused && !collect {
-          fusedSGDWeightUpdate(layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer)
+        if updateCanBeFused && (!collect || fusedUpdateSumsStayFinite(layer: index, network: network, workspace: workspace)) {
+          let measure = fusedSGDWeightUpdate(
+            layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)
+          if collect { measures.append(measure) }
         } else if usesBlockedUpdate(fanIn: layer.fanIn, fanOut: layer.fanOut) {
           let measure = blockedWeightUpdate(
             layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)

@@ -1,0 +1,108 @@
+// `sgemm` that also reports what it did to C: the fused SGD update of a logged training
+// step, W ← β·W + α·Xᵀδ, measured in the kernel's own epilogue while the sums, the old
+// and the new weights are in registers — no gradient buffer is written or read back.
+
+/// Sums over the m × n entries of one `sgemmUpdateSums` call, with S the sum of the k
+/// products of an entry (the gradient, before α), c and c′ the entry before and after:
+///
+///     sumSquares = Σ S²,   sumMagnitudes = Σ |S|,   oldSquares = Σ c²,   changeSquares = Σ (c′ − c)²
+///
+/// With β = 0, c counts as 0 (C is not read). Float lanes are added into Doubles every
+/// ≥ 256 entries, in an order fixed by the shape: bitwise reproducible. A Float partial
+/// sum of squares that overflows (entries beyond ~10¹⁸) makes its total +∞.
+public struct GemmUpdateSums: Sendable, Equatable {
+  public var sumSquares = 0.0
+  public var sumMagnitudes = 0.0
+  public var oldSquares = 0.0
+  public var changeSquares = 0.0
+
+  public init() {}
+}
+
+/// `sgemm`, writing bitwise the same C, that also returns `GemmUpdateSums`.
+///
+/// Properties: C is exactly what `sgemm` with the same arguments writes (the products go
+/// through the same kernels and the same `(α·S) + (β·c)` rounding; a test checks the
+/// bits); each S in the sums is the S `sgemm(α: 1, β: 0)` would store. Shapes the
+/// broadcast kernel takes in one k-block are measured in its epilogue; the others (the
+/// dot path, k above one block, α = 0) form S in a scratch block first.
+public func sgemmUpdateSums(
+  _ transA: Transpose, _ transB: Transpose,
+  m: Int, n: Int, k: Int,
+  alpha: Float,
+  a: UnsafePointer<Float>, lda: Int,
+  b: UnsafePointer<Float>, ldb: Int,
+  beta: Float,
+  c: UnsafeMutablePointer<Float>, ldc: Int
+) -> GemmUpdateSums {
+  guard m > 0, n > 0 else { return GemmUpdateSums() }
+  let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
+  let dotPath = transA == .none && transB == .transposed && m < 16 && k >= 64
+  if k > 0 && alpha != 0 && !dotPath && k <= plan.blockK {
+    var epilogue = UpdateSumsEpilogue()
+    broadcastGemm(
+      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+      c: c, ldc: ldc, plan: plan, epilogue: &epilogue)
+    return epilogue.finish()
+  }
+  // S first (exactly what sgemm(α: 1, β: 0) stores), then C as sgemm writes it.
+  let sums = allocateFloats(m * n)
+  defer { sums.deallocate() }
+  sgemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: sums, ldc: n)
+  var epilogue = UpdateSumsEpilogue()
+  var old = [Float](repeating: 0, count: n)
+  for i in 0..<m {
+    let row = c + i * ldc
+    if beta != 0 { for j in 0..<n { old[j] = row[j] } }
+    if k <= 0 || alpha == 0 {
+      scaleMatrix(m: 1, n: n, beta: beta, c: row, ldc: ldc)
+    } else {
+      combineSums(sums + i * n, m: 1, n: n, alpha: alpha, beta: beta, c: row, ldc: ldc)
+    }
+    var rowSums = TileSums()
+    var j = 0
+    while j < n {
+      let lanes = min(8, n - j)
+      var s = SIMD8<Float>.zero, before = SIMD8<Float>.zero, after = SIMD8<Float>.zero
+      for l in 0..<lanes {
+        s[l] = sums[i * n + j + l]
+        before[l] = old[j + l]
+        after[l] = row[j + l]
+      }
+      rowSums.add(sum: s, old: before, new: after)
+      j += 8
+    }
+    epilogue.add(rowSums, entries: n)
+  }
+  return epilogue.finish()
+}
+
+/// The measuring epilogue: tiles' lane sums added up in Float, moved into Doubles after
+/// a tile that brings the count since the last move to 256 or more.
+struct UpdateSumsEpilogue: TileEpilogue {
+  static var isMeasuring: Bool { true }
+  private var lanes = TileSums()
+  private var pending = 0
+  private var totals = GemmUpdateSums()
+
+  @inline(__always)
+  mutating func add(_ tile: TileSums, entries: Int) {
+    lanes = lanes + tile
+    pending &+= entries
+    if pending >= 256 { flush() }
+  }
+
+  private mutating func flush() {
+    totals.sumSquares += Double(laneSum(lanes.squares))
+    totals.sumMagnitudes += Double(laneSum(lanes.magnitudes))
+    totals.oldSquares += Double(laneSum(lanes.oldSquares))
+    totals.changeSquares += Double(laneSum(lanes.changeSquares))
+    lanes = TileSums()
+    pending = 0
+  }
+
+  mutating func finish() -> GemmUpdateSums {
+    flush()
+    return totals
+  }
+}
