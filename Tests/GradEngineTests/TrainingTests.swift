@@ -257,21 +257,26 @@ struct TrainingTests {
     }
   }
 
-  @Test("statistics agree with a direct computation from the network")
-  func statisticsAreRight() throws {
-    let p = plan(.sigmoid, widths: [6], batch: 50, length: .steps(1), logEvery: 1, bias: Initializer(.normal, std: 1))
+  /// Widths below one vector, with a tail the kernels reach back for (13, 30), and whole
+  /// vectors (16); ReLU with a negative bias mean so that some units are dead.
+  @Test(
+    "statistics agree with a direct computation from the network",
+    arguments: [(ActivationKind.sigmoid, 6), (.sigmoid, 13), (.sigmoid, 16), (.relu, 30)])
+  func statisticsAreRight(kind: ActivationKind, width: Int) throws {
+    let bias = kind == .relu ? Initializer(.constant, value: -1.5) : Initializer(.normal, std: 1)
+    let p = plan(kind, widths: [width], batch: 50, length: .steps(1), logEvery: 1, bias: bias)
     var initialization = Xoshiro256(seed: 8)
     let session = try TrainingSession(plan: p, data: data, initialization: &initialization)
     let stats = session.inspect(batch: Array(0..<50)).layers[0]
     let w = session.network.weights(layer: 1).map(Double.init), b = session.network.biases(layer: 1).map(Double.init)
     var z: [Double] = [], a: [Double] = [], d: [Double] = []
     for row in 0..<50 {
-      for j in 0..<6 {
+      for j in 0..<width {
         var sum = b[j]
-        for i in 0..<4 { sum += Double(data.features[row * 4 + i]) * w[i * 6 + j] }
+        for i in 0..<4 { sum += Double(data.features[row * 4 + i]) * w[i * width + j] }
         z.append(sum)
-        a.append(Reference.activation(.sigmoid, sum))
-        d.append(Reference.derivative(.sigmoid, sum))
+        a.append(Reference.activation(kind, sum))
+        d.append(Reference.derivative(kind, sum))
       }
     }
     func meanStd(_ x: [Double]) -> (Double, Double) {
@@ -280,10 +285,14 @@ struct TrainingTests {
     }
     let (zm, zs) = meanStd(z), (am, asd) = meanStd(a)
     #expect(abs(stats.preactMean - zm) < 1e-5 && abs(stats.preactStd - zs) < 1e-5)
-    #expect(abs(stats.actMean - am) < 1e-6 && abs(stats.actStd - asd) < 1e-6)
+    #expect(abs(stats.actMean - am) < 1e-5 && abs(stats.actStd - asd) < 1e-5)
     #expect(abs(stats.derivMean - d.reduce(0, +) / Double(d.count)) < 1e-6)
-    let saturated = Double(d.filter { $0 < 0.0025 }.count) / Double(d.count)
+    let threshold = kind == .relu ? 0.01 : 0.0025
+    let saturated = Double(d.filter { $0 < threshold }.count) / Double(d.count)
     #expect(abs(stats.saturatedFraction - saturated) < 1e-12)
+    let dead = (0..<width).filter { j in (0..<50).allSatisfy { d[$0 * width + j] < threshold } }.count
+    #expect(stats.deadFraction == Double(dead) / Double(width))
+    if kind == .relu { #expect(dead > 0 && dead < width, "the ReLU case should have some dead units, not all") }
     #expect(abs(stats.weightNorm - w.map { $0 * $0 }.reduce(0, +).squareRoot()) < 1e-5)
   }
 

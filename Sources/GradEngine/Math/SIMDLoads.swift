@@ -31,6 +31,15 @@ func store8(_ v: Vector8, _ p: UnsafeMutablePointer<Float>, count: Int) {
   for i in 0..<count { p[i] = v[i] }
 }
 
+/// For a row of `width` ≥ 8 entries whose last `width mod 8` are handled by one vector
+/// loaded at `width − 8` (reaching back over entries already done, instead of lane-by-lane
+/// loads): the mask of that vector's new lanes, the last `width mod 8` (none when
+/// 8 divides `width`).
+@inline(__always)
+func reachBackLanes(_ width: Int) -> SIMDMask<SIMD8<Int32>> {
+  SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= SIMD8<Int32>(repeating: Int32(8 - width % 8))
+}
+
 /// The mask of the first `count` lanes.
 @inline(__always)
 func laneMask(_ count: Int) -> SIMDMask<SIMD8<Int32>> {

@@ -12,8 +12,8 @@
 ///   - statistics: when given, the layer's statistics are accumulated in the same sweep
 ///     (fused, so a logged step reads nothing twice); requires `keepPreactivations`
 ///     and `derivatives`.
-/// - Returns: Σ|a| over all lanes computed (tail lanes of a row hold f(0)): an upper
-///   bound of ‖a‖₁ that is +∞ or NaN whenever any a is, used to rule out overflow.
+/// - Returns: Σ|a| (‖a‖₁ in Float): +∞ or NaN whenever any a is, used to rule out
+///   overflow.
 func activationForward(
   _ kind: ActivationKind, slope: Float,
   preactivations z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
@@ -80,22 +80,47 @@ private func activationForward<F: VectorActivation, S: ForwardStatistics>(
   // second read; a call per row cost more than the sums on narrow layers.
   let rowsPerGroup = max(1, 2048 / max(width, 1))
   var groupStart = 0
+  let fullEnd = width & ~7
+  let tail = reachBackLanes(width)
   var absSum = Vector8()
   for row in 0..<rows {
     let zRow = z + row * width
     let aRow = a + row * width
     let dRow = d.map { $0 + row * width }
     var j = 0
-    while j < width {
-      let n = min(8, width - j)
+    while j < fullEnd {
+      var zv = load8(zRow + j)
+      if let bias { zv += load8(bias + j) }
+      let (av, dv) = F.evaluate(zv, slope: slope)
+      if keep { store8(zv, zRow + j) }
+      store8(av, aRow + j)
+      if let dRow { store8(dv, dRow + j) }
+      absSum += absolute(av)
+      j += 8
+    }
+    if j < width && width >= 8 {
+      // The last width mod 8 entries: one vector reaching back to end at the row's end.
+      // Its first lanes were done by the loop (and z there may already hold z + b): they
+      // are evaluated for nothing and keep their stored values.
+      let start = width - 8
+      let raw = load8(zRow + start)
+      var zv = raw
+      if let bias { zv += load8(bias + start) }
+      let (av, dv) = F.evaluate(zv, slope: slope)
+      if keep { store8(raw.replacing(with: zv, where: tail), zRow + start) }
+      store8(load8(aRow + start).replacing(with: av, where: tail), aRow + start)
+      if let dRow { store8(load8(dRow + start).replacing(with: dv, where: tail), dRow + start) }
+      absSum += absolute(av).replacing(with: 0, where: .!tail)
+    } else if j < width {
+      // A layer narrower than one vector.
+      let n = width - j
       var zv = load8(zRow + j, count: n)
       if let bias { zv += load8(bias + j, count: n) }
       let (av, dv) = F.evaluate(zv, slope: slope)
       if keep { store8(zv, zRow + j, count: n) }
       store8(av, aRow + j, count: n)
       if let dRow { store8(dv, dRow + j, count: n) }
-      absSum += absolute(av)
-      j += 8
+      absSum += absolute(av).replacing(with: 0, where: .!laneMask(n))
     }
     if S.isCollecting, let d {
       if row == 0 { statistics.begin(firstRowZ: zRow, firstRowA: aRow, width: width) }

@@ -62,6 +62,7 @@ struct ActivationStatisticsAccumulator: ForwardStatistics {
     let threshold = Vector8(repeating: self.threshold)
     let one = Vector8(repeating: 1), zero = Vector8()
     let fullEnd = width & ~7
+    let tail = reachBackLanes(width)
     var pending = 0
     for row in 0..<rows {
       let (z, a, d) = (z + row &* width, a + row &* width, d + row &* width)
@@ -74,7 +75,18 @@ struct ActivationStatisticsAccumulator: ForwardStatistics {
         store8(load8(alive + j).replacing(with: one, where: .!isSaturated), alive + j)
         j &+= 8
       }
-      if j < width {
+      if j < width && width >= 8 {
+        // The row's last width mod 8 entries, from a vector reaching back (see
+        // `reachBackLanes`); its first lanes were added by the loop.
+        let start = width &- 8
+        let zv = (load8(z + start) - cz).replacing(with: 0, where: .!tail)
+        let av = (load8(a + start) - ca).replacing(with: 0, where: .!tail)
+        let dv = load8(d + start).replacing(with: 0, where: .!tail)
+        zs += zv; zq = zq.addingProduct(zv, zv); as_ += av; aq = aq.addingProduct(av, av); ds += dv
+        let isSaturated = (absolute(dv) .< threshold) .& tail
+        sat += zero.replacing(with: one, where: isSaturated)
+        store8(load8(alive + start).replacing(with: one, where: .!isSaturated .& tail), alive + start)
+      } else if j < width {
         let n = width &- j
         let lanes = laneMask(n)
         let zv = (load8(z + j, count: n) - cz).replacing(with: 0, where: .!lanes)
@@ -101,8 +113,18 @@ struct ActivationStatisticsAccumulator: ForwardStatistics {
     let count = Double(rows * width)
     guard count > 0 else { return ActivationSummary() }
     let zShift = zSum / count, aShift = aSum / count
-    var deadUnits = 0
-    for j in 0..<width where alive[j] == 0 { deadUnits += 1 }
+    // Counted 8 flags at a time: a branch per unit mispredicted on half-dead layers.
+    var deadLanes = SIMD8<Int32>()
+    var j = 0
+    while j + 8 <= width {
+      deadLanes &-= unsafeBitCast(load8(alive + j) .== 0, to: SIMD8<Int32>.self)  // true = −1
+      j += 8
+    }
+    var deadUnits = Int(deadLanes.wrappedSum())
+    while j < width {
+      if alive[j] == 0 { deadUnits += 1 }
+      j += 1
+    }
     return ActivationSummary(
       preactMean: Double(cz) + zShift, preactStd: max(zSquares / count - zShift * zShift, 0).squareRoot(),
       actMean: Double(ca) + aShift, actStd: max(aSquares / count - aShift * aShift, 0).squareRoot(),
