@@ -271,7 +271,7 @@ func broadcastGemm<E: TileEpilogue>(
       // W3's step in a profile).
       let rowBlock = i0, kBlock = p0
       @inline(__always)
-      func tile(_ t: Int, _ panelIndex: Int) {
+      func tile(_ t: Int, _ panelIndex: Int, _ epilogue: inout E) {
         let start = tiling.start(t)
         let rows = tiling.rows(t)
         let panel = partition.panel(panelIndex)
@@ -319,14 +319,14 @@ func broadcastGemm<E: TileEpilogue>(
         }
       } else if plan.rowTilesOuter {
         for t in 0..<tiling.tiles {
-          for j in 0..<partition.count { tile(t, j) }
+          for j in 0..<partition.count { tile(t, j, &epilogue) }
         }
       } else {
         for j in 0..<partition.count {
           if let packedB, packJustInTime {
             packPanelB(transB, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, index: j, into: packedB)
           }
-          for t in 0..<tiling.tiles { tile(t, j) }
+          for t in 0..<tiling.tiles { tile(t, j, &epilogue) }
         }
       }
       i0 += mc
