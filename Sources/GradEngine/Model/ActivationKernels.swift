@@ -50,7 +50,7 @@ func activationForward(
   }
 }
 
-/// Statistics gathered by the forward sweep, row by row.
+/// Statistics gathered by the forward sweep, a group of finished rows at a time.
 protocol ForwardStatistics {
   /// False for the no-op collector: its calls compile away.
   static var isCollecting: Bool { get }

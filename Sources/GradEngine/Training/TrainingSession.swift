@@ -84,8 +84,8 @@ public final class TrainingSession {
   }
 
   /// Whether plain SGD folds the weight update into the gradient product
-  /// (W ← βW + α·Aᵀδ in one `sgemm`) at unlogged steps. It saves a write and a read of
-  /// every weight gradient per step. It relies on `sgemm` evaluating α·Σ + β·c with the
+  /// (W ← βW + α·Aᵀδ in one `sgemm`; at logged steps `sgemmUpdateSums`, which also
+  /// measures it). It saves a write and a read of every weight gradient per step. It relies on `sgemm` evaluating α·Σ + β·c with the
   /// same Σ for β = 0 and β ≠ 0, which the test "logging does not change the trajectory"
   /// checks; a kernel that breaks it can be accommodated by setting this to false.
   static let fusesPlainSGDUpdate = true
@@ -255,12 +255,16 @@ public final class TrainingSession {
     if update && bounded && clip == nil {
       // The gradients are known to be finite and nothing needs their norm first, so each
       // layer's weight gradient is formed and applied while it is still in cache (and,
-      // for plain SGD at unlogged steps, never formed: fused into the product).
+      // for plain SGD, never formed: fused into the product, and at a logged step
+      // measured in its epilogue unless the Float sums could overflow).
       validationResult = validation.map { evaluator.evaluate($0) }
       optimizer.learningRate = learningRate
       optimizer.beginUpdate()
       for (index, layer) in network.layers.enumerated() {
-        if updateCanBeFused && (!collect || fusedUpdateSumsStayFinite(layer: index, network: network, workspace: workspace)) {
+        let fuses =
+          updateCanBeFused
+          && (!collect || fusedUpdateSumsStayFinite(layer: index, network: network, workspace: workspace))
+        if fuses {
           let measure = fusedSGDWeightUpdate(
             layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)
           if collect { measures.append(measure) }
