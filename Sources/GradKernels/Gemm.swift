@@ -41,7 +41,7 @@ public func sgemm(
     scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
     return
   }
-  if transA == .none && transB == .transposed && m < 16 && k >= 64 {
+  if takesDotPath(transA, transB, m: m, k: k) {
     dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     return
   }
@@ -62,6 +62,13 @@ public func sgemm(
   broadcastGemm(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
     c: c, ldc: ldc, plan: plan, epilogue: &plain)
+}
+
+/// Whether `sgemm` runs a shape on the dot kernel: A·Bᵀ with fewer than 16 rows and
+/// k ≥ 64, where copying B would cost as much as the product.
+@inline(__always)
+func takesDotPath(_ transA: Transpose, _ transB: Transpose, m: Int, k: Int) -> Bool {
+  transA == .none && transB == .transposed && m < 16 && k >= 64
 }
 
 /// Straightforward triple loop, the oracle for the tests of the fast kernels.

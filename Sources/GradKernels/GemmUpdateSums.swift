@@ -37,8 +37,7 @@ public func sgemmUpdateSums(
 ) -> GemmUpdateSums {
   guard m > 0, n > 0 else { return GemmUpdateSums() }
   let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
-  let dotPath = transA == .none && transB == .transposed && m < 16 && k >= 64
-  if k > 0 && alpha != 0 && !dotPath && k <= plan.blockK {
+  if k > 0 && alpha != 0 && !takesDotPath(transA, transB, m: m, k: k) && k <= plan.blockK {
     var epilogue = UpdateSumsEpilogue()
     broadcastGemm(
       transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,

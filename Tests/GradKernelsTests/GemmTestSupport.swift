@@ -86,13 +86,27 @@ struct GemmCheck {
   var result: [Float]
 }
 
+/// A case's operands drawn from one seed, A then B then C (a test that draws again with
+/// the same seed gets the same three).
+struct GemmOperands {
+  var a: PaddedMatrix
+  var b: PaddedMatrix
+  var c: PaddedMatrix
+
+  init(_ t: GemmCase, seed: UInt64) {
+    var random = TestRandom(seed: seed)
+    let aShape = t.transA == .none ? (t.m, t.k) : (t.k, t.m)
+    let bShape = t.transB == .none ? (t.k, t.n) : (t.n, t.k)
+    a = PaddedMatrix(rows: aShape.0, columns: aShape.1, padding: t.padA, random: &random)
+    b = PaddedMatrix(rows: bShape.0, columns: bShape.1, padding: t.padB, random: &random)
+    c = PaddedMatrix(rows: t.m, columns: t.n, padding: t.padC, random: &random)
+  }
+}
+
 func runGemmCase(_ t: GemmCase, seed: UInt64, nanInC: Bool = false) -> GemmCheck {
-  var random = TestRandom(seed: seed)
-  let aShape = t.transA == .none ? (t.m, t.k) : (t.k, t.m)
-  let bShape = t.transB == .none ? (t.k, t.n) : (t.n, t.k)
-  let a = PaddedMatrix(rows: aShape.0, columns: aShape.1, padding: t.padA, random: &random)
-  let b = PaddedMatrix(rows: bShape.0, columns: bShape.1, padding: t.padB, random: &random)
-  var c = PaddedMatrix(rows: t.m, columns: t.n, padding: t.padC, random: &random)
+  let operands = GemmOperands(t, seed: seed)
+  let (a, b) = (operands.a, operands.b)
+  var c = operands.c
   if nanInC {
     for i in 0..<t.m { for j in 0..<t.n { c.storage[i * c.stride + j] = .nan } }
   }

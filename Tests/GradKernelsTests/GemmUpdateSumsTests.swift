@@ -17,12 +17,8 @@ struct GemmUpdateSumsTests {
   }
 
   static func run(_ t: GemmCase, seed: UInt64) -> Outcome {
-    var random = TestRandom(seed: seed)
-    let aShape = t.transA == .none ? (t.m, t.k) : (t.k, t.m)
-    let bShape = t.transB == .none ? (t.k, t.n) : (t.n, t.k)
-    let a = PaddedMatrix(rows: aShape.0, columns: aShape.1, padding: t.padA, random: &random)
-    let b = PaddedMatrix(rows: bShape.0, columns: bShape.1, padding: t.padB, random: &random)
-    let start = PaddedMatrix(rows: t.m, columns: t.n, padding: t.padC, random: &random)
+    let operands = GemmOperands(t, seed: seed)
+    let (a, b, start) = (operands.a, operands.b, operands.c)
     var viaSgemm = start.storage
     var measured = start
     var gradient = [Float](repeating: 0, count: max(1, t.m * t.n))
