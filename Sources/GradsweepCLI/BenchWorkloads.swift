@@ -213,21 +213,25 @@ func measureStatisticsCost(
 
 /// One matrix product of a workload's training step, for the kernel microbenchmark.
 struct KernelShape: Sendable {
-  /// "forward", "weight gradient + SGD" or "input gradient".
-  let role: String
+  /// "forward", "weight gradient + SGD", "… + statistics" or "input gradient".
+  var role: String
   let layer: Int
   let transA: Transpose
   let transB: Transpose
   let m: Int, n: Int, k: Int
   let alpha: Float
   let beta: Float
+  /// Timed through `sgemmUpdateSums`, as a logged step's fused update (the same product
+  /// also measuring Σg², Σ|g|, ‖W‖² and ‖ΔW‖² in its epilogue).
+  var measuring = false
 
   var form: String { (transA == .none ? "N" : "T") + (transB == .none ? "N" : "T") }
   var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
   /// The three products per layer as the engine issues them (batch-major X, W fan-in ×
-  /// fan-out): Z = X·W (NN), W ← W − η·Xᵀ·δ (TN, fused update), δ_in = δ·Wᵀ (NT, not for
-  /// layer 1). Repeated shapes (deep stacks) appear once.
+  /// fan-out): Z = X·W (NN), W ← W − η·Xᵀ·δ (TN, fused update; also as a logged step
+  /// runs it, measuring), δ_in = δ·Wᵀ (NT, not for layer 1). Repeated shapes (deep
+  /// stacks) appear once.
   static func shapes(of workload: BenchWorkload) -> [KernelShape] {
     let sizes = [workload.inputSize] + workload.hiddenWidths + [workload.outputSize]
     let batch = workload.batchSize
@@ -235,15 +239,21 @@ struct KernelShape: Sendable {
     var shapes: [KernelShape] = []
     for layer in 1..<sizes.count {
       let fanIn = sizes[layer - 1], fanOut = sizes[layer]
+      let update = KernelShape(
+        role: "weight gradient + SGD", layer: layer, transA: .transposed, transB: .none, m: fanIn, n: fanOut, k: batch,
+        alpha: -0.01, beta: 1)
+      var measured = update
+      measured.role = "… + statistics"
+      measured.measuring = true
       var candidates = [
         KernelShape(role: "forward", layer: layer, transA: .none, transB: .none, m: batch, n: fanOut, k: fanIn, alpha: 1, beta: 0),
-        KernelShape(role: "weight gradient + SGD", layer: layer, transA: .transposed, transB: .none, m: fanIn, n: fanOut, k: batch, alpha: -0.01, beta: 1),
+        update, measured,
       ]
       if layer > 1 {
         candidates.append(
           KernelShape(role: "input gradient", layer: layer, transA: .none, transB: .transposed, m: batch, n: fanIn, k: fanOut, alpha: 1, beta: 0))
       }
-      for shape in candidates where seen.insert("\(shape.form) \(shape.m) \(shape.n) \(shape.k)").inserted {
+      for shape in candidates where seen.insert("\(shape.form) \(shape.m) \(shape.n) \(shape.k) \(shape.measuring)").inserted {
         shapes.append(shape)
       }
     }
@@ -266,6 +276,13 @@ func measureKernel(_ shape: KernelShape, minimumSeconds: Double) -> Double {
     b.withUnsafeBufferPointer { pb in
       c.withUnsafeMutableBufferPointer { pc in
         func call() {
+          if shape.measuring {
+            _ = sgemmUpdateSums(
+              shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: shape.alpha,
+              a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb, beta: shape.beta,
+              c: pc.baseAddress!, ldc: shape.n)
+            return
+          }
           sgemm(
             shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: shape.alpha,
             a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb, beta: shape.beta,
