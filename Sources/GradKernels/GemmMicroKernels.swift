@@ -135,6 +135,18 @@ struct PlainStore: TileEpilogue {
   @inline(__always) mutating func add(_ tile: TileSums, entries: Int) {}
 }
 
+/// A measuring epilogue local to a kernel call: the tiles' lane sums added up where the
+/// compiler can keep them in registers, handed on to the real epilogue in groups.
+struct SumsInRegisters: TileEpilogue {
+  static var isMeasuring: Bool { true }
+  var sums = TileSums()
+  var entries = 0
+  @inline(__always) mutating func add(_ tile: TileSums, entries count: Int) {
+    sums = sums + tile
+    entries &+= count
+  }
+}
+
 /// How `storeTile` combines a sum with the old entry: β = 0 does not read C, β = 1 (the
 /// SGD update without weight decay) adds c itself — 1·c = c exactly, so the bits are
 /// those of the general `(α·S) + (β·c)` and one multiplication per vector is saved.

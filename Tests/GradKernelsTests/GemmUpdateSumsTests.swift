@@ -96,9 +96,11 @@ struct GemmUpdateSumsTests {
     }
   }
 
-  /// The engine's weight-gradient shapes (Aᵀ·δ with k = batch) and the paths the broadcast
-  /// kernel does not take in one block: the dot path (A·Bᵀ, m < 16, k ≥ 64), k beyond one
-  /// block, α = 0 (a learning rate of 0 at a warm-up's first step).
+  /// The engine's weight-gradient shapes (Aᵀ·δ with k = batch), row tiles run across ≥ 8
+  /// column panels (sums handed on four panels at a time) ending in an overlapping or a
+  /// one-vector panel, and the paths the broadcast kernel does not take in one block: the
+  /// dot path (A·Bᵀ, m < 16, k ≥ 64), k beyond one block, α = 0 (a learning rate of 0 at
+  /// a warm-up's first step).
   @Test("engine shapes, the dot path, several k-blocks, α = 0")
   func otherPaths() {
     let cases: [GemmCase] = [
@@ -106,6 +108,8 @@ struct GemmUpdateSumsTests {
       GemmCase(transA: .transposed, transB: .none, m: 30, n: 10, k: 10, alpha: -0.01, beta: 1),
       GemmCase(transA: .transposed, transB: .none, m: 64, n: 64, k: 32, alpha: -0.01, beta: 0.999),
       GemmCase(transA: .transposed, transB: .none, m: 200, n: 1000, k: 10, alpha: -0.01, beta: 1),
+      GemmCase(transA: .transposed, transB: .none, m: 50, n: 141, k: 7, alpha: -0.1, beta: 0.999, padC: 3),
+      GemmCase(transA: .transposed, transB: .none, m: 13, n: 130, k: 9, alpha: 1, beta: 0, padA: 1),
       GemmCase(transA: .transposed, transB: .none, m: 100, n: 512, k: 128, alpha: -0.01, beta: 1),
       GemmCase(transA: .transposed, transB: .none, m: 9, n: 3, k: 5, alpha: -0.5, beta: 1),
       GemmCase(transA: .none, transB: .transposed, m: 10, n: 40, k: 100, alpha: -0.01, beta: 1),
