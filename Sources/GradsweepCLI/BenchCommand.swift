@@ -42,7 +42,11 @@ extension Gradsweep {
     @Option(help: "Seed of the random inputs, labels and initial weights.")
     var seed: UInt64 = 1
 
-    @Flag(help: "Time each sgemm shape of the workloads' training steps instead (best of rounds, GFLOP/s).")
+    @Flag(
+      help: """
+        Time each sgemm shape of the workloads' training steps instead (best of rounds, \
+        GFLOP/s); each fused SGD update also as a logged step runs it (+ statistics).
+        """)
     var kernels = false
 
     @Flag(
@@ -152,7 +156,7 @@ extension Gradsweep {
           case .text:
             print(
               table.line(
-                workload.name.rawValue, "\(shape.layer)", shape.role, shape.form, "\(shape.m) × \(shape.n) × \(shape.k)",
+                workload.name.rawValue, "\(shape.layer)", shape.shortRole, shape.form, "\(shape.m) × \(shape.n) × \(shape.k)",
                 formatted(gflops, 1)))
           }
           fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name in Swift 6

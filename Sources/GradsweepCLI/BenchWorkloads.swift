@@ -213,7 +213,8 @@ func measureStatisticsCost(
 
 /// One matrix product of a workload's training step, for the kernel microbenchmark.
 struct KernelShape: Sendable {
-  /// "forward", "weight gradient + SGD", "… + statistics" or "input gradient".
+  /// "forward", "weight gradient + SGD", "weight gradient + SGD + statistics" or
+  /// "input gradient".
   var role: String
   let layer: Int
   let transA: Transpose
@@ -224,6 +225,9 @@ struct KernelShape: Sendable {
   /// Timed through `sgemmUpdateSums`, as a logged step's fused update (the same product
   /// also measuring Σg², Σ|g|, ‖W‖² and ‖ΔW‖² in its epilogue).
   var measuring = false
+
+  /// The role in the text table, whose column fits "weight gradient + SGD".
+  var shortRole: String { measuring ? "… + statistics" : role }
 
   var form: String { (transA == .none ? "N" : "T") + (transB == .none ? "N" : "T") }
   var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
@@ -243,7 +247,7 @@ struct KernelShape: Sendable {
         role: "weight gradient + SGD", layer: layer, transA: .transposed, transB: .none, m: fanIn, n: fanOut, k: batch,
         alpha: -0.01, beta: 1)
       var measured = update
-      measured.role = "… + statistics"
+      measured.role = "weight gradient + SGD + statistics"
       measured.measuring = true
       var candidates = [
         KernelShape(role: "forward", layer: layer, transA: .none, transB: .none, m: batch, n: fanOut, k: fanIn, alpha: 1, beta: 0),
