@@ -7,9 +7,10 @@
 ///
 ///     sumSquares = Σ S²,   sumMagnitudes = Σ |S|,   oldSquares = Σ c²,   changeSquares = Σ (c′ − c)²
 ///
-/// With β = 0, c counts as 0 (C is not read). Float lanes are added into Doubles every
-/// ≥ 1024 entries (≤ 160 terms per lane), in an order fixed by the shape: bitwise reproducible. A Float partial
-/// sum of squares that overflows (entries beyond ~10¹⁸) makes its total +∞.
+/// With β = 0, c counts as 0 (C is not read). Float lanes are added into Double lanes
+/// every ≥ 1024 entries (≤ 160 terms per Float lane) and the Double lanes summed at the
+/// end, in an order fixed by the shape: bitwise reproducible. A Float partial sum of
+/// squares that overflows (entries beyond ~10¹⁸) makes its total +∞.
 public struct GemmUpdateSums: Sendable, Equatable {
   public var sumSquares = 0.0
   public var sumMagnitudes = 0.0
@@ -81,7 +82,7 @@ public func sgemmUpdateSums(
 /// 256 entries took ~5 % of a logged W1 step.) A lane then sums at most ~160 terms,
 /// within 10⁻⁵ relative. The move keeps the 8 lanes apart (two `SIMD4<Double>` per sum:
 /// a conversion and an addition each) and reduces them once, in `finish`; reducing the
-/// Float lanes at every move took 1 % of a logged W2 step.
+/// Float lanes at every move took 0.5 % of a logged W2 step.
 struct UpdateSumsEpilogue: TileEpilogue {
   static var isMeasuring: Bool { true }
   private var lanes = TileSums()
