@@ -28,6 +28,13 @@ enum MemoryCheck {
     var seen = Set<String>()
     for run in runs {
       guard let data = catalog[DataCatalog.key(for: run, sweepSeed: plan.seed)] else { continue }
+      if let message = run.config.training.totalStepsProblem(trainingRows: data.train.count) {
+        let path = run.config.training.steps != nil ? "training.steps" : "training.epochs"
+        let diagnostic = plan.diagnostic(
+          at: plan.location(ofKeyPath: path, in: run), message: "run \(run.id): " + message,
+          note: "train for fewer epochs, or use a larger batch_size; nothing was allocated or written")
+        if seen.insert(diagnostic.description).inserted { messages.append(diagnostic.description) }
+      }
       let bytes = bytesNeeded(run, data: data)
       guard bytes > 0, UInt64(bytes) > limit else { continue }
       let field = run.config.model.widths != nil ? "model.widths" : "model.width"

@@ -69,6 +69,9 @@ public enum RunReplay {
     }
 
     let run = PlannedRun(index: 0, id: runID, axisValues: [], config: config, replicate: 0)
+    if let message = config.training.totalStepsProblem(trainingRows: data.train.count) {
+      throw SchedulerError.tooLarge("\(configURL.path): error: \(message)")
+    }
     let bytes = MemoryCheck.bytesNeeded(run, data: data)
     if bytes > 0, UInt64(bytes) > memoryLimit {
       throw SchedulerError.tooLarge(

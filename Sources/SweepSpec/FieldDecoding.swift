@@ -96,25 +96,23 @@ extension KeyedDecodingContainer where Key: RawRepresentable, Key.RawValue == St
     return try decode(T.self, forKey: key)
   }
 
-  /// An integer field with a lower bound.
-  func integer(_ key: Key, default defaultValue: Int, atLeast minimum: Int, in section: String) throws -> Int {
+  /// An integer field within `range` (every integer has an upper bound: `Limits`).
+  func integer(_ key: Key, default defaultValue: Int, in range: ClosedRange<Int>, in section: String) throws -> Int {
     let value = try value(key, default: defaultValue, in: section)
-    try checkInteger(value, key, atLeast: minimum, in: section)
+    try checkInteger(value, key, range, in: section)
     return value
   }
 
-  func optionalInteger(_ key: Key, default defaultValue: Int?, atLeast minimum: Int, in section: String) throws
+  func optionalInteger(_ key: Key, default defaultValue: Int?, in range: ClosedRange<Int>, in section: String) throws
     -> Int?
   {
     let value = try optional(key, default: defaultValue)
-    if let value { try checkInteger(value, key, atLeast: minimum, in: section) }
+    if let value { try checkInteger(value, key, range, in: section) }
     return value
   }
 
-  private func checkInteger(_ value: Int, _ key: Key, atLeast minimum: Int, in section: String) throws {
-    if value < minimum {
-      throw fail(key, "\(fieldName(key, in: section)) must be at least \(minimum), got \(value)")
-    }
+  private func checkInteger(_ value: Int, _ key: Key, _ range: ClosedRange<Int>, in section: String) throws {
+    if let message = integerProblem(value, fieldName(key, in: section), range) { throw fail(key, message) }
   }
 
   /// A real field within `range`.
@@ -186,4 +184,11 @@ extension KeyedDecodingContainer where Key: RawRepresentable, Key.RawValue == St
 func article(_ word: String) -> String {
   guard let first = word.lowercased().first else { return "a" }
   return "aeiou".contains(first) ? "an" : "a"
+}
+
+/// "x must be at least 1, got 0" / "x must be at most 10000, got 99999"; nil when in range.
+func integerProblem(_ value: Int, _ name: String, _ range: ClosedRange<Int>) -> String? {
+  if value < range.lowerBound { return "\(name) must be at least \(range.lowerBound), got \(value)" }
+  if value > range.upperBound { return "\(name) must be at most \(range.upperBound), got \(value)" }
+  return nil
 }

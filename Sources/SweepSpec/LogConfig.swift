@@ -17,7 +17,7 @@ public struct LogConfig: Codable, Sendable, Hashable {
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = LogConfig()
-    every = try c.integer(.every, default: d.every, atLeast: 0, in: Self.sectionName)
+    every = try c.integer(.every, default: d.every, in: Limits.logEvery, in: Self.sectionName)
     validate = try c.value(.validate, default: d.validate, in: Self.sectionName)
   }
 

@@ -77,17 +77,20 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = ModelConfig()
     let s = Self.sectionName
-    width = try c.integer(.width, default: d.width, atLeast: 1, in: s)
-    depth = try c.integer(.depth, default: d.depth, atLeast: 1, in: s)
+    width = try c.integer(.width, default: d.width, in: Limits.width, in: s)
+    depth = try c.integer(.depth, default: d.depth, in: Limits.depth, in: s)
     widths = try c.optional(.widths, default: d.widths)
     if let widths {
       if widths.isEmpty {
         throw c.fail(.widths, "model.widths must list at least one width (or be null to use width × depth)")
       }
-      for (index, value) in widths.enumerated() where value < 1 {
-        throw ConfigFieldError(
-          codingPath: c.codingPath + [CodingKeys.widths, IndexKey(index)],
-          message: "model.widths[\(index)] must be at least 1, got \(value)")
+      if widths.count > Limits.depth.upperBound {
+        throw c.fail(.widths, "model.widths lists \(widths.count) layers; at most \(Limits.depth.upperBound)")
+      }
+      for (index, value) in widths.enumerated() {
+        if let message = integerProblem(value, "model.widths[\(index)]", Limits.width) {
+          throw ConfigFieldError(codingPath: c.codingPath + [CodingKeys.widths, IndexKey(index)], message: message)
+        }
       }
     }
     activation = try c.name(.activation, default: d.activation, kind: "activation", in: s)
@@ -106,7 +109,7 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     normalization = try c.name(.normalization, default: d.normalization, kind: "normalization", in: s)
     normPosition = try c.name(.normPosition, default: d.normPosition, kind: "norm position", in: s)
     residual = try c.name(.residual, default: d.residual, kind: "residual", in: s)
-    residualEvery = try c.integer(.residualEvery, default: d.residualEvery, atLeast: 1, in: s)
+    residualEvery = try c.integer(.residualEvery, default: d.residualEvery, in: Limits.residualEvery, in: s)
     dropout = try c.real(.dropout, default: d.dropout, .unitHalfOpen, in: s)
   }
 

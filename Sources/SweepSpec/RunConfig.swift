@@ -144,6 +144,32 @@ extension RunConfig {
       let paths = model.widths != nil ? ["model.widths"] : ["model.width", "model.depth"]
       issues.append(ConsistencyIssue(paths: paths, message: problem.message, note: problem.note))
     }
+    // Generated data: its size is known now (files: once read, `totalStepsProblem(trainingRows:)`).
+    if !data.name.readsFiles, let message = training.totalStepsProblem(trainingRows: data.samples) {
+      issues.append(
+        ConsistencyIssue(
+          paths: training.steps != nil ? ["training.steps"] : ["training.epochs", "training.batch_size"],
+          message: message, note: "train for fewer epochs, or use a larger batch_size"))
+    }
     return issues
+  }
+}
+
+extension TrainingConfig {
+  /// Parameter updates of a run on `trainingRows` examples: `steps`, or epochs ×
+  /// ⌈rows / batch_size⌉ — in Double, so no field value can overflow it.
+  public func totalSteps(trainingRows: Int) -> Double {
+    if let steps { return Double(steps) }
+    let batches = max(1, (Double(max(trainingRows, 1)) / Double(max(batchSize, 1))).rounded(.up))
+    return Double(epochs ?? Self.defaultEpochs) * batches
+  }
+
+  /// A message when the run would make more than `Limits.totalSteps` updates.
+  public func totalStepsProblem(trainingRows: Int) -> String? {
+    let total = totalSteps(trainingRows: trainingRows)
+    guard total > Double(Limits.totalSteps) else { return nil }
+    return "the run would make \(ModelSize.grouped(total)) parameter updates "
+      + "(\(epochs ?? Self.defaultEpochs) epochs × ⌈\(trainingRows) examples / batch_size \(batchSize)⌉); "
+      + "the limit is \(ModelSize.grouped(Double(Limits.totalSteps)))"
   }
 }

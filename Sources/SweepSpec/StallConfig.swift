@@ -48,7 +48,7 @@ public struct StallConfig: Codable, Sendable, Hashable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = StallConfig()
     let s = "training.stall"
-    window = try c.integer(.window, default: d.window, atLeast: 1, in: s)
+    window = try c.integer(.window, default: d.window, in: Limits.stallWindow, in: s)
     minImprovement = try c.value(.minImprovement, default: d.minImprovement, in: s)
     guard minImprovement.isFinite, minImprovement > 0, minImprovement < 1 else {
       throw c.fail(

@@ -28,7 +28,7 @@ struct SweepHeader: Decodable, Equatable {
     }
     description = try c.value(.description, default: d.description, in: "")
     seed = try c.value(.seed, default: d.seed, in: "")
-    replicates = try c.integer(.replicates, default: d.replicates, atLeast: 1, in: "")
+    replicates = try c.integer(.replicates, default: d.replicates, in: Limits.replicates, in: "")
   }
 
   /// Letters, digits, `.`, `_`, `-`; not empty, not starting with `.`, at most 100 long.

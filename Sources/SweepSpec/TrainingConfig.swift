@@ -89,19 +89,19 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     epsilon = try c.real(.epsilon, default: d.epsilon, .positive, in: s)
     weightDecay = try c.real(.weightDecay, default: d.weightDecay, .nonNegative, in: s)
     clipGradNorm = try c.optionalReal(.clipGradNorm, default: d.clipGradNorm, .positive, in: s)
-    batchSize = try c.integer(.batchSize, default: d.batchSize, atLeast: 1, in: s)
-    epochs = try c.optionalInteger(.epochs, default: d.epochs, atLeast: 1, in: s)
-    steps = try c.optionalInteger(.steps, default: d.steps, atLeast: 1, in: s)
+    batchSize = try c.integer(.batchSize, default: d.batchSize, in: Limits.batchSize, in: s)
+    epochs = try c.optionalInteger(.epochs, default: d.epochs, in: Limits.epochs, in: s)
+    steps = try c.optionalInteger(.steps, default: d.steps, in: Limits.steps, in: s)
     if try c.hasValue(.epochs), steps != nil {
       throw c.fail(.steps, Self.bothLengthsMessage, note: Self.bothLengthsNote)
     }
     normalizeLength()
     loss = try c.autoOrName(.loss, default: d.loss, kind: "loss", in: s)
     schedule = try c.name(.schedule, default: d.schedule, kind: "schedule", in: s)
-    stepSize = try c.optionalInteger(.stepSize, default: d.stepSize, atLeast: 1, in: s)
+    stepSize = try c.optionalInteger(.stepSize, default: d.stepSize, in: Limits.steps, in: s)
     gamma = try c.real(.gamma, default: d.gamma, .positive, in: s)
     minLearningRate = try c.real(.minLearningRate, default: d.minLearningRate, .nonNegative, in: s)
-    warmupSteps = try c.optionalInteger(.warmupSteps, default: d.warmupSteps, atLeast: 0, in: s)
+    warmupSteps = try c.optionalInteger(.warmupSteps, default: d.warmupSteps, in: Limits.warmupSteps, in: s)
     stall = try c.optional(.stall, default: d.stall)
   }
 

@@ -164,15 +164,15 @@ struct TrustCommandTests {
     _ = try CommandHarness.writeSweep("""
       name: huge
       data: {name: spirals}
-      model: {width: 100000, depth: 4}
+      model: {width: 65536, depth: 8}
       training: {optimizer: adam}
       """, in: dir)
     for command in [["validate", "sweep.yaml"], ["plan", "sweep.yaml"], ["run", "sweep.yaml", "--out", "out"]] {
       let result = try CommandHarness.run(command, in: dir)
       #expect(result.status == 2, "\(command)")
-      // 2·10⁵ + 3·10¹⁰ + 3·10⁵ weights + 4·10⁵ + 3 biases; Adam keeps 4 arrays of 4 bytes.
+      // 2w + 7w² + 3w weights + 8w + 3 biases (w = 2¹⁶); Adam keeps 4 arrays of 4 bytes.
       #expect(result.stderr.hasPrefix("sweep.yaml:3:"), "\(result.stderr)")
-      #expect(result.stderr.contains("error: model too large: 30,000,900,003 parameters would need 447.0 GiB"), "\(result.stderr)")
+      #expect(result.stderr.contains("error: model too large: 30,065,623,043 parameters would need 448.0 GiB"), "\(result.stderr)")
     }
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
   }
