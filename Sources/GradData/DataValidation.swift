@@ -2,9 +2,14 @@ import Foundation
 
 extension DataLoader {
   /// Checks that need no heavy work — parameters in range, required paths given, files
-  /// present and readable — and returns every problem found (empty = fine). Run it for
-  /// every distinct spec before any training starts; `load` runs it too.
-  public static func validate(_ spec: DataSpec, baseDirectory: URL) -> [DataProblem] {
+  /// present, regular and readable — and returns every problem found (empty = fine).
+  /// `validate`, `plan` and `run` all call it for every distinct spec before any
+  /// training starts (the sweep loader through SweepSpec), and `load` runs it too, so
+  /// no command accepts data another refuses.
+  ///
+  /// With `baseDirectory` nil the files are not looked at (only that required paths
+  /// are given): the settings alone.
+  public static func validate(_ spec: DataSpec, baseDirectory: URL?) -> [DataProblem] {
     var problems: [DataProblem] = []
     func fail(_ field: String, _ message: String, _ suggestion: String? = nil) {
       problems.append(DataProblem(field: "data.\(field)", message: message, suggestion: suggestion))
@@ -46,53 +51,53 @@ extension DataLoader {
           "samples", "\(spec.samples) samples × \(dimension) features would need \(String(format: "%.1f", gib)) GiB",
           "use fewer samples or features (at most 2²⁸ = 268,435,456 values)")
       }
-    } else if spec.samples < 0 {
-      fail("samples", "samples must be ≥ 0 (0 = every row of the file), got \(spec.samples)")
+    } else if !(0...(1 << 28)).contains(spec.samples) {
+      fail(
+        "samples", "samples must be in 0…268435456 (0 = every row of the file), got \(spec.samples)",
+        "0 reads every row; a number reads at most that many")
     }
     if !(spec.noise >= 0 && spec.noise.isFinite) { fail("noise", "noise must be ≥ 0, got \(spec.noise)") }
+    // Every integer is in range whatever the source uses, so no number in a config can
+    // overflow arithmetic later (ranges documented in docs/sweep-file.md).
+    checkFeatures(spec, &problems)
+    if !(2...1000).contains(spec.cells) {
+      fail("cells", "cells (per side of the board) must be in 2…1000, got \(spec.cells)")
+    }
+    if !(0...100).contains(spec.teacherDepth) {
+      fail("teacher_depth", "teacher_depth must be in 0…100 hidden layers, got \(spec.teacherDepth)")
+    }
+    if !(1...4096).contains(spec.teacherWidth) {
+      fail("teacher_width", "teacher_width must be in 1…4096, got \(spec.teacherWidth)")
+    }
+    if !(1...1000).contains(spec.outputs) {
+      fail("outputs", "outputs must be in 1…1000, got \(spec.outputs)")
+    }
+    if spec.name.readsFiles { checkFileClasses(spec, &problems) } else { checkClasses(spec, &problems) }
 
     switch spec.name {
     case .spirals:
       if !(spec.turns > 0 && spec.turns.isFinite) { fail("turns", "turns must be > 0, got \(spec.turns)") }
-      checkClasses(spec, &problems)
     case .gaussian:
       if !(spec.spread > 0 && spec.spread.isFinite) { fail("spread", "spread must be > 0, got \(spec.spread)") }
-      checkFeatures(spec, &problems)
-      checkClasses(spec, &problems)
     case .circles:
       if !(spec.factor > 0 && spec.factor < 1) {
         fail("factor", "factor (inner radius / outer radius) must be in (0, 1), got \(spec.factor)")
       }
-    case .checkerboard:
-      if !(2...1000).contains(spec.cells) {
-        fail("cells", "cells (per side of the board) must be in 2…1000, got \(spec.cells)")
-      }
     case .teacher:
-      checkFeatures(spec, &problems)
-      if spec.task == .classification { checkClasses(spec, &problems) }
-      if !(0...100).contains(spec.teacherDepth) {
-        fail("teacher_depth", "teacher_depth must be in 0…100 hidden layers, got \(spec.teacherDepth)")
-      }
-      if !(1...4096).contains(spec.teacherWidth) {
-        fail("teacher_width", "teacher_width must be in 1…4096, got \(spec.teacherWidth)")
-      }
-      if spec.task == .regression && !(1...1000).contains(spec.outputs) {
-        fail("outputs", "outputs must be in 1…1000, got \(spec.outputs)")
-      }
       let w = Double(spec.teacherWidth), depth = Double(max(spec.teacherDepth, 0))
       let parameters = depth == 0
         ? Double(spec.features) * Double(spec.outputs)
         : Double(spec.features) * w + (depth - 1) * w * w + w * Double(spec.outputs)
       if parameters > 10_000_000 {
+        // In Double: the fields may be anything the file said (Int(parameters) would trap).
         fail(
-          "teacher_width", "the teacher network would have \(Int(parameters)) weights, more than 10,000,000",
+          "teacher_width", "the teacher network would have \(String(format: "%.4g", parameters)) weights, more than 10,000,000",
           "use a narrower or shallower teacher")
       }
     case .idx:
       checkFile(spec.images, field: "images", required: "idx needs images: PATH (e.g. train-images-idx3-ubyte.gz)", baseDirectory, &problems)
       checkFile(spec.labels, field: "labels", required: "idx needs labels: PATH (e.g. train-labels-idx1-ubyte.gz)", baseDirectory, &problems)
       checkTestPair(spec, baseDirectory, &problems)
-      checkFileClasses(spec, &problems)
     case .csv:
       checkFile(spec.path, field: "path", required: "csv needs path: FILE.csv", baseDirectory, &problems)
       if let test = spec.test { checkFile(test, field: "test", required: "", baseDirectory, &problems) }
@@ -106,8 +111,7 @@ extension DataLoader {
           "label_column", "label_column '\(spec.labelColumn)' is a column name, but header is false",
           "set header: true (or auto), or give the column's 0-based index")
       }
-      if spec.task == .classification { checkFileClasses(spec, &problems) }
-    case .moons, .xor, .mnist1d:
+    case .moons, .xor, .checkerboard, .mnist1d:
       break
     }
     return problems
@@ -136,18 +140,19 @@ extension DataLoader {
   }
 
   private static func checkFile(
-    _ path: String?, field: String, required: String, _ base: URL, _ problems: inout [DataProblem]
+    _ path: String?, field: String, required: String, _ base: URL?, _ problems: inout [DataProblem]
   ) {
     guard let path, !path.isEmpty else {
       problems.append(DataProblem(field: "data.\(field)", message: required))
       return
     }
+    guard let base else { return }
     if let problem = FileLocation(field: "data.\(field)", written: path, baseDirectory: base).accessProblem() {
       problems.append(problem)
     }
   }
 
-  private static func checkTestPair(_ spec: DataSpec, _ base: URL, _ problems: inout [DataProblem]) {
+  private static func checkTestPair(_ spec: DataSpec, _ base: URL?, _ problems: inout [DataProblem]) {
     switch (spec.test, spec.testLabels) {
     case (nil, nil): break
     case (let images?, let labels?):

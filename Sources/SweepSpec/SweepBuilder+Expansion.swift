@@ -25,6 +25,7 @@ extension SweepBuilder {
   func expand(_ sweep: inout SweepDefinition) -> Expansion {
     var expansion = Expansion()
     expansion.axisValueLocations = Array(repeating: [:], count: sweep.axes.count)
+    if refusedForSize { return expansion }
     let axisCount = sweep.axes.count
 
     // Refuse absurd sizes before building anything: the grid's size is known from

@@ -92,6 +92,7 @@ extension SweepBuilder {
   func readSweep(_ entry: (key: Node, value: Node)?) -> SweepDefinition {
     var sweep = SweepDefinition()
     let blocks = sectionEntries(entry, name: "sweep", allowed: Self.sweepKeys)
+    refuseIfTooLarge(blocks)
     if let grid = blocks.value("grid") { readGrid(grid, into: &sweep) }
     if let zip = blocks.value("zip") { readZip(zip, into: &sweep) }
     if let random = blocks.value("random") { readRandom(random, into: &sweep) }
@@ -101,6 +102,36 @@ extension SweepBuilder {
     }
     if let include = blocks.value("include") { readInclude(include, into: &sweep) }
     return sweep
+  }
+
+  /// Refuses a sweep whose axis lengths alone give more than `maxRuns` runs, counted
+  /// from the list lengths before any value is read (a million-value axis costs the
+  /// parse, not a million validations): grid lists multiply, a zip group counts its
+  /// longest list, random its `samples`, plus the include entries, times replicates.
+  private func refuseIfTooLarge(_ blocks: KeyedNodes) {
+    var combinations = 1.0
+    if let grid = blocks.value("grid")?.pairs {
+      for (_, value) in grid { combinations *= Double(max(1, value.items?.count ?? 1)) }
+    }
+    if let zip = blocks.value("zip") {
+      for group in zip.pairs != nil ? [zip] : (zip.items ?? []) {
+        let longest = (group.pairs ?? []).map { $0.1.items?.count ?? 1 }.max() ?? 1
+        combinations *= Double(max(1, longest))
+      }
+    }
+    if let samples = blocks.value("random")?.pairs?.first(where: { $0.0.scalarText == "samples" })?.1.scalarText
+      .flatMap(Double.init)
+    {
+      combinations *= max(1, samples)
+    }
+    let includes = Double(blocks.value("include")?.items?.count ?? 0)
+    let total = Double(header.replicates) * (combinations + includes)
+    guard total > Double(Self.maxRuns) else { return }
+    refusedForSize = true
+    error(
+      "the sweep expands to \(ModelSize.grouped(total)) runs; gradsweep plans at most \(ModelSize.grouped(Double(Self.maxRuns)))",
+      at: top["sweep"]?.key, top["replicates"]?.key,
+      note: "split it into several sweep files, or sample it with sweep.random")
   }
 
   // MARK: Paths and values
@@ -210,6 +241,7 @@ extension SweepBuilder {
   private func values(
     _ items: [Node], section: SectionName, key: String, path: String, unique: Bool
   ) -> [Assignment?] {
+    if refusedForSize { return [] }
     var result = [Assignment?]()
     var seen = [String: Node]()
     for item in items {

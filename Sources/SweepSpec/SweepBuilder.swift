@@ -51,6 +51,9 @@ final class SweepBuilder {
   var base = RunConfig()
   var baseExplicitEpochs = false
   var baseExplicitSteps = false
+  /// Set when the axis lengths alone exceed `maxRuns`: the values are then not read
+  /// one by one and nothing is expanded, so an absurd sweep is refused at once.
+  var refusedForSize = false
   let dataDefaults = DataSpecSupport.defaultPairs()
   let dataNameFields = DataSpecSupport.nameFields()
 

@@ -5,6 +5,9 @@ import Foundation
 /// Validation collects every problem of a file (not just the first) and throws them
 /// together as `SweepDiagnostics`, each located at its line and column.
 public enum SweepLoader {
+  /// The largest sweep file read: 8 MiB (a 100,000-value axis takes about 1.5 MB).
+  public static let maxFileBytes = 8 << 20
+
   /// Loads the sweep file at `path`.
   public static func load(path: String) throws -> SweepPlan {
     var isDirectory: ObjCBool = false
@@ -12,6 +15,18 @@ public enum SweepLoader {
       throw fileProblem(path, "cannot read '\(path)': no such file")
     }
     guard !isDirectory.boolValue else { throw fileProblem(path, "cannot read '\(path)': it is a directory") }
+    // Only regular files, and only a plausible size: /dev/zero or a FIFO would be read
+    // forever, a 100 MB "sweep" is a mistake (100,000 runs fit in far less).
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+      throw fileProblem(path, "cannot read '\(path)': it is not a regular file (a device, FIFO or socket); name a YAML file")
+    }
+    let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    guard size <= maxFileBytes else {
+      throw fileProblem(
+        path, "cannot read '\(path)': \(size) bytes is more than a sweep file may have (\(maxFileBytes) bytes); "
+          + "split the sweep, or sample a long axis with sweep.random")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw fileProblem(path, "cannot read '\(path)': permission denied or unreadable")
     }
@@ -21,11 +36,15 @@ public enum SweepLoader {
     return try load(text: text, path: path)
   }
 
-  /// Loads a sweep from its text; `path` names it in messages and gives the default
-  /// `name` (the file name without extension).
-  public static func load(text: String, path: String) throws -> SweepPlan {
-    let builder = SweepBuilder(text: text, path: path)
-    return try builder.build()
+  /// Loads a sweep from its text; `path` names it in messages, gives the default
+  /// `name` (the file name without extension) and the folder relative data paths
+  /// resolve against. With `checkingDataFiles` (the default, as every command does) the
+  /// data files the runs name must exist and be readable regular files; tests of the
+  /// plan's shape alone may pass false.
+  public static func load(text: String, path: String, checkingDataFiles: Bool = true) throws -> SweepPlan {
+    let plan = try SweepBuilder(text: text, path: path).build()
+    if checkingDataFiles { try plan.checkDataFiles() }
+    return plan
   }
 
   private static func fileProblem(_ path: String, _ message: String) -> SweepDiagnostics {

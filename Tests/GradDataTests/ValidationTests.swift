@@ -18,14 +18,14 @@ import Testing
 
   @Test func outOfRangeParametersAreReportedAllAtOnce() {
     let s = spec(.spirals) { $0.validation = 1; $0.testFraction = -0.1; $0.noise = -1; $0.turns = 0; $0.classes = 1; $0.samples = 0 }
-    #expect(Self.fields(s) == ["data.validation", "data.test_fraction", "data.samples", "data.noise", "data.turns", "data.classes"])
+    #expect(Self.fields(s) == ["data.validation", "data.test_fraction", "data.samples", "data.noise", "data.classes", "data.turns"])
     let problems = DataLoader.validate(s, baseDirectory: Self.base)
     #expect(problems[0].description == "data.validation: validation must be a fraction in [0, 1), got 1.0")
-    #expect(problems.last?.description == "data.classes: spirals needs 2…10000 classes, got 1")
+    #expect(problems.last?.description == "data.turns: turns must be > 0, got 0.0")
   }
 
   @Test func sourceSpecificChecks() {
-    #expect(Self.fields(spec(.gaussian) { $0.spread = 0; $0.features = 0 }) == ["data.spread", "data.features"])
+    #expect(Self.fields(spec(.gaussian) { $0.spread = 0; $0.features = 0 }) == ["data.features", "data.spread"])
     #expect(Self.fields(spec(.circles) { $0.factor = 1 }) == ["data.factor"])
     #expect(Self.fields(spec(.checkerboard) { $0.cells = 1 }) == ["data.cells"])
     #expect(Self.fields(spec(.teacher) { $0.teacherDepth = -1; $0.teacherWidth = 0 }) == ["data.teacher_depth", "data.teacher_width"])

@@ -4,8 +4,8 @@ import Testing
 @testable import SweepSpec
 
 /// Loads a sweep from text as if it were the file `x.yaml`.
-func plan(_ text: String, path: String = "x.yaml") throws -> SweepPlan {
-  try SweepLoader.load(text: text, path: path)
+func plan(_ text: String, path: String = "x.yaml", checkingDataFiles: Bool = true) throws -> SweepPlan {
+  try SweepLoader.load(text: text, path: path, checkingDataFiles: checkingDataFiles)
 }
 
 /// The diagnostics a sweep text produces (empty when it loads).
