@@ -61,9 +61,12 @@ public struct SweepOutcome: Sendable {
   public var stalled: Int { statuses.values.filter { $0.status == .stalled }.count }
   public var completed: Int { statuses.values.filter { $0.status == .completed }.count }
 
-  /// 130 after Ctrl-C, 1 when any run failed or could not be saved, else 0 (diverged
-  /// and stalled runs are results).
-  public var exitCode: Int32 { interrupted ? 130 : (failed > 0 || outputError != nil ? 1 : 0) }
+  /// The signal that stopped the sweep (SIGINT, SIGTERM), when one did.
+  public let signal: Int32?
+
+  /// 130 after Ctrl-C (SIGINT), 143 after SIGTERM, 1 when any run failed or could not be
+  /// saved, else 0 (diverged and stalled runs are results).
+  public var exitCode: Int32 { interrupted ? 128 + (signal ?? 2) : (failed > 0 || outputError != nil ? 1 : 0) }
 }
 
 /// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
@@ -156,18 +159,30 @@ public enum SweepScheduler {
     let interrupted = stop.isSet && (statuses.count < work.count || statuses.values.contains { $0.status == .interrupted })
     let outputError = outputProblem.withLock { $0 }.map { SchedulerError.cannotWrite(path: layout.root.path, reason: $0) }
     return SweepOutcome(
-      resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted, outputError: outputError)
+      resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted, outputError: outputError,
+      signal: stop.signal)
   }
 
   /// Creates or reopens the results folder under the lock and records the plan.
+  ///
+  /// Only a folder that is gradsweep's (`OwnedFolder`: absent, empty, or with its
+  /// manifest) is ever locked, written, resumed or replaced; its ownership is checked
+  /// before the lock file is made, so a refused run leaves no trace in a foreign folder.
+  /// `--force` removes gradsweep's own entries only, never following a link.
   private static func prepareFolder(
     _ layout: ResultsLayout, plan: SweepPlan, selected: [PlannedRun], options: SchedulerOptions
   ) throws -> [FolderLock] {
     let fm = FileManager.default
-    do {
-      try fm.createDirectory(at: layout.root, withIntermediateDirectories: true)
-    } catch {
-      throw SchedulerError.cannotWrite(path: layout.root.path, reason: OutputErrors.reason(error))
+    let state = OwnedFolder.state(of: layout.root)
+    if case .foreign(let reason) = state {
+      throw SchedulerError.notOurs(path: layout.root.path, reason: reason)
+    }
+    if state == .absent {
+      do {
+        try fm.createDirectory(at: layout.root, withIntermediateDirectories: true)
+      } catch {
+        throw SchedulerError.cannotWrite(path: layout.root.path, reason: OutputErrors.reason(error))
+      }
     }
     var locks: [FolderLock] = []
     if let shard = options.shard {
@@ -176,27 +191,32 @@ public enum SweepScheduler {
     } else {
       locks.append(try FolderLock(layout.lockFile))
     }
-    let existing = (try? fm.contentsOfDirectory(atPath: layout.root.path))?.filter { !$0.hasPrefix(".gradsweep.lock") } ?? []
     // Shards always share a folder: each resumes what is there.
-    if !existing.isEmpty && options.shard == nil {
+    if OwnedFolder.state(of: layout.root) == .results && options.shard == nil {
       if options.force {
-        for name in existing { try? fm.removeItem(at: layout.root.appendingPathComponent(name)) }
+        do {
+          _ = try OwnedFolder.removeOwnEntries(of: layout.root)
+        } catch {
+          throw SchedulerError.cannotWrite(path: layout.root.path, reason: OutputErrors.reason(error))
+        }
       } else if !options.resume {
         throw SchedulerError.resultsExist(path: layout.root.path)
       }
     }
     do {
+      // The manifest first: from then on the folder is recognisably gradsweep's.
+      let manifest = SweepManifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
+      try AtomicFile.write(manifest.jsonData(), to: layout.manifest)
+      try AtomicFile.write(Data(plan.sourceText.utf8), to: layout.sweepCopy)
       try fm.createDirectory(at: layout.runsFolder, withIntermediateDirectories: true)
+      AtomicFile.sweepStaleTemporaries(in: layout.root)
       // Leftovers of a crashed process: never results (they were never renamed).
       // Only our own runs' leftovers: another shard may be writing its own right now.
       let prefixes = selected.map { ".tmp-\($0.id)-" }
       for name in (try fm.contentsOfDirectory(atPath: layout.runsFolder.path))
       where name.hasPrefix(".tmp-") && prefixes.contains(where: name.hasPrefix) {
-        try? fm.removeItem(at: layout.runsFolder.appendingPathComponent(name))
+        try? OwnedFolder.removeWithoutFollowingLinks(layout.runsFolder.appendingPathComponent(name))
       }
-      try AtomicFile.write(Data(plan.sourceText.utf8), to: layout.sweepCopy)
-      let manifest = SweepManifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
-      try AtomicFile.write(manifest.jsonData(), to: layout.manifest)
     } catch let error as SchedulerError {
       throw error
     } catch let error as ResultsError {
@@ -224,13 +244,10 @@ public enum SweepScheduler {
   }
 
   /// Multiply-adds of the whole training: orders the queue, never changes a result.
+  /// In Double, so no setting can overflow it.
   static func estimatedCost(_ run: PlannedRun, data: DataSplit) -> Double {
     let plan = run.config.trainingPlan(for: data.train)
-    let steps: Int
-    switch plan.length {
-    case .steps(let n): steps = n
-    case .epochs(let e): steps = e * max(1, (data.train.count + plan.batchSize - 1) / plan.batchSize)
-    }
-    return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * Double(steps)
+    let steps = run.config.training.totalSteps(trainingRows: data.train.count)
+    return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * steps
   }
 }

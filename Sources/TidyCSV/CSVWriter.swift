@@ -13,15 +13,16 @@ public final class CSVWriter {
   private let flushThreshold: Int
   private var closed = false
 
-  /// Creates (or truncates) the file and writes the header row.
+  /// Creates the file, which must not exist yet (`O_EXCL`, never through a symbolic
+  /// link: `O_NOFOLLOW`), and writes the header row. Writers always write new files
+  /// (a run's fresh folder, a temporary file renamed into place).
   public init(url: URL, header: [String], flushThreshold: Int = 1 << 16) throws {
     self.url = url
     self.header = header
     self.flushThreshold = flushThreshold
-    guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-      throw CSVError.cannotCreate(path: url.path)
-    }
-    handle = try FileHandle(forWritingTo: url)
+    let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CSVError.cannotCreate(path: url.path) }
+    handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     try write(header.map(CSVCell.text))
   }
 
