@@ -9,8 +9,10 @@ import Darwin
 #endif
 
 /// Turns the first Ctrl-C (SIGINT) or SIGTERM into a polite stop: no new runs start,
-/// running ones end after their current step and are saved as `interrupted`. A second
-/// Ctrl-C exits at once with status 130.
+/// running ones end after their current step and are saved as `interrupted`, the
+/// summary is written and the report left to `gradsweep report` (Slurm allows 30 s
+/// between SIGTERM and SIGKILL). The command then exits 130 (SIGINT) or 143 (SIGTERM);
+/// a second signal exits at once with that status.
 enum InterruptTrap {
   /// Installs the handlers; keep the returned sources alive for the sweep's duration.
   static func install(_ stop: StopFlag, quiet: Bool) -> [DispatchSourceSignal] {
@@ -18,8 +20,8 @@ enum InterruptTrap {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        if stop.isSet { _exit(130) }
-        stop.set()
+        if stop.isSet { _exit(128 + number) }
+        stop.set(by: number)
         if !quiet {
           printError("\ninterrupted: finishing the current step of running runs and saving them; press Ctrl-C again to quit at once")
         }

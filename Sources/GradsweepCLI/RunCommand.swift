@@ -12,8 +12,9 @@ extension Gradsweep {
         Results go to <out>/<sweep name>/: runs/<run_id>/{config.yaml,metrics.csv,layers.csv,status.json,provenance.json}, \
         summary.csv, report.md and report.html. Exit status: 0 when every run completed, diverged or stalled, \
         1 when any failed or the results folder stopped accepting writes (finished runs are kept: continue with \
-        --resume), 2 for an invalid sweep file or a model too large for this machine, 130 after Ctrl-C \
-        (continue with --resume).
+        --resume), 2 for an invalid sweep file, a folder gradsweep did not make, or a model too large for this \
+        machine, 130 after Ctrl-C and 143 after SIGTERM (the summary is written, the report left to \
+        `gradsweep report`; continue with --resume).
         """)
 
     @OptionGroup var sweep: SweepFileOptions
@@ -75,11 +76,14 @@ extension Gradsweep {
         printError("\(outcome.statuses.count) runs saved this time, \(outcome.kept) kept from before; the rest are missing and --resume will train them")
         throw ExitCode(outcome.exitCode)
       }
-      let report: ReportFiles
       do {
-        // The summary first, so the report reads a current summary.csv.
+        // The summary first, so the report reads a current summary.csv. After a signal
+        // only the summary: Slurm kills 30 s after SIGTERM, and `gradsweep report`
+        // (or the finishing --resume) writes the report.
         _ = try SummaryBuilder.rebuild(folder: outcome.resultsFolder)
-        report = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
+        if outcome.signal == nil {
+          _ = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
+        }
       } catch {
         printError("\(error)")
         printError("every finished run is saved in \(outcome.resultsFolder.path)/runs; rebuild the summary and report with  gradsweep report \(outcome.resultsFolder.path)")
@@ -94,8 +98,11 @@ extension Gradsweep {
         if outcome.interrupted {
           print("interrupted: continue with  gradsweep run \(sweep.file) --resume\(out == "results" ? "" : " --out \(out)")")
         }
-        print("results: \(outcome.resultsFolder.path)/  (summary.csv, report.md, report.html)")
-        _ = report
+        if outcome.signal == nil {
+          print("results: \(outcome.resultsFolder.path)/  (summary.csv, report.md, report.html)")
+        } else {
+          print("results: \(outcome.resultsFolder.path)/  (summary.csv; the report: gradsweep report \(outcome.resultsFolder.path))")
+        }
       }
       if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }

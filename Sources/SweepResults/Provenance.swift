@@ -88,6 +88,28 @@ public struct Provenance: Codable, Sendable, Equatable {
       self.formula = formula
       self.weightStd = weightStd
     }
+    /// JSON has no NaN or infinity: a non-finite std (an initialisation that overflowed
+    /// Float32, e.g. `init_gain: 1e39`) is written as `null` and read back as NaN.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      layer = try c.decode(Int.self, forKey: .layer)
+      fanIn = try c.decode(Int.self, forKey: .fanIn)
+      fanOut = try c.decode(Int.self, forKey: .fanOut)
+      formula = try c.decode(String.self, forKey: .formula)
+      weightStd = try c.decodeIfPresent(Double.self, forKey: .weightStd) ?? .nan
+    }
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(layer, forKey: .layer)
+      try c.encode(fanIn, forKey: .fanIn)
+      try c.encode(fanOut, forKey: .fanOut)
+      try c.encode(formula, forKey: .formula)
+      try c.encode(weightStd.isFinite ? weightStd : nil, forKey: .weightStd)
+    }
+    public static func == (a: Self, b: Self) -> Bool {
+      a.layer == b.layer && a.fanIn == b.fanIn && a.fanOut == b.fanOut && a.formula == b.formula
+        && (a.weightStd == b.weightStd || (a.weightStd.isNaN && b.weightStd.isNaN))
+    }
   }
 
   public var environment: Environment

@@ -64,8 +64,21 @@ struct CSVTrainingObserver: TrainingObserver {
 
 /// A flag set once (by Ctrl-C) and read by every running training before each step.
 public final class StopFlag: Sendable {
-  private let flag = Atomic<Bool>(false)
+  /// 0 = not set; otherwise the signal that set it (SIGINT, SIGTERM), or -1.
+  private let flag = Atomic<Int32>(0)
   public init() {}
-  public var isSet: Bool { flag.load(ordering: .relaxed) }
-  public func set() { flag.store(true, ordering: .relaxed) }
+  public var isSet: Bool { flag.load(ordering: .relaxed) != 0 }
+  public func set() { set(by: -1) }
+  /// Stops, remembering the signal that asked (the first one wins).
+  public func set(by signal: Int32) {
+    _ = flag.compareExchange(expected: 0, desired: signal == 0 ? -1 : signal, ordering: .relaxed)
+  }
+  /// The signal that stopped the sweep, nil when none did.
+  public var signal: Int32? {
+    let value = flag.load(ordering: .relaxed)
+    return value > 0 ? value : nil
+  }
+  /// The shell's convention: 128 + the signal (130 after SIGINT, 143 after SIGTERM);
+  /// 130 when stopped otherwise.
+  public var exitCode: Int32 { 128 + (signal ?? 2) }
 }

@@ -53,6 +53,12 @@ struct RunExecutor: Sendable {
       status = try train(run, data: data, into: temporary, started: started, clock: clock)
     } catch let error as EngineError {
       status = RunStatus(status: .failed, steps: 0, error: error.message, seconds: Self.seconds(clock.now - started))
+    } catch let error as EncodingError {
+      // A value the run produced cannot be written (a bug, not the disk): the run fails,
+      // the sweep goes on, and the message does not blame the disk.
+      status = RunStatus(
+        status: .failed, steps: 0, error: "could not encode the run's record: \(error)",
+        seconds: Self.seconds(clock.now - started))
     } catch {
       return unsaved(error)
     }
@@ -89,7 +95,10 @@ struct RunExecutor: Sendable {
         status: .completed, steps: result.steps, seconds: seconds,
         finalLoss: result.finalTrainLoss, finalAccuracy: result.finalTrainAccuracy,
         finalValLoss: result.finalValidationLoss, finalValAccuracy: result.finalValidationAccuracy)
-    case .diverged(let step, let reason):
+    case .diverged(let step, var reason):
+      if step == 0, result.initialWeightStd.contains(where: { !$0.isFinite }) {
+        reason = "the initial weights are not finite (the initializer's scale overflows 32-bit floats): \(reason)"
+      }
       return RunStatus(
         status: .diverged, steps: result.steps, divergedAtStep: step, error: reason, seconds: seconds,
         finalLoss: result.finalTrainLoss, finalAccuracy: result.finalTrainAccuracy,

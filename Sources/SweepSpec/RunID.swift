@@ -9,7 +9,8 @@ import GradData
 /// - The hash is FNV-1a 64 of the config fields that differ from the defaults (canonical
 ///   text, `path=value` lines), folded to 32 bits. Hashing only the non-default fields
 ///   keeps ids stable when a new field with a default is added to a section.
-/// - Only `[A-Za-z0-9._+-]` appear, so ids are safe file names on every system.
+/// - Only `[A-Za-z0-9._+-]` appear, so ids are safe file names on every system, and an
+///   id begins with a letter or digit (never an option or a spreadsheet formula).
 ///
 /// The id depends on the resolved config and seed alone: never on the run's position,
 /// the process, or Swift's per-process `Hasher` seed.
@@ -115,6 +116,9 @@ public enum RunID {
       }
       readable = joined
     }
+    // An id begins with a letter or digit: never `-` (an option to every shell tool)
+    // nor `=`, `+`, `@` (a formula in a spreadsheet reading summary.csv).
+    readable = String(readable.unicodeScalars.drop { !(("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)) })
     return (readable.isEmpty ? "" : readable + "-") + "s\(seed)-" + hash
   }
 }
