@@ -19,7 +19,9 @@ struct SweepFileOptions: ParsableArguments {
   }
 }
 
-/// Writes a message to stderr.
+/// Writes a message to stderr, control characters of user strings in it escaped
+/// (`TerminalText`): every error of every command goes through here.
 func printError(_ message: String) {
-  FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+  let safe = TerminalText.escaping(message)
+  FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
 }

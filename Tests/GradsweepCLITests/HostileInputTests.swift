@@ -216,6 +216,16 @@ struct HostileInputTests {
     #expect(device.status == 2 && device.stderr.contains("not a regular file"), "\(device.stderr)")
   }
 
+  @Test func errorMessagesEscapeControlCharactersOfUserStrings() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try CommandHarness.writeSweep(Self.sweep("data: {name: csv, path: \"a\\e[31mred\\u202e\\a.csv\"}"), in: dir)
+    let result = try CommandHarness.run(["validate", file.path], in: dir)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("a\\u{1B}[31mred\\u{202E}\\u{7}.csv"), "\(result.stderr)")
+    #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
+  }
+
   // MARK: Runs
 
   @Test func anInitialisationThatOverflowsIsADivergedRunAtStepZero() throws {
