@@ -51,6 +51,24 @@ import Testing
     }
   }
 
+  /// The "allowed" cell of each integer field states the range `Limits` checks.
+  @Test func everyIntegerRangeIsDocumentedAsChecked() throws {
+    let text = try doc()
+    let ranges: [(String, ClosedRange<Int>)] = [
+      ("replicates", Limits.replicates), ("model.width", Limits.width), ("model.depth", Limits.depth),
+      ("model.residual_every", Limits.residualEvery), ("training.batch_size", Limits.batchSize),
+      ("training.epochs", Limits.epochs), ("training.steps", Limits.steps), ("training.step_size", Limits.steps),
+      ("training.warmup_steps", Limits.warmupSteps), ("log.every", Limits.logEvery),
+    ]
+    for (path, range) in ranges {
+      let row = text.split(separator: "\n").first { $0.hasPrefix("| `\(path)` |") }
+      let allowed = row.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }?[3]
+      #expect(allowed == "\(range.lowerBound)…\(range.upperBound)", "\(path): documented \(allowed ?? "nothing")")
+    }
+    #expect(text.contains("N in \(Limits.stallWindow.lowerBound)…\(Limits.stallWindow.upperBound)"))
+    #expect(text.contains("each \(Limits.width.lowerBound)…\(Limits.width.upperBound)"))
+  }
+
   @Test func topLevelSweepReportAndReferenceKeysAreDocumented() throws {
     let text = try doc()
     for key in SweepBuilder.topLevelKeys { #expect(text.contains("| `\(key)` |"), "\(key)") }
