@@ -22,8 +22,11 @@ public enum Limits {
   public static let batchSize = 1...16_777_216
   /// `training.epochs`.
   public static let epochs = 1...1_000_000
-  /// `training.steps`, `training.step_size`.
-  public static let steps = 1...1_000_000_000
+  /// `training.steps`: 0 runs no update and measures the network at initialisation
+  /// (an initialisation ensemble, with `replicates`).
+  public static let steps = 0...1_000_000_000
+  /// `training.step_size`.
+  public static let stepSize = 1...1_000_000_000
   /// `training.warmup_steps`.
   public static let warmupSteps = 0...1_000_000_000
   /// Parameter updates of one run (epochs × batches per epoch, or steps): checked for

@@ -30,6 +30,9 @@ public struct ModelConfig: Codable, Sendable, Hashable {
   public var initLimit: Double = 0.05
   /// Value for the `constant` initializer. Any finite number.
   public var initValue: Double = 0
+  /// σ_w² of mean-field theory: when set, weights are drawn N(0, σ_w²/fan_in) whatever
+  /// `initializer` says, so a σ_w² axis is a plain grid (Poole et al. 2016). At least 0.
+  public var weightVariance: Double? = nil
   /// Bias initializer.
   public var biasInitializer: InitializerKind = .zeros
   /// Standard deviation for a `normal` bias initializer (σ_b). At least 0.
@@ -38,6 +41,9 @@ public struct ModelConfig: Codable, Sendable, Hashable {
   public var biasLimit: Double = 0.05
   /// Value for a `constant` bias initializer. Any finite number.
   public var biasValue: Double = 0
+  /// σ_b²: when set, biases are drawn N(0, σ_b²) whatever `bias_initializer` says.
+  /// At least 0.
+  public var biasVariance: Double? = nil
   /// Whether layers have biases.
   public var bias: Bool = true
   /// Output head: `auto` (softmax for classes, linear for regression; see
@@ -60,8 +66,9 @@ public struct ModelConfig: Codable, Sendable, Hashable {
   public enum CodingKeys: String, CodingKey, CaseIterable {
     case width, depth, widths, activation, slope, initializer
     case initGain = "init_gain", initStd = "init_std", initLimit = "init_limit", initValue = "init_value"
+    case weightVariance = "weight_variance"
     case biasInitializer = "bias_initializer", biasStd = "bias_std", biasLimit = "bias_limit"
-    case biasValue = "bias_value", bias, output
+    case biasValue = "bias_value", biasVariance = "bias_variance", bias, output
     case normalization, normPosition = "norm_position", residual, residualEvery = "residual_every", dropout
   }
 
@@ -100,10 +107,12 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     initStd = try c.real(.initStd, default: d.initStd, .nonNegative, in: s)
     initLimit = try c.real(.initLimit, default: d.initLimit, .nonNegative, in: s)
     initValue = try c.real(.initValue, default: d.initValue, .any, in: s)
+    weightVariance = try c.optionalReal(.weightVariance, default: d.weightVariance, .nonNegative, in: s)
     biasInitializer = try c.name(.biasInitializer, default: d.biasInitializer, kind: "initializer", in: s)
     biasStd = try c.real(.biasStd, default: d.biasStd, .nonNegative, in: s)
     biasLimit = try c.real(.biasLimit, default: d.biasLimit, .nonNegative, in: s)
     biasValue = try c.real(.biasValue, default: d.biasValue, .any, in: s)
+    biasVariance = try c.optionalReal(.biasVariance, default: d.biasVariance, .nonNegative, in: s)
     bias = try c.value(.bias, default: d.bias, in: s)
     output = try c.autoOrName(.output, default: d.output, kind: "output", in: s)
     normalization = try c.name(.normalization, default: d.normalization, kind: "normalization", in: s)
@@ -126,10 +135,12 @@ public struct ModelConfig: Codable, Sendable, Hashable {
     try c.encode(initStd, forKey: .initStd)
     try c.encode(initLimit, forKey: .initLimit)
     try c.encode(initValue, forKey: .initValue)
+    try c.encode(weightVariance, forKey: .weightVariance)
     try c.encode(biasInitializer, forKey: .biasInitializer)
     try c.encode(biasStd, forKey: .biasStd)
     try c.encode(biasLimit, forKey: .biasLimit)
     try c.encode(biasValue, forKey: .biasValue)
+    try c.encode(biasVariance, forKey: .biasVariance)
     try c.encode(bias, forKey: .bias)
     try c.encode(output, forKey: .output)
     try c.encode(normalization, forKey: .normalization)
@@ -156,10 +167,12 @@ extension ModelConfig: ConfigSection {
       "init_std": .real(\.initStd),
       "init_limit": .real(\.initLimit),
       "init_value": .real(\.initValue),
+      "weight_variance": .optionalReal(\.weightVariance),
       "bias_initializer": .plain(\.biasInitializer),
       "bias_std": .real(\.biasStd),
       "bias_limit": .real(\.biasLimit),
       "bias_value": .real(\.biasValue),
+      "bias_variance": .optionalReal(\.biasVariance),
       "bias": .plain(\.bias),
       "output": .plain(\.output),
       "normalization": .plain(\.normalization),

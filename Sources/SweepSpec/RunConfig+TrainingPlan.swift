@@ -59,11 +59,8 @@ extension RunConfig {
       activation: Activation(model.activation, slope: model.slope.map { Float($0) }),
       head: head,
       useBias: model.bias,
-      weightInitializer: Initializer(
-        model.initializer, gain: model.initGain, std: model.initStd, limit: model.initLimit,
-        value: model.initValue),
-      biasInitializer: Initializer(
-        model.biasInitializer, gain: 1, std: model.biasStd, limit: model.biasLimit, value: model.biasValue),
+      weightInitializer: weightInitializer,
+      biasInitializer: biasInitializer,
       normalization: model.normalization, normPosition: model.normPosition, residual: model.residual,
       residualEvery: model.residualEvery, dropout: model.dropout)
     let optimizer = OptimizerSpec(
@@ -76,6 +73,26 @@ extension RunConfig {
       schedule: LearningRateSchedule(
         training.schedule, stepSize: training.stepSize, gamma: training.gamma,
         minLearningRate: training.minLearningRate, warmupSteps: training.warmupSteps))
+  }
+
+  /// The weight initializer: N(0, σ_w²/fan_in) when `model.weight_variance` is set
+  /// (scaled_normal with gain σ_w), else `model.initializer` with its settings.
+  public var weightInitializer: Initializer {
+    if let variance = model.weightVariance {
+      return Initializer(.scaledNormal, gain: variance.squareRoot(), std: 0, limit: 0, value: 0)
+    }
+    return Initializer(
+      model.initializer, gain: model.initGain, std: model.initStd, limit: model.initLimit, value: model.initValue)
+  }
+
+  /// The bias initializer: N(0, σ_b²) when `model.bias_variance` is set, else
+  /// `model.bias_initializer` with its settings.
+  public var biasInitializer: Initializer {
+    if let variance = model.biasVariance {
+      return Initializer(.normal, gain: 1, std: variance.squareRoot(), limit: 0, value: 0)
+    }
+    return Initializer(
+      model.biasInitializer, gain: 1, std: model.biasStd, limit: model.biasLimit, value: model.biasValue)
   }
 
   /// The model-size check with the real input and output widths (the load-time check

@@ -39,7 +39,7 @@ public enum RunID {
   static let prefixes: [String: String] = [
     "model.width": "w", "model.depth": "d", "model.widths": "w", "model.slope": "slope",
     "model.init_gain": "gain", "model.init_std": "std", "model.init_limit": "lim", "model.init_value": "c",
-    "model.bias_std": "bstd", "model.bias_limit": "blim", "model.bias_value": "bc",
+    "model.bias_std": "bstd", "model.weight_variance": "sw2_", "model.bias_variance": "sb2_", "model.bias_limit": "blim", "model.bias_value": "bc",
     "training.learning_rate": "lr", "training.batch_size": "bs", "training.momentum": "mom",
     "training.beta1": "b1", "training.beta2": "b2", "training.epsilon": "eps",
     "training.weight_decay": "wd", "training.clip_grad_norm": "clip", "training.epochs": "ep",

@@ -98,7 +98,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
     normalizeLength()
     loss = try c.autoOrName(.loss, default: d.loss, kind: "loss", in: s)
     schedule = try c.name(.schedule, default: d.schedule, kind: "schedule", in: s)
-    stepSize = try c.optionalInteger(.stepSize, default: d.stepSize, in: Limits.steps, in: s)
+    stepSize = try c.optionalInteger(.stepSize, default: d.stepSize, in: Limits.stepSize, in: s)
     gamma = try c.real(.gamma, default: d.gamma, .positive, in: s)
     minLearningRate = try c.real(.minLearningRate, default: d.minLearningRate, .nonNegative, in: s)
     warmupSteps = try c.optionalInteger(.warmupSteps, default: d.warmupSteps, in: Limits.warmupSteps, in: s)

@@ -57,7 +57,7 @@ import Testing
     let ranges: [(String, ClosedRange<Int>)] = [
       ("replicates", Limits.replicates), ("model.width", Limits.width), ("model.depth", Limits.depth),
       ("model.residual_every", Limits.residualEvery), ("training.batch_size", Limits.batchSize),
-      ("training.epochs", Limits.epochs), ("training.steps", Limits.steps), ("training.step_size", Limits.steps),
+      ("training.epochs", Limits.epochs), ("training.steps", Limits.steps), ("training.step_size", Limits.stepSize),
       ("training.warmup_steps", Limits.warmupSteps), ("log.every", Limits.logEvery),
     ]
     for (path, range) in ranges {

@@ -111,7 +111,7 @@ import Testing
     #expect(singleError("training: {learning_rate: .inf}") == "1:27: training.learning_rate must be a finite number, got .inf")
     #expect(singleError("training: {batch_size: 0}") == "1:24: training.batch_size must be at least 1, got 0")
     #expect(singleError("training: {epochs: 0}") == "1:20: training.epochs must be at least 1, got 0")
-    #expect(singleError("training: {steps: -5}") == "1:19: training.steps must be at least 1, got -5")
+    #expect(singleError("training: {steps: -5}") == "1:19: training.steps must be at least 0, got -5")
     #expect(singleError("training: {momentum: 1}") == "1:22: training.momentum must be in [0, 1), got 1.0")
     #expect(singleError("log: {every: -1}") == "1:14: log.every must be at least 0, got -1")
     #expect(singleError("data: {validation: 1}") == "1:20: data.validation must be in [0, 1), got 1.0")
