@@ -11,7 +11,10 @@ public struct Gradsweep: ParsableCommand {
       `plan`, train them all in parallel with `run`, and redraw the report with `report`.
       """,
     version: GradsweepVersion.current,
-    subcommands: [Run.self, Validate.self, Plan.self, Report.self, Status.self, Rerun.self, Bench.self, Slurm.self])
+    subcommands: [
+      Init.self, Run.self, Validate.self, Plan.self, Report.self, Status.self, Rerun.self, List.self, Bench.self,
+      Slurm.self,
+    ])
 
   public init() {}
 }

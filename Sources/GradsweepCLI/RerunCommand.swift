@@ -19,7 +19,7 @@ extension Gradsweep {
     @Argument(help: "A run folder, e.g. results/quickstart/runs/0003-relu-d6-s1-1a2b3c4d.", completion: .directory)
     var runFolder: String
 
-    @Option(help: "Folder that receives runs/<run_id>/ (default: a temporary folder).")
+    @Option(name: [.customShort("o"), .long], help: "Folder that receives runs/<run_id>/ (default: a temporary folder).")
     var out: String?
 
     func run() throws {

@@ -19,10 +19,10 @@ extension Gradsweep {
 
     @OptionGroup var sweep: SweepFileOptions
 
-    @Option(help: "Folder that receives <sweep name>/.")
+    @Option(name: [.customShort("o"), .long], help: "Folder that receives <sweep name>/.")
     var out: String = "results"
 
-    @Option(help: "Trainings at once (each single-threaded). Default: the number of active cores.")
+    @Option(name: [.customShort("j"), .long], help: "Trainings at once (each single-threaded); the default is this machine's active cores.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Continue a sweep in an existing folder: keep finished runs whose config is unchanged, redo the rest.")
@@ -42,7 +42,7 @@ extension Gradsweep {
       valueName: "I/N"))
     var shard: ShardSelection?
 
-    @Flag(help: "Print nothing while running (errors still go to stderr).")
+    @Flag(name: [.customShort("q"), .long], help: "Print nothing while running (errors still go to stderr).")
     var quiet = false
 
     func validate() throws {

@@ -37,7 +37,7 @@ extension Gradsweep {
     @Option(help: ArgumentHelp("Memory per array task, in Slurm's --mem format (e.g. 4G, 500M).", valueName: "M"))
     var mem: String?
 
-    @Option(help: ArgumentHelp("Folder that receives <sweep name>/, the scripts and slurm-logs/.", valueName: "DIR"))
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Folder that receives <sweep name>/, the scripts and slurm-logs/.", valueName: "DIR"))
     var out: String = "results"
 
     @Option(help: "Slurm account to charge.")

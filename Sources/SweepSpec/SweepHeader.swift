@@ -56,3 +56,8 @@ struct SweepHeader: Decodable, Equatable {
     return String(safe.prefix(100))
   }
 }
+
+extension SweepLoader {
+  /// Whether `name` may name a sweep and its results folder (`SweepHeader.isFolderName`).
+  package static func isSweepName(_ name: String) -> Bool { SweepHeader.isFolderName(name) }
+}
