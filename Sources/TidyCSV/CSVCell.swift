@@ -1,8 +1,8 @@
 /// One CSV value, formatted so that `pandas.read_csv(path)` with no arguments, R's
 /// `read.csv` and gnuplot read it back exactly.
 ///
-/// - Floating point: shortest round-trip decimal with `.` (`0.1`, `1e-05`),
-///   non-finite values spelled `nan`, `inf`, `-inf`.
+/// - Floating point: shortest round-trip decimal with `.` (`0.1`, `1e-05`), whole
+///   numbers with `.0` (`3.0`), non-finite values spelled `nan`, `inf`, `-inf`.
 /// - Missing values: an empty field (pandas reads NaN, R reads NA).
 public enum CSVCell: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
   case text(String)
@@ -32,13 +32,14 @@ public enum CSVCell: Sendable, Equatable, ExpressibleByStringLiteral, Expressibl
     }
   }
 
+  /// A floating-point cell always reads as floating point — `0.0`, `3.0`, `1e-05` —
+  /// so pandas and R give a column one type whatever its values (a fraction column of
+  /// zeros is float64, not int64, in every file).
   static func format<F: BinaryFloatingPoint & LosslessStringConvertible>(_ x: F) -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-    if x == 0 { return "0" }  // also folds -0 so files do not show "-0.0"
-    var s = String(x)
-    if s.hasSuffix(".0") { s.removeLast(2) }  // "3.0" → "3"; still parses as a number
-    return s
+    if x == 0 { return "0.0" }  // also folds -0 so files do not show "-0.0"
+    return String(x)  // Swift's shortest round trip: "3.0", "0.1", "1e-05"
   }
 
   static func quoteIfNeeded(_ s: String) -> String {
