@@ -53,15 +53,15 @@ struct FileLocation: Sendable {
     }
     var info = stat()
     if stat(url.path, &info) == 0, let kind = irregularFileKind(mode: info.st_mode) {
-      return problem(
-        "'\(written)' is \(kind), not a regular file",
-        suggestion: "data is read from regular files only (a pipe or a device may never end)")
+      return problem("'\(written)' is \(kind), not a regular file", suggestion: Self.regularFilesOnly)
     }
     if !FileManager.default.isReadableFile(atPath: url.path) {
       return problem("'\(written)' is not readable", suggestion: "check its permissions")
     }
     return nil
   }
+
+  static let regularFilesOnly = "data is read from regular files only (a pipe or a device may never end)"
 
   /// An opened data file: its bytes as a stream (inflated when the file is gzip) and
   /// its size on disk.
@@ -93,7 +93,7 @@ struct FileLocation: Sendable {
   func readProblem(_ error: Error) -> Error {
     switch error {
     case let error as FileReadError where error.notRegular:
-      problem("'\(written)' \(error.message)", suggestion: "data is read from regular files only (a pipe or a device may never end)")
+      problem("'\(written)' \(error.message)", suggestion: Self.regularFilesOnly)
     case let error as FileReadError:
       problem("cannot read '\(written)': \(error.message)")
     case let error as InflateError:
