@@ -53,18 +53,20 @@ final class InflatingSource: ByteSource {
   var limit: Int
 
   init(_ input: ByteSource, limit: Int, inputChunk: Int = DataLimits.chunkSize) throws {
-    self.input = input
-    self.limit = limit
-    stream = .allocate(capacity: 1)
+    // zlib keeps the stream's address: it lives on the heap, set up before `self` is
+    // complete (so a failure here never reaches `deinit`).
+    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     stream.initialize(to: z_stream())
-    inputBuffer = .allocate(capacity: max(inputChunk, 1))
     // 15 + 32: the largest window, and detect a gzip or zlib header automatically.
     let status = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     guard status == Z_OK else {
       stream.deallocate()
-      inputBuffer.deallocate()
       throw InflateError(message: "zlib could not start (\(status))")
     }
+    self.stream = stream
+    self.input = input
+    self.limit = limit
+    inputBuffer = .allocate(capacity: max(inputChunk, 1))
   }
 
   deinit {
