@@ -26,8 +26,11 @@ let package = Package(
     // Engine: kernels, then layers/activations/initializers/optimizers/losses/statistics.
     .target(name: "GradKernels", swiftSettings: numeric),
     .target(name: "GradEngine", dependencies: ["GradKernels"], swiftSettings: numeric),
+    // The system zlib, for gzip-compressed data files (Debian: zlib1g-dev; macOS ships it).
+    .systemLibrary(
+      name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     // Data sets: synthetic, teacher network, MNIST-1D, IDX and CSV files.
-    .target(name: "GradData", dependencies: ["GradEngine"], swiftSettings: numeric),
+    .target(name: "GradData", dependencies: ["GradEngine", "CZlib"], swiftSettings: numeric),
     // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
     .target(name: "TidyCSV"),
     // The sweep model: schema, defaults, located validation, expansion into runs.

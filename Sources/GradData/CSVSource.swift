@@ -94,18 +94,14 @@ enum CSVSource {
 
   /// Reads one file: header, equal widths, the label column, numeric features (at most `limit` rows).
   static func readTable(_ location: FileLocation, spec: DataSpec, limit: Int?) throws -> Table {
-    var bytes = try location.read()
-    if Gzip.isCompressed(bytes) {
-      do {
-        bytes = try Gzip.decompress(bytes)
-      } catch {
-        throw location.problem("\(error)")
-      }
-    }
-    if bytes.prefix(4096).contains(0) {
-      throw location.problem("looks like a binary file, not CSV text", suggestion: "give a comma-separated text file")
-    }
-    var scanner = CSVScanner(bytes: bytes)
+    let file = try location.open(inflatedLimit: DataLimits.maxCSVTextBytes)
+    return try readTable(from: file.source, location: location, spec: spec, limit: limit)
+  }
+
+  /// Reads a table from `source` in chunks (`CSVScanner`), stopping after `limit` rows;
+  /// more than 2²⁸ feature values is an error before the arrays grow past it.
+  static func readTable(from source: ByteSource, location: FileLocation, spec: DataSpec, limit: Int?) throws -> Table {
+    var scanner = CSVScanner(source: source)
     var fields: [CSVScanner.Field] = []
     func next() throws -> (line: Int, fields: [CSVScanner.Field])? {
       do {
@@ -113,11 +109,21 @@ enum CSVSource {
         return (line, fields)
       } catch let error as FormatError {
         throw location.problem("line \(error.line ?? 0): \(error.message)", line: error.line)
+      } catch is CSVScanner.BinaryData {
+        throw location.problem("looks like a binary file, not CSV text", suggestion: "give a comma-separated text file")
+      } catch let error as InflateError where error.exceededLimit != nil {
+        throw location.problem(
+          "the file inflates to more than \(DataLimits.maxCSVTextBytes >> 30) GiB of text",
+          suggestion: "at most 2²⁸ values are read; keep the first rows with samples: N")
+      } catch {
+        throw location.readProblem(error)
       }
     }
     guard let first = try next() else {
       throw location.problem("the file is empty", suggestion: "give a CSV file with one example per row")
     }
+    // The first row outlives the scanner's buffer (header detection needs the second).
+    let (firstScanner, firstFields) = scanner.detached(first.fields)
     let second = try next()
     let hasHeader: Bool
     switch spec.header {
@@ -125,7 +131,7 @@ enum CSVSource {
     case .false: hasHeader = false
     case .auto:
       hasHeader = first.fields.indices.contains { j in
-        guard scanner.number(first.fields[j]) == nil else { return false }
+        guard firstScanner.number(firstFields[j]) == nil else { return false }
         guard let second else { return true }
         return j < second.fields.count && scanner.number(second.fields[j]) != nil
       }
@@ -136,15 +142,20 @@ enum CSVSource {
         "the file has 1 column; it needs at least one feature and the label",
         suggestion: "separate columns with commas (semicolons and tabs are not read)")
     }
-    let header = hasHeader ? first.fields.map { scanner.text($0, trimming: true) } : nil
+    let header = hasHeader ? firstFields.map { firstScanner.text($0, trimming: true) } : nil
     let labelIndex = try resolveLabelColumn(spec.labelColumn, header: header, width: width, location: location)
     var table = Table(location: location, header: header, width: width, labelIndex: labelIndex)
 
-    func add(_ record: (line: Int, fields: [CSVScanner.Field])) throws {
+    func add(_ record: (line: Int, fields: [CSVScanner.Field]), from scanner: CSVScanner) throws {
       guard record.fields.count == width else {
         throw location.problem(
           "line \(record.line) has \(record.fields.count) fields, expected \(width) as on line \(first.line)",
           line: record.line, suggestion: "every row needs the same columns; quote fields that contain commas")
+      }
+      guard table.rowCount < DataLimits.maxValues / (width - 1) else {
+        throw location.problem(
+          "line \(record.line): more than 2²⁸ = 268,435,456 feature values (\(table.rowCount) rows of \(width - 1) features)",
+          line: record.line, suggestion: "keep the first rows with samples: N")
       }
       for (j, field) in record.fields.enumerated() where j != labelIndex {
         guard let v = scanner.number(field), v.isFinite else {
@@ -159,9 +170,9 @@ enum CSVSource {
       table.labelTexts.append(scanner.text(record.fields[labelIndex], trimming: true))
       table.lines.append(record.line)
     }
-    if !hasHeader { try add(first) }
-    if let second, table.rowCount < (limit ?? .max) { try add(second) }
-    while table.rowCount < (limit ?? .max), let record = try next() { try add(record) }
+    if !hasHeader { try add((first.line, firstFields), from: firstScanner) }
+    if let second, table.rowCount < (limit ?? .max) { try add(second, from: scanner) }
+    while table.rowCount < (limit ?? .max), let record = try next() { try add(record, from: scanner) }
     guard table.rowCount > 0 else { throw location.problem("the file has a header but no data rows") }
     return table
   }

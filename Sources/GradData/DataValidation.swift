@@ -45,7 +45,7 @@ extension DataLoader {
       let dimension = spec.name == .mnist1d ? MNIST1D.length : (spec.name.isPlanar ? 2 : spec.features)
       // Generation holds the values in Double before storing Float32: cap at 2²⁸ values
       // (1 GiB as Float32), refused before anything is allocated.
-      if spec.samples > 0 && dimension > 0 && spec.samples > (1 << 28) / dimension {
+      if spec.samples > 0 && dimension > 0 && spec.samples > DataLimits.maxValues / dimension {
         let gib = Double(spec.samples) * Double(dimension) * 4 / Double(1 << 30)
         fail(
           "samples", "\(spec.samples) samples × \(dimension) features would need \(String(format: "%.1f", gib)) GiB",

@@ -51,19 +51,55 @@ struct FileLocation: Sendable {
     if isDirectory.boolValue {
       return problem("'\(written)' is a folder, not a file", suggestion: "name the file inside it")
     }
+    var info = stat()
+    if stat(url.path, &info) == 0, let kind = irregularFileKind(mode: info.st_mode) {
+      return problem("'\(written)' is \(kind), not a regular file", suggestion: Self.regularFilesOnly)
+    }
     if !FileManager.default.isReadableFile(atPath: url.path) {
       return problem("'\(written)' is not readable", suggestion: "check its permissions")
     }
     return nil
   }
 
-  /// The file's bytes; a missing or unreadable file is a `DataProblem`.
-  func read() throws -> [UInt8] {
+  static let regularFilesOnly = "data is read from regular files only (a pipe or a device may never end)"
+
+  /// An opened data file: its bytes as a stream (inflated when the file is gzip) and
+  /// its size on disk.
+  struct Opened {
+    var source: ByteSource
+    /// The inflater when the file is gzip-compressed; lower its `limit` once the
+    /// expected size is known.
+    var inflater: InflatingSource?
+    var fileSize: Int
+  }
+
+  /// Opens the file for reading in chunks, after `accessProblem`'s checks; gzip
+  /// content (recognised by its magic bytes) is inflated on the fly, at most
+  /// `inflatedLimit` bytes. Nothing is read yet but the two magic bytes.
+  func open(inflatedLimit: Int) throws -> Opened {
     if let problem = accessProblem() { throw problem }
     do {
-      return [UInt8](try Data(contentsOf: url))
+      let file = try FileSource(path: url.path)
+      guard Gzip.isCompressed(try file.peek(2)) else { return Opened(source: file, fileSize: file.size) }
+      let inflater = try InflatingSource(file, limit: inflatedLimit)
+      return Opened(source: inflater, inflater: inflater, fileSize: file.size)
     } catch {
-      throw problem("cannot read '\(written)': \(error.localizedDescription)")
+      throw readProblem(error)
+    }
+  }
+
+  /// A failure to open, read or inflate this file as a `DataProblem`; other errors
+  /// (format errors the caller words itself) are passed through.
+  func readProblem(_ error: Error) -> Error {
+    switch error {
+    case let error as FileReadError where error.notRegular:
+      problem("'\(written)' \(error.message)", suggestion: Self.regularFilesOnly)
+    case let error as FileReadError:
+      problem("cannot read '\(written)': \(error.message)")
+    case let error as InflateError:
+      problem(error.description, suggestion: error.exceededLimit == nil ? "download the file again" : nil)
+    default:
+      error
     }
   }
 }

@@ -1,85 +1,168 @@
-/// gzip file decoding (RFC 1952): header, DEFLATE body (`Inflate`), CRC-32 and size
-/// check; concatenated members are decoded one after another, as `gzip -dc` does.
+import CZlib
+
+/// gzip decoding (RFC 1952) by the system zlib, as a stream with a hard cap on what it
+/// produces; concatenated members are decoded one after another and zero padding after
+/// the last is skipped, as `gzip -dc` does.
 public enum Gzip {
   /// True when `bytes` starts with the gzip magic number 1f 8b.
   public static func isCompressed(_ bytes: [UInt8]) -> Bool {
     bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
   }
 
-  /// The uncompressed contents of a gzip file. Throws `InflateError` for anything
-  /// malformed: a bad header, corrupt DEFLATE data, a CRC or length mismatch, truncation.
-  public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+  /// The uncompressed contents of a gzip file held in memory, at most `limit` bytes.
+  /// Throws `InflateError` for anything malformed (a bad header, corrupt data, a CRC or
+  /// length mismatch, truncation) and when the contents exceed `limit`.
+  public static func decompress(_ bytes: [UInt8], limit: Int = 1 << 32) throws -> [UInt8] {
+    guard isCompressed(bytes) else { throw InflateError(message: "not a gzip file (magic bytes are not 1f 8b)") }
+    let source = try InflatingSource(MemorySource(bytes), limit: limit)
     var output: [UInt8] = []
-    var position = 0
-    repeat {
-      position = try decodeMember(bytes, at: position, into: &output)
-      // Some tools pad a gzip file with zero bytes after the last member.
-      while position < bytes.count && bytes[position] == 0 { position += 1 }
-    } while position < bytes.count
+    while case let piece = try source.read(DataLimits.chunkSize), !piece.isEmpty {
+      output += piece
+    }
     return output
   }
+}
 
-  /// Decodes the member at `start`, appends its data to `output` and returns the
-  /// position after its trailer.
-  private static func decodeMember(_ bytes: [UInt8], at start: Int, into output: inout [UInt8]) throws -> Int {
-    func need(_ n: Int, _ at: Int) throws {
-      if at + n > bytes.count { throw InflateError(message: "gzip header or trailer cut short") }
+/// Malformed or truncated compressed data, or more of it than the reader allows.
+public struct InflateError: Error, CustomStringConvertible, Sendable, Equatable {
+  public var message: String
+  /// The cap that was exceeded, when that is the error (the data itself may be sound).
+  public var exceededLimit: Int? = nil
+  public var description: String {
+    exceededLimit == nil ? "corrupt compressed data: \(message)" : message
+  }
+}
+
+/// Inflates a gzip (or zlib) stream from `input` with zlib's `inflate`, in pieces.
+///
+/// Memory is one input chunk and zlib's 32 KiB window whatever the stream's size:
+/// output is produced only as far as the caller asks. `limit` caps the total output:
+/// a read stops at it (returning fewer bytes than asked), and the next read throws
+/// `InflateError` with `exceededLimit` set when the stream holds more, after inflating
+/// one byte beyond it; so a gzip bomb costs what the caller expected, not what the
+/// bomb holds.
+final class InflatingSource: ByteSource {
+  private let input: ByteSource
+  private let stream: UnsafeMutablePointer<z_stream>
+  private let inputBuffer: UnsafeMutableBufferPointer<UInt8>
+  private var inputEnded = false
+  private var finished = false
+  /// Bytes produced so far.
+  private(set) var produced = 0
+  /// The most bytes this source will produce; lower it once the expected size is known.
+  var limit: Int
+
+  init(_ input: ByteSource, limit: Int, inputChunk: Int = DataLimits.chunkSize) throws {
+    // zlib keeps the stream's address: it lives on the heap, set up before `self` is
+    // complete (so a failure here never reaches `deinit`).
+    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    stream.initialize(to: z_stream())
+    // 15 + 32: the largest window, and detect a gzip or zlib header automatically.
+    let status = inflateInit2_(stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    guard status == Z_OK else {
+      stream.deallocate()
+      throw InflateError(message: "zlib could not start (\(status))")
     }
-    try need(10, start)
-    guard bytes[start] == 0x1F, bytes[start + 1] == 0x8B else {
-      throw InflateError(message: "not a gzip file (magic bytes are not 1f 8b)")
-    }
-    guard bytes[start + 2] == 8 else { throw InflateError(message: "unknown gzip compression method \(bytes[start + 2])") }
-    let flags = bytes[start + 3]
-    guard flags & 0xE0 == 0 else { throw InflateError(message: "reserved gzip flags set") }
-    var position = start + 10
-    if flags & 0x04 != 0 {  // FEXTRA
-      try need(2, position)
-      let extra = Int(bytes[position]) | Int(bytes[position + 1]) << 8
-      position += 2 + extra
-    }
-    for flag: UInt8 in [0x08, 0x10] where flags & flag != 0 {  // FNAME, FCOMMENT: zero-terminated
-      while true {
-        try need(1, position)
-        position += 1
-        if bytes[position - 1] == 0 { break }
+    self.stream = stream
+    self.input = input
+    self.limit = limit
+    inputBuffer = .allocate(capacity: max(inputChunk, 1))
+  }
+
+  deinit {
+    inflateEnd(stream)
+    stream.deallocate()
+    inputBuffer.deallocate()
+  }
+
+  func read(_ count: Int) throws -> [UInt8] {
+    guard count > 0 else { return [] }
+    return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      initialized = 0
+      while initialized < count && !finished {
+        let room = limit - produced
+        if room <= 0 {
+          if initialized > 0 { break }  // hand out what is within the limit first
+          var probe: UInt8 = 0
+          if try step(into: &probe, capacity: 1) > 0 {
+            throw InflateError(message: "the data inflates to more than \(limit) bytes", exceededLimit: limit)
+          }
+          continue
+        }
+        let made = try step(into: buffer.baseAddress! + initialized, capacity: min(count - initialized, room))
+        initialized += made
+        produced += made
       }
     }
-    if flags & 0x02 != 0 { position += 2 }  // FHCRC
-    try need(0, position)
-    let (data, end) = try Inflate.inflate(bytes, from: position)
-    try need(8, end)
-    let storedCRC = UInt32(littleEndianBytes: bytes[end..<(end + 4)])
-    let storedSize = UInt32(littleEndianBytes: bytes[(end + 4)..<(end + 8)])
-    guard CRC32.checksum(data) == storedCRC else { throw InflateError(message: "CRC-32 mismatch") }
-    guard UInt32(truncatingIfNeeded: data.count) == storedSize else {
-      throw InflateError(message: "uncompressed size does not match the gzip trailer")
+  }
+
+  /// One call of `inflate` into `capacity` bytes at `output`, refilling the input
+  /// first when it is used up; returns the bytes produced (possibly 0).
+  private func step(into output: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+    if stream.pointee.avail_in == 0 && !inputEnded { try refill() }
+    stream.pointee.next_out = output
+    stream.pointee.avail_out = UInt32(min(capacity, Int(UInt32.max)))
+    let status = inflate(stream, Z_NO_FLUSH)
+    let made = capacity - Int(stream.pointee.avail_out)
+    switch status {
+    case Z_OK:
+      break
+    case Z_STREAM_END:
+      try startNextMember()
+    case Z_BUF_ERROR:
+      // No progress possible: only an error when the input is used up mid-stream.
+      if made == 0 && stream.pointee.avail_in == 0 && inputEnded {
+        throw InflateError(message: "the compressed data is cut short")
+      }
+    case Z_NEED_DICT:
+      throw InflateError(message: "the stream needs a preset dictionary")
+    case Z_MEM_ERROR:
+      throw InflateError(message: "zlib ran out of memory")
+    default:
+      throw InflateError(message: Self.describe(stream.pointee.msg.map { String(cString: $0) }))
     }
-    output.append(contentsOf: data)
-    return end + 8
-  }
-}
-
-extension UInt32 {
-  init(littleEndianBytes bytes: ArraySlice<UInt8>) {
-    var value: UInt32 = 0
-    for (i, byte) in bytes.enumerated() { value |= UInt32(byte) << UInt32(8 * i) }
-    self = value
-  }
-}
-
-/// CRC-32 of ISO 3309 / ITU-T V.42 as gzip uses it (reflected polynomial 0xEDB88320),
-/// one table lookup per byte.
-enum CRC32 {
-  static let table: [UInt32] = (0..<256).map { n in
-    var c = UInt32(n)
-    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-    return c
+    return made
   }
 
-  static func checksum(_ bytes: [UInt8]) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    return crc ^ 0xFFFF_FFFF
+  /// After a member's end: skip zero padding; another member restarts the decoder,
+  /// the end of the input ends the stream.
+  private func startNextMember() throws {
+    while true {
+      while stream.pointee.avail_in > 0 && stream.pointee.next_in.pointee == 0 {
+        stream.pointee.next_in += 1
+        stream.pointee.avail_in -= 1
+      }
+      if stream.pointee.avail_in > 0 {
+        inflateReset(stream)
+        return
+      }
+      if inputEnded {
+        finished = true
+        return
+      }
+      try refill()
+    }
+  }
+
+  private func refill() throws {
+    let piece = try input.read(inputBuffer.count)
+    if piece.isEmpty {
+      inputEnded = true
+      return
+    }
+    _ = inputBuffer.initialize(from: piece)
+    stream.pointee.next_in = inputBuffer.baseAddress
+    stream.pointee.avail_in = UInt32(piece.count)
+  }
+
+  /// zlib's message in the words gzip users know.
+  static func describe(_ message: String?) -> String {
+    switch message {
+    case "incorrect data check": "CRC-32 mismatch"
+    case "incorrect length check": "uncompressed size does not match the gzip trailer"
+    case "incorrect header check", "unknown compression method": "not a gzip file (bad header)"
+    case let text?: text
+    case nil: "invalid compressed data"
+    }
   }
 }

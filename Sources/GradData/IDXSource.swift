@@ -53,49 +53,70 @@ enum IDXSource {
     return DataLoader.SourceData(examples: dataset(train), test: test.map(dataset))
   }
 
-  /// Reads and cross-checks one images/labels pair.
+  /// Reads and cross-checks one images/labels pair: both headers first (shapes,
+  /// counts and sizes are checked before any value is read), then the values.
   static func readPair(images: FileLocation, labels: FileLocation) throws -> (
     features: [Float], itemSize: Int, labels: [Int32]
   ) {
-    let imageArray = try parse(images)
-    let labelArray = try parse(labels)
-    guard imageArray.dimensions.count >= 2 else {
+    let (imageFile, imageHeader) = try open(images)
+    let (labelFile, labelHeader) = try open(labels)
+    guard imageHeader.dimensions.count >= 2 else {
       throw images.problem(
-        "an images file needs at least 2 dimensions (count × values per item), this one has \(imageArray.dimensions.count) (\(imageArray.dimensions))",
-        suggestion: labelArray.dimensions.count >= 2 ? "images and labels look swapped" : nil)
+        "an images file needs at least 2 dimensions (count × values per item), this one has \(imageHeader.dimensions.count) (\(imageHeader.dimensions))",
+        suggestion: labelHeader.dimensions.count >= 2 ? "images and labels look swapped" : nil)
     }
-    guard labelArray.dimensions.count == 1 else {
+    guard labelHeader.dimensions.count == 1 else {
       throw labels.problem(
-        "a labels file has 1 dimension (count), this one has \(labelArray.dimensions.count) (\(labelArray.dimensions))",
-        suggestion: imageArray.dimensions.count == 1 ? "images and labels look swapped" : "is this an images file?")
+        "a labels file has 1 dimension (count), this one has \(labelHeader.dimensions.count) (\(labelHeader.dimensions))",
+        suggestion: imageHeader.dimensions.count == 1 ? "images and labels look swapped" : "is this an images file?")
     }
-    guard labelArray.type.isInteger else { throw labels.problem("labels must be integers, this file holds floating-point values") }
-    guard imageArray.count == labelArray.count else {
+    guard labelHeader.type.isInteger else { throw labels.problem("labels must be integers, this file holds floating-point values") }
+    guard imageHeader.count == labelHeader.count else {
       throw labels.problem(
-        "\(labelArray.count) labels but \(imageArray.count) images in '\(images.written)'",
+        "\(labelHeader.count) labels but \(imageHeader.count) images in '\(images.written)'",
         suggestion: "pair the images and labels of the same split (train with train, t10k with t10k)")
     }
-    guard imageArray.count > 0, imageArray.itemSize > 0 else { throw images.problem("the file holds no examples") }
-    var labelValues = [Int32]()
-    labelValues.reserveCapacity(labelArray.count)
-    for i in 0..<labelArray.count {
-      let v = labelArray.value(i)
-      guard v >= 0, v < 10_000 else {
-        throw labels.problem("label \(Int(v)) of item \(i) is out of range (labels are class indices 0, 1, 2, …)")
-      }
-      labelValues.append(Int32(v))
+    guard imageHeader.count > 0, imageHeader.itemSize > 0 else { throw images.problem("the file holds no examples") }
+    let features = try reading(images) {
+      try imageHeader.features(from: imageFile.source, reserve: imageFile.inflater == nil)
     }
-    return (imageArray.features(rows: imageArray.count), imageArray.itemSize, labelValues)
+    let labelValues = try reading(labels) { try labelHeader.labels(from: labelFile.source) }
+    return (features, imageHeader.itemSize, labelValues)
   }
 
-  static func parse(_ location: FileLocation) throws -> IDXArray {
-    let bytes = try location.read()
+  /// Opens an IDX file and reads its header. A plain file must then be exactly as long
+  /// as the header says (checked from its size, before reading on); a compressed one is
+  /// capped at that length, so it is never inflated further than one byte past it.
+  static func open(_ location: FileLocation) throws -> (FileLocation.Opened, IDXHeader) {
+    let largest = 4 + 4 * 255 + DataLimits.maxValues * 8
+    let file = try location.open(inflatedLimit: largest)
+    let header = try reading(location) { try IDXHeader(from: file.source) }
+    let total = header.headerSize + header.payloadSize
+    if let inflater = file.inflater {
+      inflater.limit = total
+    } else if file.fileSize != total {
+      throw location.problem(
+        header.sizeMismatch(found: String(file.fileSize - header.headerSize)).message,
+        suggestion: "give an IDX file such as train-images-idx3-ubyte[.gz]")
+    }
+    return (file, header)
+  }
+
+  /// `body`'s result, its format and read errors turned into problems about `location`.
+  static func reading<T>(_ location: FileLocation, _ body: () throws -> T) throws -> T {
     do {
-      return try IDXArray(bytes: bytes)
+      return try body()
     } catch let error as FormatError {
-      throw location.problem(error.message, suggestion: "give an IDX file such as train-images-idx3-ubyte[.gz]")
-    } catch let error as InflateError {
-      throw location.problem(error.description, suggestion: "download the file again")
+      // A value's error (error.line: its item) is not a wrong file type.
+      throw location.problem(
+        error.message, line: error.line,
+        suggestion: error.line == nil ? "give an IDX file such as train-images-idx3-ubyte[.gz]" : nil)
+    } catch let error as InflateError where error.exceededLimit != nil {
+      throw location.problem(
+        "the file inflates to more than the \(error.exceededLimit!) bytes its IDX header declares",
+        suggestion: "give an IDX file such as train-images-idx3-ubyte[.gz]")
+    } catch {
+      throw location.readProblem(error)
     }
   }
 }

@@ -56,9 +56,4 @@ import Testing
     }
     #expect(throws: InflateError.self) { try Gzip.decompress(Array("plain text".utf8)) }
   }
-
-  @Test func crc32KnownValue() {
-    // The standard check value of CRC-32/ISO-HDLC.
-    #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
-  }
 }
