@@ -61,9 +61,11 @@ extension MeanField {
     return summary
   }
 
-  /// ξ = −1/ln(slope): ∞ for slope ≥ 1, 0 for slope ≤ 0.
+  /// ξ = −1/ln(slope): ∞ for slope ≥ 1 − 1e-10 (critical: the approach is then a power
+  /// law, e.g. q^l ~ 1/l for tanh at σ_w² = 1, σ_b² = 0, and a finite value would be
+  /// quadrature rounding), 0 for slope ≤ 0.
   static func depthScale(slope: Double) -> Double {
-    if slope >= 1 { return .infinity }
+    if slope >= 1 - 1e-10 { return .infinity }
     if slope <= 0 { return 0 }
     return -1 / log(slope)
   }

@@ -55,7 +55,8 @@ extension MeanField {
   /// where it holds) and solved to 1e-12 by regula falsi.
   ///
   /// Edge cases: returns 1 when no ε ≤ 10⁻¹⁰ shows C(1 − ε) < 1 − ε (χ within rounding
-  /// of 1). With an odd φ and σ_b = 0, C(0) = 0 and c* may be 0.
+  /// of 1). With an odd φ and σ_b = 0, C(0) = 0 and c* may be 0 (e.g. SELU at
+  /// σ_w² = 1, whose C′(0) = E[φ′]² ≈ 0.97 < 1); a root below 1e-12 is returned as 0.
   package func correlationFixedPoint(q: Double) -> Double {
     if chi(q) <= 1 + 1e-12 { return 1 }
     let g = { (c: Double) -> Double in self.correlationMap(c, q: q) - c }
@@ -64,7 +65,8 @@ extension MeanField {
       epsilon /= 10
       if epsilon < 1e-10 { return 1 }
     }
-    return regulaFalsi(lo: 0, hi: 1 - epsilon, tolerance: 1e-12, g)
+    let root = regulaFalsi(lo: 0, hi: 1 - epsilon, tolerance: 1e-12, g)
+    return root < 1e-12 ? 0 : root
   }
 
   /// The root of a continuous g with g(lo) ≥ 0 > g(hi) by the Illinois variant of regula

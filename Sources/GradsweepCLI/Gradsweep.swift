@@ -11,7 +11,7 @@ public struct Gradsweep: ParsableCommand {
       `plan`, train them all in parallel with `run`, and redraw the report with `report`.
       """,
     version: GradsweepVersion.current,
-    subcommands: [Run.self, Validate.self, Plan.self, Report.self, Status.self, Rerun.self, Bench.self, Slurm.self])
+    subcommands: [Run.self, Validate.self, Plan.self, Theory.self, Report.self, Status.self, Rerun.self, Bench.self, Slurm.self])
 
   public init() {}
 }
