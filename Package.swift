@@ -28,7 +28,7 @@ let package = Package(
     .target(name: "GradEngine", dependencies: ["GradKernels"], swiftSettings: numeric),
     // Signal-propagation theory (mean field, depth scales, finite width): pure Double
     // math, no dependency, so the runner, the CLI and the report can all predict.
-    .target(name: "GradTheory", swiftSettings: numeric),
+    .target(name: "GradTheory", exclude: ["README.md"], swiftSettings: numeric),
     // Data sets: synthetic, teacher network, MNIST-1D, IDX and CSV files.
     .target(name: "GradData", dependencies: ["GradEngine"], swiftSettings: numeric),
     // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
