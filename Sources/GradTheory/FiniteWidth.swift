@@ -7,9 +7,10 @@ import Darwin
 /// Finite-width fluctuations of a ReLU network with He initialisation, which the
 /// infinite-width mean field misses (Hanin 2018, "Which neural net architectures give
 /// rise to exploding and vanishing gradients?", NeurIPS; Hanin & Rolnick 2018, "How to
-/// start training: the effect of initialization and architecture", NeurIPS, §3 and
-/// Theorem 5: the variance of the normalised activation length is exponential in
-/// β = Σ_j 1/n_j, so nets of equal β fluctuate alike whatever their depth).
+/// start training: the effect of initialization and architecture", NeurIPS, failure mode
+/// FM2: the variance of the normalised activation length grows exponentially in
+/// β = Σ_j 1/n_j, "avoided by keeping constant the sum of the reciprocals of layer
+/// widths", so nets of equal β fluctuate alike whatever their depth).
 ///
 /// For a fixed input x⁰ ≠ 0, hidden widths n₁ … n_d, x^j = ReLU(W^j x^(j−1)), W^j
 /// i.i.d. **Gaussian** N(0, 2/n_(j−1)), no bias, let M_j = ‖x^j‖²/n_j (M₀ = ‖x⁰‖²/n₀).
@@ -22,9 +23,11 @@ import Darwin
 ///
 ///     E[M_d/M₀] = 1,   Var[M_d/M₀] = ∏_(j=1)^d (1 + 5/n_j) − 1 ≈ e^(5β) − 1,  β = Σ 1/n_j.
 ///
-/// (The product form is derived here from these two conditional moments; Hanin &
-/// Rolnick's theorem states the e^(Cβ) growth for general symmetric weight laws, whose
-/// fourth moment changes the constant 5. The approximation holds for n_j ≫ 5.)
+/// (The product form is derived here from these two conditional moments, for Gaussian
+/// weights; Hanin & Rolnick prove the exponential growth in β for symmetric weight laws
+/// in general, whose fourth moment changes the constant 5. Their theorem's exact
+/// constants were not checked against the paper's text here. The approximation
+/// e^(5β) needs n_j ≫ 5.)
 package enum HaninLaw {
   /// Var[M_d/M₀] = ∏ (1 + 5/n_j) − 1 for Gaussian He weights and zero biases.
   ///
