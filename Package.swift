@@ -61,7 +61,7 @@ let package = Package(
     .testTarget(name: "TidyCSVTests", dependencies: ["TidyCSV"]),
     .testTarget(name: "SweepSpecTests", dependencies: ["SweepSpec"]),
     .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
-    .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepResults", "TidyCSV"]),
+    .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "GradTheory", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
     .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "gradsweep"]),
   ],
