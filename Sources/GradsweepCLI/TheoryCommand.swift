@@ -66,7 +66,7 @@ enum TheoryTable {
   static func note(_ p: RunPrediction) -> String {
     var parts: [String] = []
     if let reason = p.reason { parts.append("no prediction: \(reason)") }
-    if p.inputAssumed { parts.append("q0 = 1 assumed (file data not loaded)") }
+    if p.inputAssumed { parts.append("q0 = 1 assumed, layer 1's fan_in = its width (file data not loaded)") }
     if p.reason == nil, p.fixedPoint?.chi1 == nil { parts.append("q* infinite: lengths grow without bound") }
     return (parts + p.caveats).joined(separator: "; ")
   }
