@@ -165,7 +165,7 @@ extension RunPrediction {
 
 /// Memoised fixed points and critical σ_w² (each a root search over quadratures).
 /// Not thread-safe: one cache per command.
-package final class TheoryCache: @unchecked Sendable {
+package final class TheoryCache {
   private struct FixedKey: Hashable {
     var field: MeanField
     var q0: Double
