@@ -6,7 +6,7 @@ import Darwin
 
 /// What the mean-field theory says about a deep stack of identical layers: the fixed
 /// points, χ₁ and the depth scales (Schoenholz, Gilmer, Ganguli & Sohl-Dickstein 2017,
-/// "Deep Information Propagation", §3).
+/// "Deep Information Propagation").
 package struct FixedPointSummary: Sendable, Equatable {
   /// q*, the fixed point of the length map reached from q⁰ (0 or `.infinity` possible).
   package var qStar: Double
@@ -20,7 +20,7 @@ package struct FixedPointSummary: Sendable, Equatable {
   package var xiQ: Double?
   /// ξ_c = −1/ln(σ_w²·E[φ′(u₁)φ′(u₂)]) at (q*, c*): the depth over which correlations
   /// approach c*, which diverges at χ₁ = 1 (the edge of chaos); networks train when
-  /// depth ≲ 6ξ_c (Schoenholz et al. 2017, §5). In the ordered phase it is −1/ln χ₁.
+  /// depth ≲ 6ξ_c (Schoenholz et al. 2017). In the ordered phase it is −1/ln χ₁.
   package var xiC: Double?
 }
 
@@ -71,7 +71,7 @@ extension MeanField {
   }
 
   /// The critical σ_w² for `activation` at bias variance σ_b²: the root of χ₁(σ_w²) = 1,
-  /// the order–chaos boundary (Schoenholz et al. 2017, §3; Poole et al. 2016, Fig. 2).
+  /// the order–chaos boundary (Schoenholz et al. 2017; Poole et al. 2016).
   /// For piecewise-linear φ it is 2/(1 + a²) whatever σ_b² (He et al. 2015's variance);
   /// otherwise χ₁ − 1 is bracketed by doubling σ_w² from 1/16 and bisected to 1e-12
   /// relative, each χ₁ at the q* reached from q⁰ = 1.

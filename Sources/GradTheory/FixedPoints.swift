@@ -3,7 +3,7 @@
 
 extension MeanField {
   /// q*, the fixed point q* = σ_w²·E[φ(√q* z)²] + σ_b² that the length map reaches from
-  /// q⁰ (Poole et al. 2016, §2): the pre-activation variance deep in a wide network.
+  /// q⁰ (Poole et al. 2016): the pre-activation variance deep in a wide network.
   ///
   /// Found by iterating the map 200 times from q⁰, then bracketing a sign change of
   /// L(q) − q in the direction the iteration moves (steps ×2 up, ÷16 down) and bisecting
@@ -49,7 +49,7 @@ extension MeanField {
   }
 
   /// c*, the stable fixed point of the correlation map at lengths q (Schoenholz et al.
-  /// 2017, §3): 1 in the ordered phase (χ(q) ≤ 1, all inputs end up aligned); in the
+  /// 2017): 1 in the ordered phase (χ(q) ≤ 1, all inputs end up aligned); in the
   /// chaotic phase (χ > 1, c = 1 is unstable) the root c* < 1 of C(c) = c, bracketed in
   /// [0, 1 − ε] (C(0) ≥ 0 always; C(1 − ε) < 1 − ε for the largest ε ∈ {10⁻², …, 10⁻¹⁰}
   /// where it holds) and solved to 1e-12 by regula falsi.

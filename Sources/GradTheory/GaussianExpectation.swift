@@ -80,7 +80,7 @@ package enum GaussianExpectation {
   }
 
   /// E[f(u₁)·g(u₂)] for a centred Gaussian pair with Var u₁ = q₁, Var u₂ = q₂ and
-  /// correlation c: u₁ = √q₁ z₁, u₂ = √q₂ (c z₁ + √(1 − c²) z₂) (Poole et al. 2016, §2).
+  /// correlation c: u₁ = √q₁ z₁, u₂ = √q₂ (c z₁ + √(1 − c²) z₂) (Poole et al. 2016).
   ///
   /// Smooth f and g at scales ≤ `hermiteScaleLimit`: the tensor Gauss–Hermite rule.
   /// Otherwise an outer integral over u₁ of f(u₁)·E[g(u₂) | u₁], whose panel edges

@@ -86,15 +86,15 @@ package struct MeanField: Sendable, Hashable {
 
   // MARK: The maps
 
-  /// The length map (Poole et al. 2016, §2): q^l = σ_w²·E[φ(√q^(l−1) z)²] + σ_b².
+  /// The length map (Poole et al. 2016): q^l = σ_w²·E[φ(√q^(l−1) z)²] + σ_b².
   ///
   /// Edge cases: q = 0 gives σ_w²φ(0)² + σ_b²; q = ∞ gives ∞ for unbounded φ.
   package func lengthMap(_ q: Double) -> Double {
     weightVariance * secondMoment(q) + biasVariance
   }
 
-  /// dq^l/dq^(l−1) = σ_w²·E[φ′(u)² + φ(u)φ″(u)] at u = √q z (Schoenholz et al. 2017,
-  /// §3, the slope whose log gives ξ_q), computed by Stein's lemma as
+  /// dq^l/dq^(l−1) = σ_w²·E[φ′(u)² + φ(u)φ″(u)] at u = √q z (Schoenholz et al. 2017:
+  /// the slope whose log gives ξ_q), computed by Stein's lemma as
   /// σ_w²·E[z·φ(√q z)φ′(√q z)]/√q, which needs no φ″ and so holds across SELU's jump
   /// of φ′ at 0.
   ///
@@ -112,17 +112,17 @@ package struct MeanField: Sendable, Hashable {
 
   /// χ(q) = σ_w²·E[φ′(√q z)²]: the factor by which one layer multiplies the expected
   /// **squared** norm of a back-propagated gradient whose forward pre-activations have
-  /// variance q (Schoenholz et al. 2017, §5, under the gradient-independence
-  /// assumption). At q = q* it is χ₁ (their §3).
+  /// variance q (Schoenholz et al. 2017, under the gradient-independence
+  /// assumption). At q = q* it is χ₁ (their definition).
   package func chi(_ q: Double) -> Double { weightVariance * derivativeSecondMoment(q) }
 
   /// The covariance map: q₁₂^l = σ_w²·E[φ(u₁)φ(u₂)] + σ_b² for two inputs whose layer
-  /// l − 1 pre-activations have variances q₁, q₂ and correlation c (Poole et al. 2016, §2).
+  /// l − 1 pre-activations have variances q₁, q₂ and correlation c (Poole et al. 2016).
   package func covarianceMap(q1: Double, q2: Double, correlation c: Double) -> Double {
     weightVariance * crossMoment(q1: q1, q2: q2, correlation: c) + biasVariance
   }
 
-  /// The correlation map for two inputs of equal length q (Poole et al. 2016, §2):
+  /// The correlation map for two inputs of equal length q (Poole et al. 2016):
   /// c^l = (σ_w²·E[φ(u₁)φ(u₂)] + σ_b²)/q^l with q^l = `lengthMap(q)`; at q = q* this is
   /// Schoenholz et al.'s c-map, whose fixed points are c = 1 and, in the chaotic phase,
   /// c* < 1.
@@ -135,7 +135,7 @@ package struct MeanField: Sendable, Hashable {
   }
 
   /// χ_c(c, q) = σ_w²·E[φ′(u₁)φ′(u₂)] at equal lengths q: the slope of the c-map at c
-  /// (Schoenholz et al. 2017, §3); at c = 1 it equals χ(q).
+  /// (Schoenholz et al. 2017); at c = 1 it equals χ(q).
   package func correlationChi(_ c: Double, q: Double) -> Double {
     weightVariance * derivativeCrossMoment(q1: q, q2: q, correlation: c)
   }

@@ -16,12 +16,12 @@ package struct LayerVariances: Sendable, Hashable {
 /// x⁰ → h¹ = W¹x⁰ + b¹ → h^l = W^l φ(h^(l−1)) + b^l (l = 2…L) → output, with the hidden
 /// layers' own σ_w², σ_b² (they may differ per layer, e.g. Xavier on unequal widths).
 ///
-/// **Forward** (Poole et al. 2016, §2), the pre-activation variance of hidden layer l:
+/// **Forward** (Poole et al. 2016), the pre-activation variance of hidden layer l:
 ///
 ///     q¹ = σ_w,1²·q⁰ + σ_b,1²,   q⁰ = mean over inputs of ‖x⁰‖²/n₀  (the input is not passed through φ)
 ///     q^l = σ_w,l²·E[φ(√q^(l−1) z)²] + σ_b,l²,   l = 2…L
 ///
-/// **Backward** (Schoenholz et al. 2017, §5, gradient independence: the W of the backward
+/// **Backward** (Schoenholz et al. 2017, gradient independence: the W of the backward
 /// pass treated as independent of the forward one). With δ^l = ∂L/∂h^l (per example),
 /// δ^l = φ′(h^l) ⊙ (W^(l+1))ᵀ δ^(l+1), so
 ///
@@ -75,7 +75,7 @@ package struct SignalProfile: Sendable, Equatable {
   package var predictedGradientRatio: Double { gradientSquaredNorm[0].squareRoot() }
 
   /// c¹ … c^L for two inputs with the same mean square q⁰ and cosine c⁰ (Poole et al.
-  /// 2016, §2): c¹ = (σ_w,1²c⁰q⁰ + σ_b,1²)/q¹, then c^l = (σ_w,l²·E[φ(u₁)φ(u₂)] + σ_b,l²)/q^l
+  /// 2016): c¹ = (σ_w,1²c⁰q⁰ + σ_b,1²)/q¹, then c^l = (σ_w,l²·E[φ(u₁)φ(u₂)] + σ_b,l²)/q^l
   /// at lengths q^(l−1) and correlation c^(l−1).
   ///
   /// Edge cases: a zero q^l gives correlation 1 (both inputs map to the same point).
