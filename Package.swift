@@ -29,6 +29,9 @@ let package = Package(
     // The system zlib, for gzip-compressed data files (Debian: zlib1g-dev; macOS ships it).
     .systemLibrary(
       name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    // Signal-propagation theory (mean field, depth scales, finite width): pure Double
+    // math, no dependency, so the runner, the CLI and the report can all predict.
+    .target(name: "GradTheory", exclude: ["README.md"], swiftSettings: numeric),
     // Data sets: synthetic, teacher network, MNIST-1D, IDX and CSV files.
     .target(name: "GradData", dependencies: ["GradEngine", "CZlib"], swiftSettings: numeric),
     // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
@@ -40,27 +43,30 @@ let package = Package(
     // The results folder contract: file names, manifest.json, status.json, atomic writes.
     .target(name: "SweepResults", dependencies: ["SweepSpec", "TidyCSV"]),
     // The scheduler: runs trainings in parallel with Dispatch and writes results.
-    .target(name: "SweepRunner", dependencies: ["GradEngine", "GradData", "SweepSpec", "SweepResults", "TidyCSV"]),
+    .target(
+      name: "SweepRunner", dependencies: ["GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV"]),
     // Reports: Markdown and self-contained HTML with SVG charts.
     .target(name: "SweepReport", dependencies: ["SweepSpec", "SweepResults", "TidyCSV"]),
     // The command line wires the modules together.
     .target(
       name: "GradsweepCLI",
       dependencies: [
-        "GradEngine", "GradData", "SweepSpec", "SweepResults", "SweepRunner", "SweepReport", "TidyCSV",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "SweepRunner", "SweepReport",
+        "TidyCSV", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "gradsweep", dependencies: ["GradsweepCLI"]),
 
     .testTarget(name: "GradKernelsTests", dependencies: ["GradKernels"]),
     .testTarget(name: "GradEngineTests", dependencies: ["GradEngine"]),
+    // Optimised like the engine: the Monte-Carlo nets would take a minute unoptimised.
+    .testTarget(name: "GradTheoryTests", dependencies: ["GradTheory", "GradEngine"], swiftSettings: numeric),
     .testTarget(name: "GradDataTests", dependencies: ["GradData"]),
     .testTarget(name: "TidyCSVTests", dependencies: ["TidyCSV"]),
     .testTarget(name: "SweepSpecTests", dependencies: ["SweepSpec"]),
     .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
-    .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "SweepResults", "TidyCSV"]),
+    .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "GradTheory", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
-    .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "SweepResults", "TidyCSV", "gradsweep"]),
+    .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "gradsweep"]),
   ],
   swiftLanguageModes: [.v6]
 )

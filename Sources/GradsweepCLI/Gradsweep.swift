@@ -12,8 +12,8 @@ public struct Gradsweep: ParsableCommand {
       """,
     version: GradsweepVersion.current,
     subcommands: [
-      Init.self, Run.self, Validate.self, Plan.self, Report.self, Status.self, Rerun.self, List.self, Bench.self,
-      Slurm.self,
+      Init.self, Run.self, Validate.self, Plan.self, Theory.self, Report.self, Status.self, Rerun.self, List.self,
+      Bench.self, Slurm.self,
     ])
 
   public init() {}

@@ -59,8 +59,8 @@ extension RunConfig {
       activation: Activation(model.activation, slope: model.slope.map { Float($0) }),
       head: head,
       useBias: model.bias,
-      weightInitializer: weightInitializer,
-      biasInitializer: biasInitializer,
+      weightInitializer: model.resolvedWeightInitializer,
+      biasInitializer: model.resolvedBiasInitializer,
       normalization: model.normalization, normPosition: model.normPosition, residual: model.residual,
       residualEvery: model.residualEvery, dropout: model.dropout)
     let optimizer = OptimizerSpec(
@@ -75,26 +75,6 @@ extension RunConfig {
         minLearningRate: training.minLearningRate, warmupSteps: training.warmupSteps))
   }
 
-  /// The weight initializer: N(0, σ_w²/fan_in) when `model.weight_variance` is set
-  /// (scaled_normal with gain σ_w), else `model.initializer` with its settings.
-  public var weightInitializer: Initializer {
-    if let variance = model.weightVariance {
-      return Initializer(.scaledNormal, gain: variance.squareRoot(), std: 0, limit: 0, value: 0)
-    }
-    return Initializer(
-      model.initializer, gain: model.initGain, std: model.initStd, limit: model.initLimit, value: model.initValue)
-  }
-
-  /// The bias initializer: N(0, σ_b²) when `model.bias_variance` is set, else
-  /// `model.bias_initializer` with its settings.
-  public var biasInitializer: Initializer {
-    if let variance = model.biasVariance {
-      return Initializer(.normal, gain: 1, std: variance.squareRoot(), limit: 0, value: 0)
-    }
-    return Initializer(
-      model.biasInitializer, gain: 1, std: model.biasStd, limit: model.biasLimit, value: model.biasValue)
-  }
-
   /// The model-size check with the real input and output widths (the load-time check
   /// only knows them for generated data): a message when the network is too large.
   public func modelSizeProblem(for train: Dataset) -> String? {
@@ -102,5 +82,25 @@ extension RunConfig {
     return ModelSize.problem(
       model: model, optimizer: training.optimizer, inputSize: train.featureCount,
       outputSize: outputSize(for: train, head: head))?.message
+  }
+}
+
+extension ModelConfig {
+  /// The weight initializer: N(0, σ_w²/fan_in) when `weight_variance` is set
+  /// (scaled_normal with gain σ_w), else `initializer` with its settings.
+  public var resolvedWeightInitializer: Initializer {
+    if let variance = weightVariance {
+      return Initializer(.scaledNormal, gain: variance.squareRoot(), std: 0, limit: 0, value: 0)
+    }
+    return Initializer(initializer, gain: initGain, std: initStd, limit: initLimit, value: initValue)
+  }
+
+  /// The bias initializer: N(0, σ_b²) when `bias_variance` is set, else
+  /// `bias_initializer` with its settings.
+  public var resolvedBiasInitializer: Initializer {
+    if let variance = biasVariance {
+      return Initializer(.normal, gain: 1, std: variance.squareRoot(), limit: 0, value: 0)
+    }
+    return Initializer(biasInitializer, gain: 1, std: biasStd, limit: biasLimit, value: biasValue)
   }
 }
