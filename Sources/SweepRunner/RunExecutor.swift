@@ -29,6 +29,8 @@ struct RunExecutor: Sendable {
   let environment: Provenance.Environment
   /// The seed of each run's data set (shared by replicates).
   let dataSeed: @Sendable (PlannedRun) -> UInt64
+  /// What theory predicts for each run (by id), written as its prediction.json.
+  var predictions: [String: PredictionFile] = [:]
 
   func execute(_ run: PlannedRun, data: DataSplit) -> RunExecution {
     let clock = ContinuousClock()
@@ -88,6 +90,9 @@ struct RunExecutor: Sendable {
     try observer.close()
     try provenance(of: run, plan: plan, streams: streams, result: result).jsonData()
       .write(to: folder.appendingPathComponent(ResultsLayout.provenanceFile))
+    if let prediction = predictions[run.id] {
+      try prediction.jsonData().write(to: folder.appendingPathComponent(PredictionFile.fileName))
+    }
     let seconds = Self.seconds(clock.now - started)
     switch result.outcome {
     case .completed:

@@ -2,6 +2,7 @@ import Foundation
 import GradData
 import GradEngine
 import GradTheory
+import SweepResults
 import SweepSpec
 
 /// What the mean-field theory (GradTheory) predicts for one run at initialisation, or
@@ -192,5 +193,41 @@ package final class TheoryCache {
     let value = MeanField.criticalWeightVariance(activation, biasVariance: biasVariance)
     criticals[key] = value
     return value
+  }
+}
+
+extension RunPrediction {
+  /// The prediction as `runs/<run_id>/prediction.json` records it.
+  package var file: PredictionFile {
+    let profileLayers: [PredictionFile.Layer] = (0..<depth).map { l in
+      PredictionFile.Layer(
+        layer: l + 1, weightVariance: layers?[l].weight, biasVariance: layers?[l].bias,
+        preactVar: profile?.preactivationVariance[l], gradSqNormRel: profile?.gradientSquaredNorm[l])
+    }
+    return PredictionFile(
+      applies: reason == nil, reason: reason, caveats: caveats, inputMeanSquare: inputMeanSquare,
+      inputAssumed: inputAssumed, qStar: fixedPoint?.qStar, cStar: fixedPoint?.cStar,
+      chi1: fixedPoint?.chi1, xiQ: fixedPoint?.xiQ, xiC: fixedPoint?.xiC,
+      criticalWeightVariance: criticalWeightVariance, predictedGradRatioInit: predictedGradientRatio,
+      layers: reason == nil ? profileLayers : [])
+  }
+
+  /// The prediction file of every run, computed once per distinct model and input data
+  /// (replicates and axes the theory ignores share one computation).
+  package static func files(for runs: [PlannedRun], inputs: (PlannedRun) -> InputStatistics) -> [String: PredictionFile] {
+    let cache = TheoryCache()
+    var byModel: [ModelKey: PredictionFile] = [:]
+    var result: [String: PredictionFile] = [:]
+    for run in runs {
+      let key = ModelKey(model: run.config.model, input: inputs(run))
+      if byModel[key] == nil { byModel[key] = RunPrediction(model: key.model, input: key.input, cache: cache).file }
+      result[run.id] = byModel[key]
+    }
+    return result
+  }
+
+  private struct ModelKey: Hashable {
+    var model: ModelConfig
+    var input: InputStatistics
   }
 }

@@ -94,7 +94,10 @@ public enum RunReplay {
     let sweepText = (try? String(contentsOf: sweepFolder.appendingPathComponent("sweep.yaml"), encoding: .utf8)) ?? ""
     let environment = Provenance.Environment.current(
       version: version, sweepText: sweepText, sweepPath: provenance?.environment.sweepFile)
-    let executor = RunExecutor(layout: layout, stop: stop, environment: environment, dataSeed: { _ in dataSeed })
+    let prediction = RunPrediction(model: config.model, input: InputStatistics(training: data.train)).file
+    let executor = RunExecutor(
+      layout: layout, stop: stop, environment: environment, dataSeed: { _ in dataSeed },
+      predictions: [runID: prediction])
     let execution = executor.execute(run, data: data)
     if let problem = execution.outputProblem {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: problem)

@@ -122,9 +122,17 @@ public enum SweepScheduler {
       version: options.version, sweepText: plan.sourceText, sweepPath: plan.sourcePath)
     try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
     let sweepSeed = plan.seed
+    var inputs: [DataCatalog.Key: InputStatistics] = [:]
+    let predictions = RunPrediction.files(for: todo.map(\.run)) { run in
+      let key = DataCatalog.key(for: run, sweepSeed: sweepSeed)
+      if let known = inputs[key] { return known }
+      let statistics = InputStatistics(training: catalog[key]!.train)
+      inputs[key] = statistics
+      return statistics
+    }
     let executor = RunExecutor(
       layout: layout, stop: stop, environment: environment,
-      dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed })
+      dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed }, predictions: predictions)
     let next = Locked(0)
     let slots = Locked([RunStatus?](repeating: nil, count: todo.count))
     let outputProblem = Locked<String?>(nil)

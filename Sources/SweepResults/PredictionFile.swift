@@ -1,0 +1,141 @@
+import Foundation
+
+/// `runs/<run_id>/prediction.json`: what mean-field theory predicts for the run at
+/// initialisation (docs/theory.md), written beside its measurements so the summary and
+/// the report can put prediction and measurement side by side without linking the
+/// theory. Every key is present; a number that does not apply, or is not finite, is
+/// `null`. When the theory does not apply (normalisation, residual blocks, constant
+/// weights, …) `applies` is false and `reason` says why.
+public struct PredictionFile: Codable, Sendable, Equatable {
+  /// One hidden layer's prediction.
+  public struct Layer: Codable, Sendable, Equatable {
+    /// 1-based hidden layer, as in layers.csv.
+    public var layer: Int
+    /// σ_w² = fan_in · Var W and σ_b² of this layer.
+    public var weightVariance: Double?
+    public var biasVariance: Double?
+    /// q^l, the pre-activation variance (compare layers.csv's `preact_std`²).
+    public var preactVar: Double?
+    /// E‖δ^l‖² / E‖δ^L‖²: the squared back-propagated norm relative to the last hidden
+    /// layer (compare `grad_b_norm`² of layers.csv over its layer-L value).
+    public var gradSqNormRel: Double?
+
+    public init(layer: Int, weightVariance: Double?, biasVariance: Double?, preactVar: Double?, gradSqNormRel: Double?) {
+      self.layer = layer
+      self.weightVariance = weightVariance
+      self.biasVariance = biasVariance
+      self.preactVar = preactVar
+      self.gradSqNormRel = gradSqNormRel
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case layer, weightVariance = "weight_variance", biasVariance = "bias_variance", preactVar = "preact_var"
+      case gradSqNormRel = "grad_sq_norm_rel"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(layer, forKey: .layer)
+      try c.encode(weightVariance, forKey: .weightVariance)
+      try c.encode(biasVariance, forKey: .biasVariance)
+      try c.encode(preactVar, forKey: .preactVar)
+      try c.encode(gradSqNormRel, forKey: .gradSqNormRel)
+    }
+  }
+
+  public var applies: Bool
+  public var reason: String?
+  public var caveats: [String]
+  /// q⁰, the training inputs' mean square, and whether it was assumed (file data).
+  public var inputMeanSquare: Double?
+  public var inputAssumed: Bool
+  public var qStar: Double?
+  public var cStar: Double?
+  public var chi1: Double?
+  public var xiQ: Double?
+  public var xiC: Double?
+  public var criticalWeightVariance: Double?
+  /// √(E‖δ¹‖²/E‖δ^L‖²): the prediction of summary.csv's `grad_ratio_init`.
+  public var predictedGradRatioInit: Double?
+  public var layers: [Layer]
+
+  public init(
+    applies: Bool, reason: String?, caveats: [String], inputMeanSquare: Double?, inputAssumed: Bool,
+    qStar: Double?, cStar: Double?, chi1: Double?, xiQ: Double?, xiC: Double?, criticalWeightVariance: Double?,
+    predictedGradRatioInit: Double?, layers: [Layer]
+  ) {
+    self.applies = applies
+    self.reason = reason
+    self.caveats = caveats
+    self.inputMeanSquare = inputMeanSquare
+    self.inputAssumed = inputAssumed
+    self.qStar = qStar
+    self.cStar = cStar
+    self.chi1 = chi1
+    self.xiQ = xiQ
+    self.xiC = xiC
+    self.criticalWeightVariance = criticalWeightVariance
+    self.predictedGradRatioInit = predictedGradRatioInit
+    self.layers = layers
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case applies, reason, caveats, inputMeanSquare = "input_mean_square", inputAssumed = "input_assumed"
+    case qStar = "q_star", cStar = "c_star", chi1, xiQ = "xi_q", xiC = "xi_c"
+    case criticalWeightVariance = "critical_weight_variance", predictedGradRatioInit = "predicted_grad_ratio_init"
+    case layers
+  }
+
+  public static let fileName = "prediction.json"
+
+  /// Every key written (nulls explicit), sorted, non-finite numbers as null.
+  public func jsonData() throws -> Data {
+    var copy = self
+    copy.finiteOnly()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return try encoder.encode(copy)
+  }
+
+  public static func read(from url: URL) throws -> PredictionFile {
+    do {
+      return try JSONDecoder().decode(PredictionFile.self, from: Data(contentsOf: url))
+    } catch {
+      throw ResultsError.unreadable(path: url.path, reason: "not a gradsweep prediction.json (\(error.localizedDescription))")
+    }
+  }
+
+  private mutating func finiteOnly() {
+    func f(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
+    inputMeanSquare = f(inputMeanSquare)
+    qStar = f(qStar)
+    cStar = f(cStar)
+    chi1 = f(chi1)
+    xiQ = f(xiQ)
+    xiC = f(xiC)
+    criticalWeightVariance = f(criticalWeightVariance)
+    predictedGradRatioInit = f(predictedGradRatioInit)
+    layers = layers.map {
+      Layer(
+        layer: $0.layer, weightVariance: f($0.weightVariance), biasVariance: f($0.biasVariance),
+        preactVar: f($0.preactVar), gradSqNormRel: f($0.gradSqNormRel))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(applies, forKey: .applies)
+    try c.encode(reason, forKey: .reason)
+    try c.encode(caveats, forKey: .caveats)
+    try c.encode(inputMeanSquare, forKey: .inputMeanSquare)
+    try c.encode(inputAssumed, forKey: .inputAssumed)
+    try c.encode(qStar, forKey: .qStar)
+    try c.encode(cStar, forKey: .cStar)
+    try c.encode(chi1, forKey: .chi1)
+    try c.encode(xiQ, forKey: .xiQ)
+    try c.encode(xiC, forKey: .xiC)
+    try c.encode(criticalWeightVariance, forKey: .criticalWeightVariance)
+    try c.encode(predictedGradRatioInit, forKey: .predictedGradRatioInit)
+    try c.encode(layers, forKey: .layers)
+  }
+}
