@@ -117,7 +117,9 @@ public enum SweepScheduler {
     // Longest first, ties by plan order: a deterministic, well-packed schedule.
     todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
 
-    let progress = ProgressReporter(total: todo.count, skipped: kept, mode: options.progress)
+    let progress = ProgressReporter(
+      total: todo.count, skipped: kept, mode: options.progress,
+      costs: Dictionary(todo.map { ($0.run.id, $0.cost) }, uniquingKeysWith: +))
     let environment = Provenance.Environment.current(
       version: options.version, sweepText: plan.sourceText, sweepPath: plan.sourcePath)
     try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
