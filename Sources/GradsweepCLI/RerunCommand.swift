@@ -16,7 +16,7 @@ extension Gradsweep {
         the run cannot be repeated (not a run folder, data missing, output not writable).
         """)
 
-    @Argument(help: "A run folder, e.g. results/quickstart/runs/0003-relu-d6-s1-1a2b3c4d.", completion: .directory)
+    @Argument(help: "A run folder, e.g. results/quickstart/runs/relu-d6-s1-ed92bec0.", completion: .directory)
     var runFolder: String
 
     @Option(name: [.customShort("o"), .long], help: "Folder that receives runs/<run_id>/ (default: a temporary folder).")

@@ -8,10 +8,13 @@ struct SweepFileOptions: ParsableArguments {
   var file: String
 
   /// Loads and validates the sweep; prints every problem compiler-style and exits 2
-  /// when the file is invalid, creating nothing.
+  /// when the file is invalid, creating nothing. Warnings (an exclude entry that matches
+  /// no run, …) are printed and the command goes on.
   func loadPlan() throws -> SweepPlan {
     do {
-      return try SweepLoader.load(path: file)
+      let plan = try SweepLoader.load(path: file)
+      for warning in plan.warnings { printError(warning.description) }
+      return plan
     } catch let diagnostics as SweepDiagnostics {
       printError(diagnostics.description)
       throw ExitCode(2)

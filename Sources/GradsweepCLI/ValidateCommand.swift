@@ -4,13 +4,38 @@ import SweepSpec
 extension Gradsweep {
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check a sweep file and report every problem with its line and column.",
-      discussion: "Exits 0 when the file is valid, 2 when it is not. Writes nothing.")
+      abstract: "Check sweep files and report every problem with its line and column.",
+      discussion: """
+        Runs every check `run` makes before training — the file, the expansion, the data files \
+        (present, regular, readable, sizes) — without loading data or writing anything. Exits 0 \
+        when every file is valid, 2 when any is not (each file's problems are printed).
+        """)
 
-    @OptionGroup var sweep: SweepFileOptions
+    @Argument(
+      help: "The sweep files (YAML), e.g. configs/*.yaml.", completion: .file(extensions: ["yaml", "yml"]))
+    var files: [String]
+
+    func validate() throws {
+      guard !files.isEmpty else { throw ValidationError("name at least one sweep file, e.g. configs/quickstart.yaml") }
+    }
 
     func run() throws {
-      let plan = try sweep.loadPlan()
+      var invalid = 0
+      for file in files {
+        do {
+          let plan = try SweepLoader.load(path: file)
+          for warning in plan.warnings { printError(warning.description) }
+          print("\(file): ok, \(Self.describe(plan))")
+        } catch let diagnostics as SweepDiagnostics {
+          printError(diagnostics.description)
+          invalid += 1
+        }
+      }
+      if files.count > 1 { print("\(files.count - invalid) of \(files.count) files valid") }
+      if invalid > 0 { throw ExitCode(2) }
+    }
+
+    static func describe(_ plan: SweepPlan) -> String {
       let runs = plan.runs.count == 1 ? "1 run" : "\(plan.runs.count) runs"
       let axes =
         switch plan.axisPaths.count {
@@ -18,7 +43,7 @@ extension Gradsweep {
         case 1: "1 axis (\(plan.axisPaths[0]))"
         default: "\(plan.axisPaths.count) axes (" + plan.axisPaths.joined(separator: ", ") + ")"
         }
-      print("\(sweep.file): ok, \(runs) over \(axes)")
+      return "\(runs) over \(axes)"
     }
   }
 }

@@ -115,22 +115,60 @@ public struct Provenance: Codable, Sendable, Equatable {
   public var environment: Environment
   /// SHA-256 of the run's resolved config (`config.yaml` beside this file, byte for
   /// byte); nil in the sweep folder's provenance.
+  /// One `gradsweep run` on the sweep folder: a first run, each `--resume`, each shard.
+  public struct Invocation: Codable, Sendable, Equatable {
+    public var commandLine: [String]
+    /// ISO 8601, UTC; nil for the first entry of a folder written before it was recorded.
+    public var time: String?
+    public var host: String?
+    enum CodingKeys: String, CodingKey {
+      case commandLine = "command_line", time, host
+    }
+    public init(commandLine: [String], time: String?, host: String?) {
+      self.commandLine = commandLine
+      self.time = time
+      self.host = host
+    }
+
+    /// This process's invocation, now, on this host.
+    public static func current(commandLine: [String]) -> Invocation {
+      var name = [CChar](repeating: 0, count: 256)
+      let host = gethostname(&name, name.count) == 0 ? String(cString: name) : nil
+      return Invocation(commandLine: commandLine, time: ISO8601DateFormatter().string(from: Date()), host: host)
+    }
+  }
+
   public var configSHA256: String?
   /// nil in the sweep folder's provenance.
   public var seeds: Seeds?
   public var layers: [LayerInitialization]?
+  /// The sweep folder's provenance only: every invocation that wrote into the folder,
+  /// oldest first (`environment` is the latest's).
+  public var invocations: [Invocation]?
 
   enum CodingKeys: String, CodingKey {
-    case environment, configSHA256 = "config_sha256", seeds, layers
+    case environment, configSHA256 = "config_sha256", seeds, layers, invocations
   }
 
   public init(
-    environment: Environment, configSHA256: String? = nil, seeds: Seeds? = nil, layers: [LayerInitialization]? = nil
+    environment: Environment, configSHA256: String? = nil, seeds: Seeds? = nil, layers: [LayerInitialization]? = nil,
+    invocations: [Invocation]? = nil
   ) {
     self.environment = environment
     self.configSHA256 = configSHA256
     self.seeds = seeds
     self.layers = layers
+    self.invocations = invocations
+  }
+
+  /// The sweep folder's provenance after one more invocation: `environment` now, the
+  /// invocations of `previous` (its own command line when it predates the list) and
+  /// this one appended.
+  public static func sweep(environment: Environment, after previous: Provenance?) -> Provenance {
+    var invocations = previous?.invocations
+      ?? previous.map { [Invocation(commandLine: $0.environment.commandLine, time: nil, host: nil)] } ?? []
+    invocations.append(.current(commandLine: environment.commandLine))
+    return Provenance(environment: environment, invocations: invocations)
   }
 
   /// Reads a `provenance.json`.

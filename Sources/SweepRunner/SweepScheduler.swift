@@ -122,7 +122,8 @@ public enum SweepScheduler {
       costs: Dictionary(todo.map { ($0.run.id, $0.cost) }, uniquingKeysWith: +))
     let environment = Provenance.Environment.current(
       version: options.version, sweepText: plan.sourceText, sweepPath: plan.sourcePath)
-    try? AtomicFile.write(Provenance(environment: environment).jsonData(), to: layout.provenance)
+    let previous = try? Provenance.read(from: layout.provenance)
+    try? AtomicFile.write(Provenance.sweep(environment: environment, after: previous).jsonData(), to: layout.provenance)
     let sweepSeed = plan.seed
     var inputs: [DataCatalog.Key: InputStatistics] = [:]
     let predictions = RunPrediction.files(for: todo.map(\.run)) { run in

@@ -52,3 +52,47 @@ struct FirstHourTests {
     #expect(bad.status == 64)
   }
 }
+
+extension FirstHourTests {
+  @Test func validateTakesSeveralFilesAndPrintsWarnings() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let good = """
+      name: good
+      data: {name: moons, samples: 100}
+      model: {width: 4, depth: 1}
+      training: {epochs: 1}
+      sweep:
+        grid:
+          model.activation: [relu, tanh]
+        exclude:
+          - {model.activation: sigmoid}
+      """
+    _ = try CommandHarness.writeSweep(good, named: "good.yaml", in: dir)
+    _ = try CommandHarness.writeSweep("name: bad\nmodel: {depth: -1}\n", named: "bad.yaml", in: dir)
+    let both = try CommandHarness.run(["validate", "good.yaml", "bad.yaml"], in: dir)
+    #expect(both.status == 2)
+    #expect(both.stdout.contains("good.yaml: ok, 2 runs") && both.stdout.contains("1 of 2 files valid"), "\(both.stdout)")
+    #expect(both.stderr.contains("bad.yaml:2:16: error: model.depth must be at least 1"), "\(both.stderr)")
+    for command in [["validate", "good.yaml"], ["plan", "good.yaml"]] {
+      let result = try CommandHarness.run(command, in: dir)
+      #expect(result.status == 0)
+      #expect(result.stderr.contains("warning: this exclude entry matches no run"), "\(command): \(result.stderr)")
+    }
+  }
+
+  @Test func theSweepProvenanceKeepsEveryInvocation() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try CommandHarness.writeSweep("name: p\ndata: {name: moons, samples: 100}\nmodel: {width: 4, depth: 1}\ntraining: {epochs: 1}\n", in: dir)
+    #expect(try CommandHarness.run(["run", "sweep.yaml", "-o", "out", "-q"], in: dir).status == 0)
+    #expect(try CommandHarness.run(["run", "sweep.yaml", "-o", "out", "-q", "--resume"], in: dir).status == 0)
+    let data = try Data(contentsOf: dir.appendingPathComponent("out/p/provenance.json"))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let invocations = try #require(json["invocations"] as? [[String: Any]])
+    #expect(invocations.count == 2)
+    #expect((invocations[1]["command_line"] as? [String])?.contains("--resume") == true)
+    #expect((invocations[0]["command_line"] as? [String])?.contains("--resume") == false)
+    #expect(invocations.allSatisfy { ($0["time"] as? String)?.hasPrefix("20") == true && $0["host"] is String })
+  }
+}
