@@ -96,7 +96,8 @@ extension Gradsweep {
         if outcome.kept > 0 { line += "; \(outcome.kept) kept from before" }
         print(line)
         if outcome.interrupted {
-          print("interrupted: continue with  gradsweep run \(sweep.file) --resume\(out == "results" ? "" : " --out \(out)")")
+          let overrides = sweep.overrides.map { " " + $0 }.joined()
+          print("interrupted: continue with  gradsweep run \(sweep.file)\(overrides) --resume\(out == "results" ? "" : " --out \(out)")")
         }
         if outcome.signal == nil {
           print("results: \(outcome.resultsFolder.path)/  (summary.csv, report.md, report.html)")

@@ -86,12 +86,13 @@ extension Gradsweep {
         throw ExitCode.validationFailure
       }
       let outputRoot = Self.absolute(out)
-      let job = SlurmJob(
+      var job = SlurmJob(
         sweepName: plan.name, runCount: plan.runs.count, executable: Self.executablePath(),
         sweepFile: Self.absolute(sweep.file), outputRoot: outputRoot,
         scriptPath: script.map(Self.absolute) ?? outputRoot + "/" + plan.name + ".sbatch",
         tasks: tasks, partition: partition, time: time, cpusPerTask: cpusPerTask, memory: mem,
         account: account, extraDirectives: extraDirectives)
+      job.overrides = sweep.overrides
 
       let (arrayText, reportText) = try exitingOnUserError {
         (try SlurmScript.arrayScript(job), try SlurmScript.reportScript(job))

@@ -7,12 +7,17 @@ struct SweepFileOptions: ParsableArguments {
   @Argument(help: "The sweep file (YAML), e.g. configs/quickstart.yaml.", completion: .file(extensions: ["yaml", "yml"]))
   var file: String
 
+  @Argument(help: ArgumentHelp(
+    "Overrides, the sweep file's dotted paths: model.depth=8 sets a field, model.activation=sigmoid,relu (or =[sigmoid, relu]) makes it an axis; also name=, seed=, replicates=.",
+    valueName: "path=value"))
+  var overrides: [String] = []
+
   /// Loads and validates the sweep; prints every problem compiler-style and exits 2
   /// when the file is invalid, creating nothing. Warnings (an exclude entry that matches
   /// no run, …) are printed and the command goes on.
   func loadPlan() throws -> SweepPlan {
     do {
-      let plan = try SweepLoader.load(path: file)
+      let plan = try SweepLoader.load(path: file, overrides: overrides)
       for warning in plan.warnings { printError(warning.description) }
       return plan
     } catch let diagnostics as SweepDiagnostics {

@@ -12,8 +12,13 @@ extension Gradsweep {
         """)
 
     @Argument(
-      help: "The sweep files (YAML), e.g. configs/*.yaml.", completion: .file(extensions: ["yaml", "yml"]))
-    var files: [String]
+      help: "The sweep files (YAML), e.g. configs/*.yaml, and any path=value overrides applied to each.",
+      completion: .file(extensions: ["yaml", "yml"]))
+    var arguments: [String]
+
+    /// Arguments with `=` are overrides (a sweep file's path never needs one here).
+    var files: [String] { arguments.filter { !$0.contains("=") } }
+    var overrides: [String] { arguments.filter { $0.contains("=") } }
 
     func validate() throws {
       guard !files.isEmpty else { throw ValidationError("name at least one sweep file, e.g. configs/quickstart.yaml") }
@@ -23,7 +28,7 @@ extension Gradsweep {
       var invalid = 0
       for file in files {
         do {
-          let plan = try SweepLoader.load(path: file)
+          let plan = try SweepLoader.load(path: file, overrides: overrides)
           for warning in plan.warnings { printError(warning.description) }
           print("\(file): ok, \(Self.describe(plan))")
         } catch let diagnostics as SweepDiagnostics {

@@ -30,6 +30,8 @@ public struct SlurmJob: Sendable, Equatable {
   /// Whole `#SBATCH ...` lines added to both scripts after gradsweep's own (later
   /// lines override earlier ones in sbatch, so these can override ours).
   public var extraDirectives: [String]
+  /// Command-line overrides (`path=value`) each task passes on after the sweep file.
+  public var overrides: [String] = []
 
   public init(
     sweepName: String, runCount: Int, executable: String, sweepFile: String, outputRoot: String,
@@ -142,7 +144,7 @@ public enum SlurmScript {
   /// The command each array task runs (the last line of the array script).
   public static func runCommand(_ job: SlurmJob) -> String {
     [
-      shellQuoted(job.executable), "run", shellQuoted(job.sweepFile),
+      ([shellQuoted(job.executable), "run", shellQuoted(job.sweepFile)] + job.overrides.map(shellQuoted)).joined(separator: " "),
       "--shard", "$SLURM_ARRAY_TASK_ID/\(job.tasks)",
       "--jobs", "${SLURM_CPUS_PER_TASK:-1}",
       "--resume", "--out", shellQuoted(job.outputRoot), "--quiet",

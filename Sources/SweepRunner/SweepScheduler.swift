@@ -121,7 +121,7 @@ public enum SweepScheduler {
       total: todo.count, skipped: kept, mode: options.progress,
       costs: Dictionary(todo.map { ($0.run.id, $0.cost) }, uniquingKeysWith: +))
     let environment = Provenance.Environment.current(
-      version: options.version, sweepText: plan.sourceText, sweepPath: plan.sourcePath)
+      version: options.version, sweepText: plan.effectiveText, sweepPath: plan.sourcePath)
     let previous = try? Provenance.read(from: layout.provenance)
     try? AtomicFile.write(Provenance.sweep(environment: environment, after: previous).jsonData(), to: layout.provenance)
     let sweepSeed = plan.seed
@@ -218,7 +218,7 @@ public enum SweepScheduler {
       // The manifest first: from then on the folder is recognisably gradsweep's.
       let manifest = SweepManifest(plan: plan, version: options.version, jobs: options.jobs, created: Date())
       try AtomicFile.write(manifest.jsonData(), to: layout.manifest)
-      try AtomicFile.write(Data(plan.sourceText.utf8), to: layout.sweepCopy)
+      try AtomicFile.write(Data(plan.effectiveText.utf8), to: layout.sweepCopy)
       try fm.createDirectory(at: layout.runsFolder, withIntermediateDirectories: true)
       AtomicFile.sweepStaleTemporaries(in: layout.root)
       // Leftovers of a crashed process: never results (they were never renamed).

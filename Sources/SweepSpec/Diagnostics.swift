@@ -150,6 +150,9 @@ struct SourceLines {
     self.lines = lines
   }
 
+  /// How many lines the text has (a final newline starts an empty last line).
+  var count: Int { lines.count }
+
   /// The 1-based line `number`, nil when out of range.
   func line(_ number: Int) -> String? {
     guard number >= 1, number <= lines.count else { return nil }
@@ -163,13 +166,16 @@ struct DiagnosticCollector {
   let file: String
   let sourceText: String
   private let lines: SourceLines
+  /// Lines after this one are command-line overrides: reported as `command line:k`.
+  private let overrideLines: Int?
   private(set) var diagnostics: [Diagnostic] = []
   private var seen = Set<Diagnostic>()
 
-  init(file: String, sourceText: String) {
+  init(file: String, sourceText: String, overrideLines: Int? = nil) {
     self.file = file
     self.sourceText = sourceText
     self.lines = SourceLines(sourceText)
+    self.overrideLines = overrideLines
   }
 
   var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -185,8 +191,14 @@ struct DiagnosticCollector {
   ) {
     let line = location?.line ?? 0
     let column = location?.column ?? 0
+    var shownFile = file
+    var shownLine = line
+    if let overrideLines, line > overrideLines {
+      shownFile = "command line"
+      shownLine = line - overrideLines
+    }
     let diagnostic = Diagnostic(
-      file: file, line: line, column: column, severity: severity, message: message,
+      file: shownFile, line: shownLine, column: column, severity: severity, message: message,
       sourceLine: lines.line(line), note: note)
     if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
   }

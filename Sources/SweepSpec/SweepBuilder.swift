@@ -57,10 +57,20 @@ final class SweepBuilder {
   let dataDefaults = DataSpecSupport.defaultPairs()
   let dataNameFields = DataSpecSupport.nameFields()
 
-  init(text: String, path: String) {
+  /// Command-line overrides (`Overrides.swift`), applied to the parsed file.
+  let overrides: [String]
+  /// Override k is shown as line `overrideLineOffset + k` of the display text (the
+  /// file's lines, then one line per override) and reported as `command line:k`.
+  let overrideLineOffset: Int
+
+  init(text: String, path: String, overrides: [String] = []) {
     self.text = text
     self.path = path
-    self.diagnostics = DiagnosticCollector(file: path, sourceText: text)
+    self.overrides = overrides
+    overrideLineOffset = SourceLines(text).count
+    let display = overrides.isEmpty ? text : text + "\n" + overrides.joined(separator: "\n")
+    self.diagnostics = DiagnosticCollector(
+      file: path, sourceText: display, overrideLines: overrides.isEmpty ? nil : overrideLineOffset)
   }
 
   // MARK: Reporting
@@ -88,6 +98,7 @@ final class SweepBuilder {
 
   func build() throws -> SweepPlan {
     guard parseRoot() else { throw SweepDiagnostics(diagnostics: diagnostics.sorted()) }
+    applyOverrides()
     indexLocations(root, prefix: "", depth: 0)
     readTopLevelKeys()
     readHeader()
@@ -99,7 +110,7 @@ final class SweepBuilder {
     if diagnostics.hasErrors { throw SweepDiagnostics(diagnostics: diagnostics.sorted()) }
     return SweepPlan(
       name: header.name ?? SweepHeader.defaultName(forPath: path), description: header.description,
-      sourcePath: path, sourceText: text, seed: header.seed, replicates: header.replicates,
+      sourcePath: path, sourceText: text, effectiveText: effectiveText(), overrides: overrides, seed: header.seed, replicates: header.replicates,
       axisPaths: sweep.axes.map(\.path),
       zipGroups: sweep.zipGroups.filter { $0.count > 1 }.map { $0.map { sweep.axes[$0].path } },
       runs: expansion.runs, report: report, reference: reference,

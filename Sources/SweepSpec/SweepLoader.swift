@@ -9,7 +9,7 @@ public enum SweepLoader {
   public static let maxFileBytes = 8 << 20
 
   /// Loads the sweep file at `path`.
-  public static func load(path: String) throws -> SweepPlan {
+  public static func load(path: String, overrides: [String] = []) throws -> SweepPlan {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw fileProblem(path, "cannot read '\(path)': no such file")
@@ -33,16 +33,19 @@ public enum SweepLoader {
     guard let text = String(data: data, encoding: .utf8) else {
       throw SweepDiagnostics(diagnostics: [invalidUTF8(data, path: path)])
     }
-    return try load(text: text, path: path)
+    return try load(text: text, path: path, overrides: overrides)
   }
 
   /// Loads a sweep from its text; `path` names it in messages, gives the default
   /// `name` (the file name without extension) and the folder relative data paths
-  /// resolve against. With `checkingDataFiles` (the default, as every command does) the
+  /// resolve against. `overrides` are command-line `path=value` arguments
+  /// (`Overrides.swift`), checked like the file and located at their argument. With `checkingDataFiles` (the default, as every command does) the
   /// data files the runs name must exist and be readable regular files; tests of the
   /// plan's shape alone may pass false.
-  public static func load(text: String, path: String, checkingDataFiles: Bool = true) throws -> SweepPlan {
-    let plan = try SweepBuilder(text: text, path: path).build()
+  public static func load(
+    text: String, path: String, overrides: [String] = [], checkingDataFiles: Bool = true
+  ) throws -> SweepPlan {
+    let plan = try SweepBuilder(text: text, path: path, overrides: overrides).build()
     if checkingDataFiles { try plan.checkDataFiles() }
     return plan
   }

@@ -31,6 +31,11 @@ public struct SweepPlan: Sendable {
   /// The sweep file as given, and its text (copied to `results/<name>/sweep.yaml`).
   public let sourcePath: String
   public let sourceText: String
+  /// The sweep as it runs, what `results/<name>/sweep.yaml` records: `sourceText`, or
+  /// with command-line overrides the merged sweep under a header naming them.
+  public let effectiveText: String
+  /// The command-line overrides applied, in order (empty for a plain file).
+  public let overrides: [String]
   /// The sweep's base seed; replicate r runs with seed + r.
   public let seed: UInt64
   public let replicates: Int
@@ -53,7 +58,8 @@ public struct SweepPlan: Sendable {
   let axisValueLocations: [[String: SourceLocation]]
 
   init(
-    name: String, description: String, sourcePath: String, sourceText: String, seed: UInt64, replicates: Int,
+    name: String, description: String, sourcePath: String, sourceText: String, effectiveText: String? = nil,
+    overrides: [String] = [], seed: UInt64, replicates: Int,
     axisPaths: [String], zipGroups: [[String]] = [], runs: [PlannedRun], report: ReportSpec, reference: ReferenceSection?,
     warnings: [Diagnostic], keyPathLocations: [String: SourceLocation],
     axisValueLocations: [[String: SourceLocation]]
@@ -62,6 +68,8 @@ public struct SweepPlan: Sendable {
     self.description = description
     self.sourcePath = sourcePath
     self.sourceText = sourceText
+    self.effectiveText = effectiveText ?? sourceText
+    self.overrides = overrides
     self.seed = seed
     self.replicates = replicates
     self.axisPaths = axisPaths
@@ -100,6 +108,13 @@ public struct SweepPlan: Sendable {
   public func diagnostic(at location: SourceLocation?, message: String, note: String? = nil) -> Diagnostic {
     guard let location else {
       return Diagnostic(file: sourcePath, line: 0, column: 0, message: message, note: note)
+    }
+    // Past the file's lines: override k, shown as line k of `command line`.
+    let fileLines = SourceLines(sourceText).count
+    if !overrides.isEmpty, location.line > fileLines, overrides.indices.contains(location.line - fileLines - 1) {
+      return Diagnostic(
+        file: "command line", line: location.line - fileLines, column: location.column, message: message,
+        sourceLine: overrides[location.line - fileLines - 1], note: note)
     }
     return Diagnostic(at: location, in: sourceText, message: message, note: note)
   }
