@@ -7,6 +7,11 @@ public struct ReportFiles: Sendable {
   public var html: URL
   /// summary.csv when it was (re)written because it was missing or stale; else nil.
   public var rebuiltSummary: URL?
+  /// Runs left out because a file of theirs is damaged, one `file:line: error: …` each
+  /// (`ResultsFolder.problems`); `gradsweep report` prints them and exits 2.
+  public var problems: [String] = []
+  /// Stale temporary files of killed writers removed from the folder (names).
+  public var removedTemporaries: [String] = []
   /// A few lines for the terminal: where the files are, run counts, the best configuration.
   public var terminalText: String
 }
@@ -15,7 +20,12 @@ public struct ReportFiles: Sendable {
 public enum ReportWriter {
   /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
   /// of an interrupted sweep or of Slurm shards merges every run present), and
-  /// writes report.md and report.html atomically (temp file + rename).
+  /// writes report.md and report.html atomically (temp file + rename). First removes
+  /// the temporary files killed writers left in the folder
+  /// (`AtomicFile.sweepStaleTemporaries`).
+  ///
+  /// One run with a damaged file does not stop the report: it is left out, listed in
+  /// the report and in `ReportFiles.problems`.
   ///
   /// - Parameters:
   ///   - folder: `results/<name>`.
@@ -27,6 +37,7 @@ public enum ReportWriter {
     for folder: URL, now: Date, extraSections: [any ReportSectionProvider] = []
   ) throws -> ReportFiles {
     let results = try ResultsFolder(url: folder)
+    let removed = AtomicFile.sweepStaleTemporaries(in: folder)
     var rebuilt: URL? = nil
     if case .rebuilt = results.summarySource {
       let url = folder.appendingPathComponent("summary.csv")
@@ -39,8 +50,14 @@ public enum ReportWriter {
     let html = folder.appendingPathComponent("report.html")
     try AtomicFile.write(MarkdownRenderer.render(document), to: markdown)
     try AtomicFile.write(HTMLRenderer.render(document), to: html)
+    var text = terminalText(data, markdown: markdown, html: html)
+    if !removed.isEmpty {
+      text += "\nremoved \(removed.count) stale temporary file\(removed.count == 1 ? "" : "s") of killed writers: "
+        + removed.map(UserText.escaped).joined(separator: ", ")
+    }
     return ReportFiles(
-      markdown: markdown, html: html, rebuiltSummary: rebuilt, terminalText: terminalText(data, markdown: markdown, html: html))
+      markdown: markdown, html: html, rebuiltSummary: rebuilt, problems: results.problems, removedTemporaries: removed,
+      terminalText: text)
   }
 
   /// The report as a document (both files render this).

@@ -31,6 +31,12 @@ enum LossChartFigure {
     let maxStep = Double(runs.compactMap { $0.metrics?.step.max() }.max() ?? 1)
     let xDomain = (0.0, max(maxStep, 1))
 
+    // One pass over the runs (not one per panel × line: linear in the runs).
+    var byPanelAndLine: [[String?]: [RunDigest]] = [:]
+    for run in runs {
+      byPanelAndLine[[plan.panelsAxis.map { data.value(run, $0) }, plan.linesAxis.map { data.value(run, $0) }], default: []]
+        .append(run)
+    }
     var lossPanels: [LinePanel] = []
     var secondPanels: [LinePanel] = []
     var seeds: [Int] = []
@@ -39,9 +45,7 @@ enum LossChartFigure {
       var lossSeries: [PlotSeries] = []
       var secondSeries: [PlotSeries] = []
       for (qi, q) in lineValues.enumerated() {
-        let group = runs.filter { run in
-          (p == nil || data.value(run, plan.panelsAxis!) == p!) && (q == nil || data.value(run, plan.linesAxis!) == q!)
-        }
+        let group = byPanelAndLine[[p, q]] ?? []
         guard !group.isEmpty else { continue }
         seeds.append(group.count)
         let label = q ?? "all runs"

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@testable import SweepResults
+
+/// Reading and cleaning a results folder that holds what gradsweep never writes.
+@Suite struct HostileFolderTests {
+  static func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  @Test func onlyExactTemporaryNamesHaveAWriterPID() {
+    #expect(AtomicFile.writerPID(ofTemporaryName: ".report.html.tmp-12345-1") == 12345)
+    #expect(AtomicFile.writerPID(ofTemporaryName: ".a.tmp-b.tmp-7-4294967295") == 7)
+    for name in [
+      "report.html.tmp-12345-1", ".report.html.tmp-12345-1x", ".report.html.tmp-12345", ".tmp-12345-1",
+      ".report.html.tmp--1", ".report.html.tmp-0-1", ".report.html.tmp-99999999999-1", ".x.tmp-1-2-3",
+      ".x.tmp-+1-2", ".x.tmp-1-",
+    ] {
+      #expect(AtomicFile.writerPID(ofTemporaryName: name) == nil, "\(name)")
+    }
+  }
+
+  @Test func sweepingRemovesStaleTemporariesOfDeadWritersOnly() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let dead: pid_t = 4_194_000  // above any pid this test machine hands out in practice
+    #expect(kill(dead, 0) != 0)
+    let names = [
+      ".report.html.tmp-\(dead)-1",  // stale: removed
+      ".summary.csv.tmp-\(getpid())-2",  // this process: alive
+      ".summary.csv.tmp-\(getppid())-3",  // the parent: alive
+      ".report.md.tmp-\(dead)-1.bak",  // not the pattern
+      "report.md",
+    ]
+    let old = Date(timeIntervalSinceNow: -3600)
+    for name in names {
+      let url = dir.appendingPathComponent(name)
+      try Data("x".utf8).write(to: url)
+      try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path)
+    }
+    // Young (a shard on another machine may be writing it), a folder, and a symlink: kept.
+    try Data("x".utf8).write(to: dir.appendingPathComponent(".young.csv.tmp-\(dead)-4"))
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent(".folder.tmp-\(dead)-5"), withIntermediateDirectories: false)
+    let target = dir.appendingPathComponent("target.txt")
+    try Data("keep".utf8).write(to: target)
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent(".link.tmp-\(dead)-6").path, withDestinationPath: target.path)
+
+    let removed = AtomicFile.sweepStaleTemporaries(in: dir)
+    #expect(removed == [".report.html.tmp-\(dead)-1"])
+    let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+    #expect(left == Set(names.dropFirst() + [".young.csv.tmp-\(dead)-4", ".folder.tmp-\(dead)-5", ".link.tmp-\(dead)-6", "target.txt"]))
+    #expect(try String(contentsOf: target, encoding: .utf8) == "keep")
+    // With no age required, the young one goes too (and only it).
+    #expect(AtomicFile.sweepStaleTemporaries(in: dir, minimumAge: 0) == [".young.csv.tmp-\(dead)-4"])
+    #expect(AtomicFile.sweepStaleTemporaries(in: dir.appendingPathComponent("absent")) == [])
+  }
+
+  @Test func userTextEscapesControlsAndLeavesOrdinaryTextAlone() {
+    #expect(UserText.escaped("runs/relu-d4-s1") == "runs/relu-d4-s1")
+    #expect(UserText.escaped(#"C:\results\x"#) == #"C:\results\x"#)
+    #expect(UserText.escaped("a\u{1B}[2Jb\r\n\t") == #"a\u{1B}[2Jb\r\n\t"#)
+    #expect(UserText.escaped("x\\y\u{7F}") == #"x\\y\u{7F}"#)
+    #expect(UserText.escaped("\u{202E}gnp.exe\u{85}") == #"\u{202E}gnp.exe\u{85}"#)
+    #expect(UserText.escaped("σ_w² ≤ 2") == "σ_w² ≤ 2")
+  }
+
+  @Test func aDamagedStatusSaysWhereAndWhatNotTheDecoderDump() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("status.json")
+    func problem(_ text: String) throws -> String {
+      try text.write(to: url, atomically: true, encoding: .utf8)
+      do {
+        _ = try RunStatus.read(from: url)
+      } catch let error as ResultsError {
+        guard case .damaged = error else { return "not damaged: \(error)" }
+        return error.description
+      }
+      return "read"
+    }
+    #expect(try problem(#"{"status": "comp"#) .contains("status.json: error: not valid JSON: it ends early at byte 16"))
+    #expect(try problem("{\n  \"status\": x}").contains("not valid JSON at byte 15 (line 2, column 13)"))
+    #expect(try problem("") .contains("the file is empty"))
+    #expect(try problem(#"{"steps": 3}"#).contains("the key 'status' is missing"))
+    #expect(try problem(#"{"status": 3}"#).contains("'status' is not a string"))
+    #expect(try problem(#"{"status": "x"}"#) == "read")
+    #expect(!(try problem(#"{"status": 3}"#)).contains("DecodingError"))
+  }
+}
