@@ -51,6 +51,9 @@ public enum ReportWriter {
     try AtomicFile.write(MarkdownRenderer.render(document), to: markdown)
     try AtomicFile.write(HTMLRenderer.render(document), to: html)
     var text = terminalText(data, markdown: markdown, html: html)
+    if !results.problems.isEmpty {
+      text += "\nunreadable: \(results.problems.count) finished run\(results.problems.count == 1 ? " was" : "s were") left out because of damaged files (listed in the report and below)"
+    }
     if !removed.isEmpty {
       text += "\nremoved \(removed.count) stale temporary file\(removed.count == 1 ? "" : "s") of killed writers: "
         + removed.map(UserText.escaped).joined(separator: ", ")
