@@ -79,6 +79,7 @@ public enum ReportWriter {
     return ReportDocument(title: "gradsweep report: \(data.folder.manifest.name)", sections: sections)
   }
 
+  /// A few lines for the terminal, each with control characters escaped (`UserText`).
   static func terminalText(_ data: ReportData, markdown: URL, html: URL) -> String {
     var lines = ["wrote \(markdown.path)", "wrote \(html.path)", "runs: \(OverviewSection.runCounts(data))"]
     if let best = data.bestConfiguration {
@@ -90,6 +91,7 @@ public enum ReportWriter {
     }
     let missing = data.folder.missingRuns.count
     if missing > 0 { lines.append("missing: \(missing) planned runs have not finished (listed in the report)") }
-    return lines.joined(separator: "\n")
+    // Paths and axis values come from the user and the folder: control characters escaped.
+    return lines.map(UserText.escaped).joined(separator: "\n")
   }
 }

@@ -115,6 +115,15 @@ struct HostileResultsTests {
     let status = try CommandHarness.run(["status", "out/hostile"], in: dir)
     #expect(!status.stdout.contains("\u{1B}") && !status.stdout.contains("\r"), "raw control characters printed")
     #expect(status.stdout.contains(#"boom\u{1B}[2J\rfake"#), "\(status.stdout)")
+
+    // An axis value with an escape sequence in the manifest: report's terminal lines escape it.
+    let manifest = root.appendingPathComponent("manifest.json")
+    let text = try String(contentsOf: manifest, encoding: .utf8)
+    try text.replacingOccurrences(of: #""tanh""#, with: #""tanh\u001b]0;owned\u0007""#)
+      .write(to: manifest, atomically: true, encoding: .utf8)
+    let report = try CommandHarness.run(["report", "out/hostile"], in: dir)
+    #expect(!report.stdout.contains("\u{1B}") && !report.stdout.contains("\u{07}"), "raw control characters printed")
+    #expect(report.stdout.contains(#"tanh\u{1B}]0;owned\u{7}"#), "\(report.stdout)")
   }
 
   @Test func reportRemovesStaleTemporariesOfDeadWritersAndNothingElse() throws {
