@@ -87,6 +87,26 @@ import TidyCSV
     #expect(Self.damage { _ = try MetricsLog.read(trap) }?.contains("step 1e+19 is not a whole number") == true)
   }
 
+  @Test func aLogLargerThanTheRunCanWriteIsRefusedBeforeItIsRead() throws {
+    let dir = try SyntheticSweep.temporaryFolder("bounds")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let config = dir.appendingPathComponent("config.yaml")
+    try "model:\n  depth: 2\n  widths: null\nlog:\n  every: 5\n  validate: true\n"
+      .write(to: config, atomically: true, encoding: .utf8)
+    #expect(LogBounds.declared(inConfig: config).logEvery == 5)
+    let bounds = LogBounds.read(runFolder: dir, status: RunStatus(status: .completed, steps: 10))
+    #expect(bounds == LogBounds(hiddenLayers: 2, lastStep: 10, logEvery: 5))
+    // Steps 0, 5, 10 (+ room for a divergence record): 5 × 3 layer rows of ≤ 4096 bytes.
+    let row = "0,1," + String(repeating: "1", count: 100) + "\n"
+    let fits = try Self.file("step,layer,x\n" + String(repeating: row, count: 15), in: dir)
+    #expect(throws: Never.self) { try bounds.checkSize(of: fits, rowsPerStep: 3) }
+    let big = try Self.file("step,layer,x\n" + String(repeating: "0,1,1\n", count: 15 * 4096 / 6 + 2000), in: dir)
+    let message = Self.damage { _ = try LayerLog.read(big, bounds: bounds) }
+    #expect(message?.contains("more than a run of 10 steps logged every 5 can write (at most 15 rows") == true, "\(message ?? "")")
+    // Unknown interval or steps: not bounded by size (the row checks still apply).
+    #expect(throws: Never.self) { try LogBounds(hiddenLayers: 2, lastStep: 10).checkSize(of: big, rowsPerStep: 3) }
+  }
+
   @Test func aDamagedRunIsLeftOutAndNamedWhileTheOthersReport() throws {
     let sweep = SyntheticSweep.standard()
     let folder = try SyntheticSweep.temporaryFolder("bounds")

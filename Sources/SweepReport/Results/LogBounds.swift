@@ -16,18 +16,30 @@ import SweepResults
 ///   before any update, and its last record at T); no upper bound for a `failed` run
 ///   (its `steps` is 0 whatever it logged) or a status without `steps`.
 ///
+/// And the file's size, before it is read: a run logs at most ⌊T/E⌋ + 3 steps (step 0,
+/// every E-th, the last, a divergence; `log.every` E from config.yaml, 0 = only the
+/// first and last), one metrics row and L+1 layer rows each, of at most
+/// `maxBytesPerRow` bytes (a row of 19 numbers written by gradsweep is under 500).
+///
 /// Edge cases: a config.yaml that is absent, larger than 1 MiB or not in the canonical
-/// form `gradsweep run` writes gives no depth (the row-count bound still holds).
+/// form `gradsweep run` writes gives no depth and no log interval (the row-count bound
+/// still holds; the size is then not bounded).
 struct LogBounds: Sendable, Equatable {
   /// L, the hidden layers config.yaml declares; nil when unknown.
   var hiddenLayers: Int?
   /// T, the last step status.json allows; nil when unbounded.
   var lastStep: Int?
+  /// E, config.yaml's `log.every`; nil when unknown.
+  var logEvery: Int? = nil
+
+  static let maxBytesPerRow = 4096
 
   /// The bounds for one run folder.
   static func read(runFolder: URL, status: RunStatus?) -> LogBounds {
     var bounds = LogBounds()
-    bounds.hiddenLayers = hiddenLayers(inConfig: runFolder.appendingPathComponent(ResultsLayout.configFile))
+    let config = declared(inConfig: runFolder.appendingPathComponent(ResultsLayout.configFile))
+    bounds.hiddenLayers = config.hiddenLayers
+    bounds.logEvery = config.logEvery
     if let status, status.status != .failed, let steps = status.steps {
       bounds.lastStep = max(steps, status.divergedAtStep ?? 0)
     }
@@ -36,22 +48,29 @@ struct LogBounds: Sendable, Equatable {
 
   /// L from a canonical config.yaml: the `model:` block's `widths: [a, b, …]` count, or
   /// its `depth: N` when widths is null.
-  static func hiddenLayers(inConfig url: URL) -> Int? {
-    guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+  static func hiddenLayers(inConfig url: URL) -> Int? { declared(inConfig: url).hiddenLayers }
+
+  /// L (as `hiddenLayers(inConfig:)`) and E, the `log:` block's `every: N`.
+  static func declared(inConfig url: URL) -> (hiddenLayers: Int?, logEvery: Int?) {
+    guard let handle = try? FileHandle(forReadingFrom: url) else { return (nil, nil) }
     defer { try? handle.close() }
     let limit = 1 << 20
-    guard let data = try? handle.read(upToCount: limit + 1), data.count <= limit else { return nil }
-    var inModel = false
+    guard let data = try? handle.read(upToCount: limit + 1), data.count <= limit else { return (nil, nil) }
+    var block = ""
     var depth: Int? = nil
     var widths: Int? = nil
+    var every: Int? = nil
     for raw in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
       if !line.hasPrefix(" ") {
-        inModel = line == "model:"
+        block = String(line)
         continue
       }
-      guard inModel else { continue }
       let text = line.drop(while: { $0 == " " })
+      if block == "log:", text.hasPrefix("every:") {
+        every = Int(text.dropFirst("every:".count).trimmingCharacters(in: .whitespaces)).flatMap { $0 >= 0 ? $0 : nil }
+      }
+      guard block == "model:" else { continue }
       if text.hasPrefix("depth:") {
         depth = Int(text.dropFirst("depth:".count).trimmingCharacters(in: .whitespaces))
       } else if text.hasPrefix("widths:") {
@@ -62,8 +81,24 @@ struct LogBounds: Sendable, Equatable {
         }
       }
     }
-    if let widths, widths > 0 { return widths }
-    return depth.flatMap { $0 >= 1 ? $0 : nil }
+    if let widths, widths > 0 { return (widths, every) }
+    return (depth.flatMap { $0 >= 1 ? $0 : nil }, every)
+  }
+
+  /// Refuses a log larger than the run can have written (see above), before reading
+  /// it: `rowsPerStep` is 1 for metrics.csv, L+1 for layers.csv (nil: not bounded).
+  func checkSize(of url: URL, rowsPerStep: Int?) throws {
+    guard let T = lastStep, let E = logEvery, let perStep = rowsPerStep,
+      let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int
+    else { return }
+    let steps = (E > 0 ? T / E + 1 : 1) + 2
+    let (rows, o1) = steps.multipliedReportingOverflow(by: perStep)
+    let (bytes, o2) = rows.multipliedReportingOverflow(by: Self.maxBytesPerRow)
+    guard !o1, !o2, size > bytes + Self.maxBytesPerRow else { return }
+    throw ResultsError.damaged(
+      path: url.path, line: nil,
+      problem: "the file is \(size) bytes, more than a run of \(T) steps logged every \(E) can write (at most \(rows) rows of \(Self.maxBytesPerRow) bytes); it was not read",
+      fix: ResultsError.rerunFix)
   }
 
   /// The allowed layers of a file with `rowCount` rows, and why.

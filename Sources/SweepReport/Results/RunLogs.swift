@@ -74,6 +74,7 @@ public struct MetricsLog: Sendable, Equatable {
   }
 
   static func read(_ url: URL, bounds: LogBounds) throws -> (log: MetricsLog, warning: String?) {
+    try bounds.checkSize(of: url, rowsPerStep: 1)
     let (table, warning) = try NumericCSVReader.read(url)
     guard let stepColumn = table.column("step") else {
       throw ResultsError.damaged(path: url.path, line: 1, problem: "no column named 'step'", fix: ResultsError.rerunFix)
@@ -139,6 +140,7 @@ public struct LayerLog: Sendable, Equatable {
   }
 
   static func read(_ url: URL, bounds: LogBounds) throws -> (log: LayerLog, warning: String?) {
+    try bounds.checkSize(of: url, rowsPerStep: bounds.hiddenLayers.map { $0 + 1 })
     let (table, warning) = try NumericCSVReader.read(url)
     let columns = Dictionary(zip(table.header, table.columns), uniquingKeysWith: { a, _ in a })
     return (try LayerLog(columns: columns, lines: table.lines, path: url.path, bounds: bounds), warning)
