@@ -20,12 +20,11 @@ public struct ReportFiles: Sendable {
 public enum ReportWriter {
   /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
   /// of an interrupted sweep or of Slurm shards merges every run present), and
-  /// writes report.md and report.html atomically (temp file + rename). First removes
-  /// the temporary files killed writers left in the folder
-  /// (`AtomicFile.sweepStaleTemporaries`).
+  /// writes report.md and report.html atomically (temp file + rename).
   ///
-  /// One run with a damaged file does not stop the report: it is left out, listed in
-  /// the report and in `ReportFiles.problems`.
+  /// First removes the temporary files killed writers left in the folder
+  /// (`AtomicFile.sweepStaleTemporaries`). One run with a damaged file does not stop
+  /// the report: it is left out, listed in the report and in `ReportFiles.problems`.
   ///
   /// - Parameters:
   ///   - folder: `results/<name>`.

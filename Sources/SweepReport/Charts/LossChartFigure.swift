@@ -31,15 +31,16 @@ enum LossChartFigure {
     let maxStep = Double(runs.compactMap { $0.metrics?.step.max() }.max() ?? 1)
     let xDomain = (0.0, max(maxStep, 1))
 
+    var lossPanels: [LinePanel] = []
+    var secondPanels: [LinePanel] = []
+    var seeds: [Int] = []
+
     // One pass over the runs (not one per panel × line: linear in the runs).
     var byPanelAndLine: [[String?]: [RunDigest]] = [:]
     for run in runs {
       byPanelAndLine[[plan.panelsAxis.map { data.value(run, $0) }, plan.linesAxis.map { data.value(run, $0) }], default: []]
         .append(run)
     }
-    var lossPanels: [LinePanel] = []
-    var secondPanels: [LinePanel] = []
-    var seeds: [Int] = []
     for p in panelValues {
       let title = p.map { "\(ChartPlan.shortName(plan.panelsAxis!)) = \($0)" } ?? "all runs"
       var lossSeries: [PlotSeries] = []
