@@ -130,30 +130,25 @@ struct HostileResultsTests {
     let dir = try CommandHarness.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }
     let (root, _) = try Self.trained(in: dir)
-    // A pid far above any pid_max in use is not alive.
-    let stale = [".report.html.tmp-4000000-1", ".summary.csv.tmp-4000001-123"]
+    // Pids above Linux's largest pid_max (2²² = 4,194,304) are never alive.
+    let stale = [".report.html.tmp-4194305-1", ".summary.csv.tmp-4194306-123"]
     let kept = [
-      ".report.html.tmp-4000000-1x", "report.html.tmp-4000000-1", ".report.html.tmp-4000000", ".tmp-4000000-1",
+      ".report.html.tmp-4194305-1x", "report.html.tmp-4194305-1", ".report.html.tmp-4194305", ".tmp-4194305-1",
       ".report.html.tmp-\(getpid())-5",
     ]
-    let old = Date(timeIntervalSinceNow: -3600)
-    for name in stale + kept {
-      let url = root.appendingPathComponent(name)
-      try Data("x".utf8).write(to: url)
-      try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path)
-    }
-    // A symlink so named is never followed or removed.
+    for name in stale + kept { try Data("x".utf8).write(to: root.appendingPathComponent(name)) }
+    // A symlink so named is unlinked, never followed: its target stays.
     let target = dir.appendingPathComponent("precious.txt")
     try Data("keep".utf8).write(to: target)
     try FileManager.default.createSymbolicLink(
-      atPath: root.appendingPathComponent(".notes.txt.tmp-4000002-9").path, withDestinationPath: target.path)
+      atPath: root.appendingPathComponent(".notes.txt.tmp-4194307-9").path, withDestinationPath: target.path)
 
     let report = try CommandHarness.run(["report", "out/hostile"], in: dir)
     #expect(report.status == 0, "\(report.stderr)")
     let names = Set(try FileManager.default.contentsOfDirectory(atPath: root.path))
-    for name in stale { #expect(!names.contains(name), "\(name) was not removed") }
-    for name in kept + [".notes.txt.tmp-4000002-9"] { #expect(names.contains(name), "\(name) was removed") }
+    for name in stale + [".notes.txt.tmp-4194307-9"] { #expect(!names.contains(name), "\(name) was not removed") }
+    for name in kept { #expect(names.contains(name), "\(name) was removed") }
     #expect(try String(contentsOf: target, encoding: .utf8) == "keep")
-    #expect(report.stdout.contains("removed 2 stale temporary files"), "\(report.stdout)")
+    #expect(report.stdout.contains("removed 3 stale temporary files"), "\(report.stdout)")
   }
 }

@@ -12,37 +12,32 @@ import Testing
   }
 
   @Test func onlyExactTemporaryNamesHaveAWriterPID() {
-    #expect(AtomicFile.writerPID(ofTemporaryName: ".report.html.tmp-12345-1") == 12345)
-    #expect(AtomicFile.writerPID(ofTemporaryName: ".a.tmp-b.tmp-7-4294967295") == 7)
+    #expect(AtomicFile.writerPID(ofTemporary: ".report.html.tmp-12345-1") == 12345)
+    #expect(AtomicFile.writerPID(ofTemporary: ".a.tmp-b.tmp-7-4294967295") == 7)
     for name in [
       "report.html.tmp-12345-1", ".report.html.tmp-12345-1x", ".report.html.tmp-12345", ".tmp-12345-1",
       ".report.html.tmp--1", ".report.html.tmp-0-1", ".report.html.tmp-99999999999-1", ".x.tmp-1-2-3",
-      ".x.tmp-+1-2", ".x.tmp-1-",
+      ".x.tmp-1-", ".x.tmp-1-4294967296",
     ] {
-      #expect(AtomicFile.writerPID(ofTemporaryName: name) == nil, "\(name)")
+      #expect(AtomicFile.writerPID(ofTemporary: name) == nil, "\(name)")
     }
   }
 
-  @Test func sweepingRemovesStaleTemporariesOfDeadWritersOnly() throws {
+  @Test func sweepingRemovesStaleTemporariesOfDeadWritersOnlyAndFollowsNoLink() throws {
     let dir = try Self.folder()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let dead: pid_t = 4_194_000  // above any pid this test machine hands out in practice
+    let dead: pid_t = 4_194_305  // above Linux's largest pid_max (2²² = 4,194,304): never alive
     #expect(kill(dead, 0) != 0)
     let names = [
       ".report.html.tmp-\(dead)-1",  // stale: removed
       ".summary.csv.tmp-\(getpid())-2",  // this process: alive
       ".summary.csv.tmp-\(getppid())-3",  // the parent: alive
       ".report.md.tmp-\(dead)-1.bak",  // not the pattern
+      "report.md.tmp-\(dead)-1",  // not the pattern (no leading dot)
       "report.md",
     ]
-    let old = Date(timeIntervalSinceNow: -3600)
-    for name in names {
-      let url = dir.appendingPathComponent(name)
-      try Data("x".utf8).write(to: url)
-      try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path)
-    }
-    // Young (a shard on another machine may be writing it), a folder, and a symlink: kept.
-    try Data("x".utf8).write(to: dir.appendingPathComponent(".young.csv.tmp-\(dead)-4"))
+    for name in names { try Data("x".utf8).write(to: dir.appendingPathComponent(name)) }
+    // A folder so named is kept; a link so named is unlinked, its target untouched.
     try FileManager.default.createDirectory(
       at: dir.appendingPathComponent(".folder.tmp-\(dead)-5"), withIntermediateDirectories: false)
     let target = dir.appendingPathComponent("target.txt")
@@ -51,12 +46,10 @@ import Testing
       atPath: dir.appendingPathComponent(".link.tmp-\(dead)-6").path, withDestinationPath: target.path)
 
     let removed = AtomicFile.sweepStaleTemporaries(in: dir)
-    #expect(removed == [".report.html.tmp-\(dead)-1"])
+    #expect(removed == [".link.tmp-\(dead)-6", ".report.html.tmp-\(dead)-1"])
     let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
-    #expect(left == Set(names.dropFirst() + [".young.csv.tmp-\(dead)-4", ".folder.tmp-\(dead)-5", ".link.tmp-\(dead)-6", "target.txt"]))
+    #expect(left == Set(names.dropFirst() + [".folder.tmp-\(dead)-5", "target.txt"]))
     #expect(try String(contentsOf: target, encoding: .utf8) == "keep")
-    // With no age required, the young one goes too (and only it).
-    #expect(AtomicFile.sweepStaleTemporaries(in: dir, minimumAge: 0) == [".young.csv.tmp-\(dead)-4"])
     #expect(AtomicFile.sweepStaleTemporaries(in: dir.appendingPathComponent("absent")) == [])
   }
 
