@@ -55,7 +55,7 @@ public enum ReportWriter {
     }
     if !removed.isEmpty {
       text += "\nremoved \(removed.count) stale temporary file\(removed.count == 1 ? "" : "s") of killed writers: "
-        + removed.map(UserText.escaped).joined(separator: ", ")
+        + removed.map { UserText.escaped($0) }.joined(separator: ", ")
     }
     return ReportFiles(
       markdown: markdown, html: html, rebuiltSummary: rebuilt, problems: results.problems, removedTemporaries: removed,
@@ -91,6 +91,6 @@ public enum ReportWriter {
     let missing = data.folder.missingRuns.count
     if missing > 0 { lines.append("missing: \(missing) planned runs have not finished (listed in the report)") }
     // Paths and axis values come from the user and the folder: control characters escaped.
-    return lines.map(UserText.escaped).joined(separator: "\n")
+    return lines.map { UserText.escaped($0) }.joined(separator: "\n")
   }
 }

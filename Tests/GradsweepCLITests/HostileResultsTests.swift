@@ -114,7 +114,7 @@ struct HostileResultsTests {
       to: statusFile, atomically: true, encoding: .utf8)
     let status = try CommandHarness.run(["status", "out/hostile"], in: dir)
     #expect(!status.stdout.contains("\u{1B}") && !status.stdout.contains("\r"), "raw control characters printed")
-    #expect(status.stdout.contains(#"boom\u{1B}[2J\rfake"#), "\(status.stdout)")
+    #expect(status.stdout.contains(#"boom\u{1B}[2J\u{D}fake"#), "\(status.stdout)")
 
     // An axis value with an escape sequence in the manifest: report's terminal lines escape it.
     let manifest = root.appendingPathComponent("manifest.json")

@@ -56,10 +56,14 @@ import Testing
   @Test func userTextEscapesControlsAndLeavesOrdinaryTextAlone() {
     #expect(UserText.escaped("runs/relu-d4-s1") == "runs/relu-d4-s1")
     #expect(UserText.escaped(#"C:\results\x"#) == #"C:\results\x"#)
-    #expect(UserText.escaped("a\u{1B}[2Jb\r\n\t") == #"a\u{1B}[2Jb\r\n\t"#)
-    #expect(UserText.escaped("x\\y\u{7F}") == #"x\\y\u{7F}"#)
-    #expect(UserText.escaped("\u{202E}gnp.exe\u{85}") == #"\u{202E}gnp.exe\u{85}"#)
+    #expect(UserText.escaped("a\u{1B}[2Jb\r\n\t") == #"a\u{1B}[2Jb\u{D}\u{A}\u{9}"#)
+    #expect(UserText.escaped("a\u{1B}b\nc\td", keepingLineBreaks: true) == "a\\u{1B}b\nc\td")
+    #expect(UserText.escaped("x\u{7F}\u{85}") == #"x\u{7F}\u{85}"#)
+    #expect(UserText.escaped("\u{202E}gnp.exe\u{2066}") == #"\u{202E}gnp.exe\u{2066}"#)
     #expect(UserText.escaped("σ_w² ≤ 2") == "σ_w² ≤ 2")
+    let once = UserText.escaped("\u{0}\u{1B}\u{9F}")
+    #expect(UserText.escaped(once) == once)
+    #expect(!once.unicodeScalars.contains { UserText.needsEscape($0, keepingLineBreaks: false) })
   }
 
   @Test func aDamagedStatusSaysWhereAndWhatNotTheDecoderDump() throws {
