@@ -8,7 +8,12 @@ extension Gradsweep {
       abstract: "Rebuild summary.csv, report.md and report.html from a results folder.",
       discussion: """
         Works on any folder `gradsweep run` wrote, finished or not: it merges whatever runs are \
-        present (for example from Slurm shards) and lists the planned runs that are missing.
+        present (for example from Slurm shards) and lists the planned runs that are missing. \
+        Nothing in the folder is trusted: a run whose files are damaged (status.json that is not \
+        JSON, a log line out of range, such as a layer beyond the model's depth) is left out, listed \
+        in the report and printed as `file:line: error: …`; the report of the other runs is still \
+        written. Removes temporary files that killed writers left in the folder. \
+        Exit status 0; 2 when the folder is not a results folder or a run was left out as damaged.
         """)
 
     @Argument(help: "The results folder of one sweep, e.g. results/quickstart.", completion: .directory)
@@ -17,6 +22,12 @@ extension Gradsweep {
     func run() throws {
       let files = try exitingOnUserError { try ReportWriter.write(for: URL(fileURLWithPath: folder), now: Date()) }
       print(files.terminalText)
+      guard files.problems.isEmpty else {
+        for problem in files.problems { printError(problem) }
+        let n = files.problems.count
+        printError("error: \(n) run\(n == 1 ? " was" : "s were") left out of the report because of damaged files (listed above)")
+        throw ExitCode(2)
+      }
     }
   }
 }

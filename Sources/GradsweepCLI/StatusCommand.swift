@@ -10,7 +10,8 @@ extension Gradsweep {
       discussion: """
         Reads manifest.json and each run's status.json only: instant, and safe while the sweep runs. \
         Ends with the command that finishes the sweep (--resume, plus --retry-failed when runs failed). \
-        Exit status 0; 2 when the folder is not a results folder.
+        A run whose status.json cannot be read is listed as unreadable, with what is wrong. \
+        Exit status 0; 2 when the folder is not a results folder or its manifest.json is damaged.
         """)
 
     @Argument(help: "The results folder of one sweep, e.g. results/quickstart.", completion: .directory)

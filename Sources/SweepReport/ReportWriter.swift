@@ -7,6 +7,11 @@ public struct ReportFiles: Sendable {
   public var html: URL
   /// summary.csv when it was (re)written because it was missing or stale; else nil.
   public var rebuiltSummary: URL?
+  /// Runs left out because a file of theirs is damaged, one `file:line: error: …` each
+  /// (`ResultsFolder.problems`); `gradsweep report` prints them and exits 2.
+  public var problems: [String] = []
+  /// Stale temporary files of killed writers removed from the folder (names).
+  public var removedTemporaries: [String] = []
   /// A few lines for the terminal: where the files are, run counts, the best configuration.
   public var terminalText: String
 }
@@ -16,6 +21,10 @@ public enum ReportWriter {
   /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
   /// of an interrupted sweep or of Slurm shards merges every run present), and
   /// writes report.md and report.html atomically (temp file + rename).
+  ///
+  /// First removes the temporary files killed writers left in the folder
+  /// (`AtomicFile.sweepStaleTemporaries`). One run with a damaged file does not stop
+  /// the report: it is left out, listed in the report and in `ReportFiles.problems`.
   ///
   /// - Parameters:
   ///   - folder: `results/<name>`.
@@ -27,6 +36,7 @@ public enum ReportWriter {
     for folder: URL, now: Date, extraSections: [any ReportSectionProvider] = []
   ) throws -> ReportFiles {
     let results = try ResultsFolder(url: folder)
+    let removed = AtomicFile.sweepStaleTemporaries(in: folder)
     var rebuilt: URL? = nil
     if case .rebuilt = results.summarySource {
       let url = folder.appendingPathComponent("summary.csv")
@@ -39,8 +49,17 @@ public enum ReportWriter {
     let html = folder.appendingPathComponent("report.html")
     try AtomicFile.write(MarkdownRenderer.render(document), to: markdown)
     try AtomicFile.write(HTMLRenderer.render(document), to: html)
+    var text = terminalText(data, markdown: markdown, html: html)
+    if !results.problems.isEmpty {
+      text += "\nunreadable: \(results.problems.count) finished run\(results.problems.count == 1 ? " was" : "s were") left out because of damaged files (listed in the report and below)"
+    }
+    if !removed.isEmpty {
+      text += "\nremoved \(removed.count) stale temporary file\(removed.count == 1 ? "" : "s") of killed writers: "
+        + removed.map { UserText.escaped($0) }.joined(separator: ", ")
+    }
     return ReportFiles(
-      markdown: markdown, html: html, rebuiltSummary: rebuilt, terminalText: terminalText(data, markdown: markdown, html: html))
+      markdown: markdown, html: html, rebuiltSummary: rebuilt, problems: results.problems, removedTemporaries: removed,
+      terminalText: text)
   }
 
   /// The report as a document (both files render this).
@@ -59,6 +78,7 @@ public enum ReportWriter {
     return ReportDocument(title: "gradsweep report: \(data.folder.manifest.name)", sections: sections)
   }
 
+  /// A few lines for the terminal, each with control characters escaped (`UserText`).
   static func terminalText(_ data: ReportData, markdown: URL, html: URL) -> String {
     var lines = ["wrote \(markdown.path)", "wrote \(html.path)", "runs: \(OverviewSection.runCounts(data))"]
     if let best = data.bestConfiguration {
@@ -70,6 +90,7 @@ public enum ReportWriter {
     }
     let missing = data.folder.missingRuns.count
     if missing > 0 { lines.append("missing: \(missing) planned runs have not finished (listed in the report)") }
-    return lines.joined(separator: "\n")
+    // Paths and axis values come from the user and the folder: control characters escaped.
+    return lines.map { UserText.escaped($0) }.joined(separator: "\n")
   }
 }

@@ -112,12 +112,20 @@ public struct RunStatus: Sendable, Equatable, Codable {
   }
 
   /// Reads `status.json`; nil when the file does not exist (the run has not finished).
+  /// A file that is not a status (not JSON, no `status`) is `ResultsError.damaged`.
   public static func read(from url: URL) throws -> RunStatus? {
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    let data: Data
     do {
-      return try JSONDecoder().decode(RunStatus.self, from: Data(contentsOf: url))
+      data = try Data(contentsOf: url)
     } catch {
-      throw ResultsError.unreadable(path: url.path, reason: String(describing: error))
+      throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
+    }
+    do {
+      return try JSONDecoder().decode(RunStatus.self, from: data)
+    } catch {
+      throw ResultsError.damaged(
+        path: url.path, line: nil, problem: JSONProblem.describe(error, data: data), fix: ResultsError.rerunFix)
     }
   }
 

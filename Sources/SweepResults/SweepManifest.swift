@@ -92,7 +92,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     return try encoder.encode(self)
   }
 
-  /// Reads and decodes `manifest.json`.
+  /// Reads and decodes `manifest.json`; one that does not decode is `ResultsError.damaged`.
   public static func read(from url: URL) throws -> SweepManifest {
     let data: Data
     do {
@@ -103,7 +103,9 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     do {
       return try JSONDecoder().decode(SweepManifest.self, from: data)
     } catch {
-      throw ResultsError.unreadable(path: url.path, reason: String(describing: error))
+      throw ResultsError.damaged(
+        path: url.path, line: nil, problem: JSONProblem.describe(error, data: data),
+        fix: "it lists the sweep's planned runs and is written by `gradsweep run`: restore it, or run the sweep file again with `--resume` (finished runs are kept)")
     }
   }
 }

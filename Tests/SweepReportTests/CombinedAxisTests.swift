@@ -80,7 +80,7 @@ import Testing
     let log = try LayerLog(
       columns: [
         "step": [0, 0, 0], "layer": [1, 2, 3], "grad_b_norm": [1e-7, 0.5, 0.25], "grad_beta_norm": [0.2, nil, nil],
-      ], path: "layers.csv")
+      ], lines: [2, 3, 4], path: "layers.csv", bounds: LogBounds())
     let profile = log.shiftGradientProfile(at: 0, through: 2)
     #expect(profile == [0.2, 0.5])
     #expect(SummaryBuilder.gradientRatio(log, at: 0) == 0.2 / 0.5)

@@ -40,7 +40,7 @@ enum AccuracyMapFigure {
     for (j, y) in yValues.enumerated() {
       var row: [HeatmapChart.Cell?] = []
       for (i, x) in xValues.enumerated() {
-        let finished = data.runs.filter { data.value($0, xAxis) == x && data.value($0, yAxis) == y }
+        let finished = data.runs(where: [xAxis, yAxis], equal: [x, y])
         let runs = finished.filter(\.row.isResult)
         guard !finished.isEmpty else {
           row.append(nil)

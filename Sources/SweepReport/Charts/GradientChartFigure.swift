@@ -31,7 +31,7 @@ enum GradientChartFigure {
       var start: [PlotSeries] = []
       var end: [PlotSeries] = []
       for combo in combos {
-        let group = runs.filter { run in run.hiddenLayers == L && zip(rowAxes, combo).allSatisfy { data.value(run, $0) == $1 } }
+        let group = data.runs(where: rowAxes, equal: combo).filter { $0.hiddenLayers == L }
         guard !group.isEmpty else { continue }
         used.insert(combo)
         let s = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtStart) }, positiveOnly: true)

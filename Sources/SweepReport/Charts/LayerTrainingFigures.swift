@@ -28,11 +28,14 @@ enum LayerTrainingFigures {
   static func panelRuns(_ data: ReportData, plan: ChartPlan, warnings: inout [String]) -> [PanelRuns] {
     let (axis, fixed) = layout(data, plan: plan)
     let values: [String?] = axis.map { (data.axisValues[$0] ?? []).map(Optional.some) } ?? [nil]
+    // One pass over the runs, grouped by panel value (not one pass per value).
+    var byValue: [String?: [RunDigest]] = [:]
+    for run in data.results where fixed.allSatisfy({ data.value(run, $0.key) == $0.value }) {
+      byValue[axis.map { data.value(run, $0) }, default: []].append(run)
+    }
     var panels: [PanelRuns] = []
     for v in values {
-      let runs = data.results.filter { run in
-        (v == nil || data.value(run, axis!) == v!) && fixed.allSatisfy { data.value(run, $0.key) == $0.value }
-      }
+      let runs = byValue[v] ?? []
       var logs: [LayerLog] = []
       for run in runs {
         do {

@@ -34,14 +34,19 @@ enum LossChartFigure {
     var lossPanels: [LinePanel] = []
     var secondPanels: [LinePanel] = []
     var seeds: [Int] = []
+
+    // One pass over the runs (not one per panel × line: linear in the runs).
+    var byPanelAndLine: [[String?]: [RunDigest]] = [:]
+    for run in runs {
+      byPanelAndLine[[plan.panelsAxis.map { data.value(run, $0) }, plan.linesAxis.map { data.value(run, $0) }], default: []]
+        .append(run)
+    }
     for p in panelValues {
       let title = p.map { "\(ChartPlan.shortName(plan.panelsAxis!)) = \($0)" } ?? "all runs"
       var lossSeries: [PlotSeries] = []
       var secondSeries: [PlotSeries] = []
       for (qi, q) in lineValues.enumerated() {
-        let group = runs.filter { run in
-          (p == nil || data.value(run, plan.panelsAxis!) == p!) && (q == nil || data.value(run, plan.linesAxis!) == q!)
-        }
+        let group = byPanelAndLine[[p, q]] ?? []
         guard !group.isEmpty else { continue }
         seeds.append(group.count)
         let label = q ?? "all runs"

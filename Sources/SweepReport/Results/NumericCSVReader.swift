@@ -26,6 +26,8 @@ enum NumericCSVReader {
     /// columns[i][row]: nil = empty field.
     var columns: [[Double?]]
     var rowCount: Int
+    /// lines[row]: the row's 1-based line in the file (the header is line 1), for errors.
+    var lines: [Int]
 
     func column(_ name: String) -> [Double?]? {
       header.firstIndex(of: name).map { columns[$0] }
@@ -39,10 +41,15 @@ enum NumericCSVReader {
     } catch {
       throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
     }
-    if data.contains(UInt8(ascii: "\"")) {
+    let quoted = data.withUnsafeBytes { raw in
+      raw.count > 0 && memchr(raw.baseAddress!, Int32(UInt8(ascii: "\"")), raw.count) != nil
+    }
+    if quoted {
       let (table, warning) = try readTolerantCSV(url)
       let columns = try table.header.map { try table.numbers($0) }
-      return (Table(header: table.header, columns: columns, rowCount: table.rows.count), warning)
+      // Records of a quoted file are counted, not located: row r is taken to be line r + 2.
+      let lines = Array(2 ..< 2 + table.rows.count)
+      return (Table(header: table.header, columns: columns, rowCount: table.rows.count, lines: lines), warning)
     }
     return try data.withUnsafeBytes { raw -> (Table, String?) in
       let bytes = raw.bindMemory(to: UInt8.self)
@@ -62,11 +69,12 @@ enum NumericCSVReader {
     var headerEnd = i
     if headerEnd > 0, bytes[headerEnd - 1] == cr { headerEnd -= 1 }
     let headerText = String(decoding: UnsafeBufferPointer(rebasing: bytes[0 ..< headerEnd]), as: UTF8.self)
-    guard !headerText.isEmpty else { return (Table(header: [], columns: [], rowCount: 0), nil) }
+    guard !headerText.isEmpty else { return (Table(header: [], columns: [], rowCount: 0, lines: []), nil) }
     let header = headerText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     let width = header.count
     var columns = [[Double?]](repeating: [], count: width)
     var rowCount = 0
+    var lines: [Int] = []
     var warning: String? = nil
     var line = 1
     var buffer = [CChar](repeating: 0, count: 64)
@@ -96,12 +104,14 @@ enum NumericCSVReader {
           warning = "\(path): the last line is incomplete and was ignored (was the run killed?)"
           break
         }
-        throw ResultsError.unreadable(path: path, reason: "line \(line) has \(count) fields, the header has \(width)")
+        throw ResultsError.damaged(
+          path: path, line: line, problem: "the line has \(count) fields, the header has \(width)", fix: ResultsError.rerunFix)
       }
       for c in 0 ..< width { columns[c].append(fields[c]) }
+      lines.append(line)
       rowCount += 1
     }
-    return (Table(header: header, columns: columns, rowCount: rowCount), warning)
+    return (Table(header: header, columns: columns, rowCount: rowCount, lines: lines), warning)
   }
 
   /// One field: nil when empty or not a number.

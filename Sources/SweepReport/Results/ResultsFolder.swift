@@ -12,6 +12,12 @@ import TidyCSV
 /// folders (in memory; `ReportWriter` also rewrites the file). That is how a report
 /// of an interrupted sweep, or of Slurm shards writing into one folder, shows every
 /// run present.
+///
+/// Nothing in the folder is trusted: every finished run's logs are read here once,
+/// their steps and layers checked against what the run declares (`LogBounds`) before
+/// anything is sized by them. A run with a damaged file (status.json that is not a
+/// status, a log with a bad line, a layer beyond the model's depth) is left out of
+/// `rows` and named in `problems` (`file:line: error: …`); the other runs still report.
 public struct ResultsFolder: Sendable {
   public let url: URL
   public let manifest: SweepManifest
@@ -21,10 +27,14 @@ public struct ResultsFolder: Sendable {
   public let rows: [SummaryRow]
   /// Whether `rows` came from summary.csv or were rebuilt (and why).
   public let summarySource: SummarySource
-  /// Problems with single runs or files; the report prints them.
+  /// Notes about single runs or files (a log's cut-off last line, an unplanned folder).
   public let warnings: [String]
+  /// Runs left out because a file of theirs is damaged, one `file:line: error: …` each.
+  public let problems: [String]
   /// What a rebuild already read of each run's logs (so the report reads each file once).
   let prefetched: [String: LogDigest]
+  /// Run id → its index in `scan.entries`.
+  private let entryIndex: [String: Int]
 
   public enum SummarySource: Sendable, Equatable {
     case file
@@ -39,24 +49,27 @@ public struct ResultsFolder: Sendable {
     self.url = url
     manifest = try SweepManifest.read(from: url.appendingPathComponent("manifest.json"))
     scan = RunScan.scan(folder: url, manifest: manifest)
-    var warnings = scan.warnings
+    entryIndex = Dictionary(
+      scan.entries.enumerated().map { ($1.planned.runID, $0) }, uniquingKeysWith: { first, _ in first })
+    var digests: [String: LogDigest] = [:]
+    let (rebuilt, warnings, problems) = SummaryBuilder.rows(folder: url, manifest: manifest, scan: scan) {
+      id, metrics, layers in digests[id] = LogDigest(metrics: metrics, layers: layers)
+    }
+    prefetched = digests
+    self.warnings = scan.warnings + warnings
+    self.problems = problems
     let summaryURL = url.appendingPathComponent("summary.csv")
     switch Self.readCurrentSummary(summaryURL, manifest: manifest, scan: scan) {
-    case .success(let rows):
-      self.rows = rows
-      summarySource = .file
-      prefetched = [:]
+    case .success(let fileRows):
+      let readable = fileRows.filter { digests[$0.runID] != nil }
+      rows = readable
+      summarySource =
+        readable.count == fileRows.count
+        ? .file : .rebuilt(reason: "\(fileRows.count - readable.count) of its runs have damaged files and are left out")
     case .failure(let stale):
-      var digests: [String: LogDigest] = [:]
-      let (rows, w) = SummaryBuilder.rows(folder: url, manifest: manifest, scan: scan) { id, metrics, layers in
-        digests[id] = LogDigest(metrics: metrics, layers: layers)
-      }
-      prefetched = digests
-      self.rows = rows
-      warnings += w
+      rows = rebuilt
       summarySource = .rebuilt(reason: stale.reason)
     }
-    self.warnings = warnings
   }
 
   /// The axes the report groups by (the manifest's, without `seed`).
@@ -70,18 +83,24 @@ public struct ResultsFolder: Sendable {
     url.appendingPathComponent("runs").appendingPathComponent(runID)
   }
 
-  /// A run's metrics.csv, read now; nil when the file is absent.
+  /// A run's metrics.csv, read now (steps checked: `LogBounds`); nil when the file is absent.
   public func metrics(for runID: String) throws -> MetricsLog? {
     let file = runFolder(runID).appendingPathComponent("metrics.csv")
     guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-    return try MetricsLog.read(file).log
+    return try MetricsLog.read(file, bounds: bounds(runID)).log
   }
 
-  /// A run's layers.csv, read now; nil when the file is absent.
+  /// A run's layers.csv, read now (steps and layers checked: `LogBounds`); nil when the
+  /// file is absent.
   public func layers(for runID: String) throws -> LayerLog? {
     let file = runFolder(runID).appendingPathComponent("layers.csv")
     guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-    return try LayerLog.read(file).log
+    return try LayerLog.read(file, bounds: bounds(runID)).log
+  }
+
+  private func bounds(_ runID: String) -> LogBounds {
+    let status = entryIndex[runID].flatMap { scan.entries[$0].status }
+    return LogBounds.read(runFolder: runFolder(runID), status: status)
   }
 
   /// Planned runs that left no status.json (never ran, still running, or killed).

@@ -48,12 +48,18 @@ public struct MetricsLog: Sendable, Equatable {
   public init(table: CSVTable) throws {
     guard table.index(of: "step") != nil else { throw CSVError.missingColumn(path: "metrics.csv", column: "step") }
     let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
-    self.init(rowCount: table.rows.count, column: { columns[$0] })
+    let (range, why) = LogBounds().stepRange
+    let steps = try LogBounds.integers(
+      columns["step"] ?? [], named: "step", lines: Array(2 ..< 2 + table.rows.count), path: "metrics.csv",
+      range: range, why: why)
+    self.init(step: steps, column: { columns[$0] })
   }
 
-  init(rowCount n: Int, column: (String) -> [Double?]?) {
+  /// `step` already checked (`LogBounds.integers`); other columns by name.
+  init(step: [Int], column: (String) -> [Double?]?) {
+    let n = step.count
     func col(_ name: String) -> [Double?] { column(name) ?? Array(repeating: nil, count: n) }
-    step = col("step").map { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
+    self.step = step
     loss = col("loss")
     accuracy = col("accuracy")
     valLoss = col("val_loss")
@@ -62,10 +68,21 @@ public struct MetricsLog: Sendable, Equatable {
   }
 
   /// Reads metrics.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
+  /// A step that is empty, not a whole number or outside `bounds` is `ResultsError.damaged`.
   public static func read(_ url: URL) throws -> (log: MetricsLog, warning: String?) {
+    try read(url, bounds: LogBounds())
+  }
+
+  static func read(_ url: URL, bounds: LogBounds) throws -> (log: MetricsLog, warning: String?) {
+    try bounds.checkSize(of: url, rowsPerStep: 1)
     let (table, warning) = try NumericCSVReader.read(url)
-    guard table.column("step") != nil else { throw ResultsError.unreadable(path: url.path, reason: "no column named 'step'") }
-    return (MetricsLog(rowCount: table.rowCount, column: table.column), warning)
+    guard let stepColumn = table.column("step") else {
+      throw ResultsError.damaged(path: url.path, line: 1, problem: "no column named 'step'", fix: ResultsError.rerunFix)
+    }
+    let (range, why) = bounds.stepRange
+    let steps = try LogBounds.integers(
+      stepColumn, named: "step", lines: table.lines, path: url.path, range: range, why: why)
+    return (MetricsLog(step: steps, column: table.column), warning)
   }
 
   public var count: Int { step.count }
@@ -99,24 +116,34 @@ public struct LayerLog: Sendable, Equatable {
 
   public init(table: CSVTable) throws {
     let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
-    try self.init(columns: columns, path: "layers.csv")
+    try self.init(columns: columns, lines: Array(2 ..< 2 + table.rows.count), path: "layers.csv", bounds: LogBounds())
   }
 
-  init(columns all: [String: [Double?]], path: String) throws {
+  /// Checks `step` and `layer` against `bounds` (`LogBounds`) before anything is sized
+  /// by them; `lines[row]` locates a bad value.
+  init(columns all: [String: [Double?]], lines: [Int], path: String, bounds: LogBounds) throws {
     guard let steps = all["step"], let layers = all["layer"] else {
-      throw ResultsError.unreadable(path: path, reason: "layers.csv needs the columns 'step' and 'layer'")
+      throw ResultsError.damaged(
+        path: path, line: 1, problem: "layers.csv needs the columns 'step' and 'layer'", fix: ResultsError.rerunFix)
     }
-    let toInt: (Double?) -> Int = { v in v.flatMap { $0.isFinite ? Int($0) : nil } ?? -1 }
-    step = steps.map(toInt)
-    layer = layers.map(toInt)
+    let (stepRange, stepWhy) = bounds.stepRange
+    step = try LogBounds.integers(steps, named: "step", lines: lines, path: path, range: stepRange, why: stepWhy)
+    let (layerRange, layerWhy) = bounds.layerRange(rowCount: layers.count)
+    layer = try LogBounds.integers(layers, named: "layer", lines: lines, path: path, range: layerRange, why: layerWhy)
     columns = all.filter { $0.key != "step" && $0.key != "layer" }
   }
 
   /// Reads layers.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
+  /// A step or layer out of range (see `LogBounds`) is `ResultsError.damaged` at its line.
   public static func read(_ url: URL) throws -> (log: LayerLog, warning: String?) {
+    try read(url, bounds: LogBounds())
+  }
+
+  static func read(_ url: URL, bounds: LogBounds) throws -> (log: LayerLog, warning: String?) {
+    try bounds.checkSize(of: url, rowsPerStep: bounds.hiddenLayers.map { $0 + 1 })
     let (table, warning) = try NumericCSVReader.read(url)
     let columns = Dictionary(zip(table.header, table.columns), uniquingKeysWith: { a, _ in a })
-    return (try LayerLog(columns: columns, path: url.path), warning)
+    return (try LayerLog(columns: columns, lines: table.lines, path: url.path, bounds: bounds), warning)
   }
 
   /// The largest layer index (the output layer L+1).

@@ -11,19 +11,23 @@ public struct RunScan: Sendable {
     public var folderExists: Bool
     /// status.json's modification time, used to tell a stale summary.csv.
     public var statusModified: Date?
+    /// Why status.json cannot be read (`ResultsError.damaged`'s text); nil when it can.
+    public var damage: String? = nil
   }
 
   /// Planned runs in manifest order.
   public var entries: [Entry]
   /// Folders in runs/ that manifest.json does not plan (ignored by the report).
   public var unplannedFolders: [String]
-  /// Problems reading single runs (unreadable status.json, …).
+  /// Folders the manifest does not plan, said as warnings.
   public var warnings: [String]
 
   /// Entries whose run wrote status.json.
   public var finished: [Entry] { entries.filter { $0.status != nil } }
   /// Entries whose run wrote no status.json.
-  public var unfinished: [Entry] { entries.filter { $0.status == nil } }
+  public var unfinished: [Entry] { entries.filter { $0.status == nil && $0.damage == nil } }
+  /// Entries whose status.json exists but cannot be read (not JSON, no `status`, …).
+  public var damaged: [Entry] { entries.filter { $0.damage != nil } }
 
   /// Lists `folder/runs` and reads every planned run's status.json.
   public static func scan(folder: URL, manifest: SweepManifest) -> RunScan {
@@ -37,6 +41,7 @@ public struct RunScan: Sendable {
       let exists = present.contains(run.runID)
       var status: RunStatus? = nil
       var modified: Date? = nil
+      var damage: String? = nil
       if exists {
         let url = runsDir.appendingPathComponent(run.runID).appendingPathComponent("status.json")
         do {
@@ -45,15 +50,15 @@ public struct RunScan: Sendable {
             modified = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
           }
         } catch {
-          warnings.append("\(error)")
+          damage = "\(error)"
         }
       }
-      entries.append(Entry(planned: run, status: status, folderExists: exists, statusModified: modified))
+      entries.append(Entry(planned: run, status: status, folderExists: exists, statusModified: modified, damage: damage))
     }
     let planned = Set(manifest.runs.map(\.runID))
     let unplanned = present.filter { !planned.contains($0) && !$0.hasPrefix(".") }.sorted()
     for id in unplanned {
-      warnings.append("runs/\(id) is not planned in manifest.json (left over from an older sweep?); it is ignored")
+      warnings.append("runs/\(UserText.escaped(id)) is not planned in manifest.json (left over from an older sweep?); it is ignored")
     }
     return RunScan(entries: entries, unplannedFolders: unplanned, warnings: warnings)
   }

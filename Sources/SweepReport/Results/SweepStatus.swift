@@ -26,7 +26,10 @@ public struct SweepStatus: Sendable {
   /// Planned runs with no status.json; detail says when one is being written right now
   /// (or was, by a process that was killed).
   public let missing: [Entry]
-  /// Unreadable status files, folders the manifest does not plan.
+  /// Runs whose status.json exists but cannot be read: the detail is the error
+  /// (`path: error: what is wrong; what to do`).
+  public let unreadable: [Entry]
+  /// Folders the manifest does not plan.
   public let warnings: [String]
   /// The sweep file as recorded in provenance.json, for the resume hint.
   public let sweepFile: String?
@@ -48,9 +51,14 @@ public struct SweepStatus: Sendable {
     var byStatus: [String: Int] = [:]
     var failed: [Entry] = [], diverged: [Entry] = [], stalled: [Entry] = [], interrupted: [Entry] = []
     var missing: [Entry] = []
+    var unreadable: [Entry] = []
     let writing = Self.runsBeingWritten(folder.appendingPathComponent("runs"))
     for entry in scan.entries {
       let id = entry.planned.runID
+      if let damage = entry.damage {
+        unreadable.append(Entry(runID: id, detail: damage))
+        continue
+      }
       guard let status = entry.status else {
         missing.append(Entry(runID: id, detail: writing[id].map { "being written or killed: runs/\($0)" }))
         continue
@@ -68,12 +76,14 @@ public struct SweepStatus: Sendable {
     var counts = Self.knownStatuses.map { ($0, byStatus[$0] ?? 0) }
     counts += byStatus.keys.filter { !Self.knownStatuses.contains($0) }.sorted().map { ($0, byStatus[$0]!) }
     counts.append(("missing", missing.count))
+    if !unreadable.isEmpty { counts.append(("unreadable", unreadable.count)) }
     self.counts = counts
     self.failed = failed
     self.diverged = diverged
     self.stalled = stalled
     self.interrupted = interrupted
     self.missing = missing
+    self.unreadable = unreadable
     warnings = scan.warnings
     let provenance = try? Provenance.read(from: folder.appendingPathComponent(ResultsLayout.provenanceFile))
     sweepFile = provenance?.environment.sweepFile
@@ -93,35 +103,35 @@ public struct SweepStatus: Sendable {
   /// The runs `gradsweep run --resume` would train again, and with which flags.
   public var resumeFlags: String? {
     if !failed.isEmpty { return "--resume --retry-failed" }
-    if !missing.isEmpty || !interrupted.isEmpty { return "--resume" }
+    if !missing.isEmpty || !interrupted.isEmpty || !unreadable.isEmpty { return "--resume" }
     return nil
   }
 
   /// The text printed by `gradsweep status`: counts, then each list (at most `limit`
   /// runs per list unless nil), then what to do next.
   public func text(limit: Int? = 20) -> String {
-    var out = "\(name): \(planned) planned runs in \(folder.path)\n"
+    var out = "\(UserText.escaped(name)): \(planned) planned runs in \(UserText.escaped(folder.path))\n"
     let width = counts.map(\.status.count).max() ?? 0
     for (status, count) in counts {
       out += "  " + status.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(count)\n"
     }
     for (title, entries) in [
       ("failed", failed), ("diverged", diverged), ("stalled", stalled), ("interrupted", interrupted),
-      ("missing", missing),
+      ("missing", missing), ("unreadable (delete the run's folder; --resume trains it again)", unreadable),
     ] where !entries.isEmpty {
       out += "\n\(title):\n"
       let shown = limit.map { Array(entries.prefix($0)) } ?? entries
       for entry in shown {
-        out += "  \(entry.runID)" + (entry.detail.map { ": " + $0.replacingOccurrences(of: "\n", with: " ") } ?? "") + "\n"
+        out += "  \(UserText.escaped(entry.runID))" + (entry.detail.map { ": " + UserText.escaped($0) } ?? "") + "\n"
       }
       if shown.count < entries.count { out += "  … and \(entries.count - shown.count) more (--all lists every run)\n" }
     }
     if !warnings.isEmpty {
-      out += "\nwarnings:\n" + warnings.map { "  \($0)\n" }.joined()
+      out += "\nwarnings:\n" + warnings.map { "  \(UserText.escaped($0))\n" }.joined()
     }
     if let flags = resumeFlags {
-      let sweep = sweepFile ?? "<sweep file>"
-      let outDir = folder.standardizedFileURL.deletingLastPathComponent().path
+      let sweep = UserText.escaped(sweepFile ?? "<sweep file>")
+      let outDir = UserText.escaped(folder.standardizedFileURL.deletingLastPathComponent().path)
       out += "\nto finish: gradsweep run \(sweep) --out \(outDir) \(flags)\n"
     }
     return out

@@ -33,36 +33,42 @@ public enum SummaryBuilder {
   }
 
   /// Reads one run folder into a summary row, plus any warnings about its logs.
+  /// A log that cannot be read, or holds a step or layer out of range (`LogBounds`),
+  /// throws (`ResultsError.damaged` names the file and line): the run is not a result
+  /// until it is trained again.
   public static func readRow(runFolder: URL, run: ManifestRun) throws -> (SummaryRow, [String]) {
     let (row, _, _, warnings) = try readRowAndLogs(runFolder: runFolder, run: run)
     return (row, warnings)
   }
 
   /// The row and the logs it was computed from (so a report reads each file once).
-  static func readRowAndLogs(runFolder: URL, run: ManifestRun) throws -> (
+  /// `status`: the run's status.json when already read (`RunScan`); else it is read here.
+  static func readRowAndLogs(runFolder: URL, run: ManifestRun, status known: RunStatus? = nil) throws -> (
     row: SummaryRow, metrics: MetricsLog?, layers: LayerLog?, warnings: [String]
   ) {
-    guard let status = try RunStatus.read(from: runFolder.appendingPathComponent("status.json")) else {
+    guard let status = try known ?? RunStatus.read(from: runFolder.appendingPathComponent("status.json")) else {
       throw ResultsError.missingFile(
         path: runFolder.appendingPathComponent("status.json").path, what: "how the run ended")
     }
     var warnings: [String] = []
-    let metrics = readLog(runFolder.appendingPathComponent("metrics.csv"), &warnings, MetricsLog.read)
-    let layers = readLog(runFolder.appendingPathComponent("layers.csv"), &warnings, LayerLog.read)
+    let bounds = LogBounds.read(runFolder: runFolder, status: status)
+    let metrics = try readLog(runFolder.appendingPathComponent("metrics.csv"), &warnings) {
+      try MetricsLog.read($0, bounds: bounds)
+    }
+    let layers = try readLog(runFolder.appendingPathComponent("layers.csv"), &warnings) {
+      try LayerLog.read($0, bounds: bounds)
+    }
     return (computeRow(run: run, status: status, metrics: metrics, layers: layers), metrics, layers, warnings)
   }
 
-  /// Reads a log if it exists; problems become warnings (a failed run may have none).
-  static func readLog<T>(_ url: URL, _ warnings: inout [String], _ read: (URL) throws -> (log: T, warning: String?)) -> T? {
+  /// Reads a log if it exists (a failed run may have none); a cut-off last line is a warning.
+  static func readLog<T>(
+    _ url: URL, _ warnings: inout [String], _ read: (URL) throws -> (log: T, warning: String?)
+  ) throws -> T? {
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-    do {
-      let (log, warning) = try read(url)
-      if let warning { warnings.append(warning) }
-      return log
-    } catch {
-      warnings.append("\(error)")
-      return nil
-    }
+    let (log, warning) = try read(url)
+    if let warning { warnings.append(warning) }
+    return log
   }
 
   /// The summary row of one run.
@@ -112,30 +118,34 @@ public enum SummaryBuilder {
     return first / deepest
   }
 
-  /// The rows of every finished run (one with status.json), in manifest order.
-  public static func rows(folder: URL, manifest: SweepManifest, scan: RunScan) -> (rows: [SummaryRow], warnings: [String]) {
+  /// The rows of every finished run (one with status.json) whose files can be read, in
+  /// manifest order; `problems` says why each other run was left out (`file:line: error: …`).
+  public static func rows(folder: URL, manifest: SweepManifest, scan: RunScan)
+    -> (rows: [SummaryRow], warnings: [String], problems: [String])
+  {
     rows(folder: folder, manifest: manifest, scan: scan, logs: { _, _, _ in })
   }
 
   /// As `rows(folder:manifest:scan:)`, handing each run's logs to `logs` as they are read.
   static func rows(
     folder: URL, manifest: SweepManifest, scan: RunScan, logs: (String, MetricsLog?, LayerLog?) -> Void
-  ) -> (rows: [SummaryRow], warnings: [String]) {
+  ) -> (rows: [SummaryRow], warnings: [String], problems: [String]) {
     var rows: [SummaryRow] = []
     var warnings: [String] = []
+    var problems = scan.damaged.compactMap(\.damage)
     let runs = folder.appendingPathComponent("runs")
     for entry in scan.finished {
       do {
         let (row, metrics, layers, w) = try readRowAndLogs(
-          runFolder: runs.appendingPathComponent(entry.planned.runID), run: entry.planned)
+          runFolder: runs.appendingPathComponent(entry.planned.runID), run: entry.planned, status: entry.status)
         logs(row.runID, metrics, layers)
         rows.append(row)
         warnings += w
       } catch {
-        warnings.append("\(error)")
+        problems.append("\(error)")
       }
     }
-    return (rows, warnings)
+    return (rows, warnings, problems)
   }
 
   /// What `rebuild(folder:)` found and wrote.
@@ -144,6 +154,8 @@ public enum SummaryBuilder {
     public var rows: [SummaryRow]
     public var scan: RunScan
     public var warnings: [String]
+    /// Runs left out because a file of theirs is damaged (`file:line: error: …`).
+    public var problems: [String]
   }
 
   /// Rebuilds `summary.csv` from the run folders present: one row per planned run
@@ -153,10 +165,10 @@ public enum SummaryBuilder {
   public static func rebuild(folder: URL) throws -> Rebuild {
     let manifest = try SweepManifest.read(from: folder.appendingPathComponent("manifest.json"))
     let scan = RunScan.scan(folder: folder, manifest: manifest)
-    let (rows, warnings) = rows(folder: folder, manifest: manifest, scan: scan)
+    let (rows, warnings, problems) = rows(folder: folder, manifest: manifest, scan: scan)
     let url = folder.appendingPathComponent("summary.csv")
     try write(rows: rows, axes: manifest.axes, to: url)
-    return Rebuild(summaryURL: url, rows: rows, scan: scan, warnings: scan.warnings + warnings)
+    return Rebuild(summaryURL: url, rows: rows, scan: scan, warnings: scan.warnings + warnings, problems: problems)
   }
 
   /// Writes rows as summary.csv atomically.

@@ -61,7 +61,7 @@ enum AggregateSections {
     var rows: [(cells: [ReportCell], score: Double?)] = []
     for combo in combos {
       let runs = data.results(where: axes, equal: combo)
-      let finished = data.runs.filter { run in zip(axes, combo).allSatisfy { data.value(run, $0) == $1 } }
+      let finished = data.runs(where: axes, equal: combo)
       let primary = SampleStatistics(runs.map { data.metric.value($0.row) })
       let reached = runs.compactMap(\.stepsToThreshold).map(Double.init)
       var stepsText = "—"

@@ -99,6 +99,8 @@ public struct ReportData: Sendable {
   public let axes: [String]
   /// The combined axes by name.
   let combinedAxes: [String: CombinedAxis]
+  /// `runs` grouped by axis values, built on demand (see `RunGroups`).
+  let groups = RunGroups()
   /// Each axis's values in the order the sweep lists them (first appearance in the manifest).
   public let axisValues: [String: [String]]
   /// "Steps to loss ≤ threshold" threshold (report.loss_threshold, default 0.5).
@@ -145,8 +147,9 @@ public struct ReportData: Sendable {
     }
     // Rows from summary.csv may carry values the manifest lacks (hand-edited files): keep them.
     for axis in axes where combined[axis] == nil {
+      var known = Set(values[axis] ?? [])
       for row in folder.rows {
-        if let v = row.axisValues[axis], !(values[axis] ?? []).contains(v) { values[axis, default: []].append(v) }
+        if let v = row.axisValues[axis], known.insert(v).inserted { values[axis, default: []].append(v) }
       }
     }
     axisValues = values
@@ -185,20 +188,39 @@ public struct ReportData: Sendable {
     return combinedAxes.values.first { $0.members.contains(path) }?.name
   }
 
-  /// Combinations of values of `axes` that the manifest plans, in sweep order.
+  /// Combinations of values of `axes` that the manifest plans (or a finished run has),
+  /// in sweep order: ordered by each axis's position in `axisValues`, first axis first.
+  /// Linear in the runs (not the product of the axes' lengths): the distinct planned
+  /// combinations are collected, then sorted.
   public func plannedCombinations(of axes: [String]) -> [[String]] {
-    let planned = Set(folder.manifest.runs.map { run in axes.map { value(planned: run, $0) } })
-      .union(runs.map { run in axes.map { value(run, $0) } })
-    var combos: [[String]] = [[]]
-    for axis in axes {
-      combos = combos.flatMap { prefix in (axisValues[axis] ?? []).map { prefix + [$0] } }
+    let rank: [[String: Int]] = axes.map { axis in
+      Dictionary((axisValues[axis] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
-    return combos.filter(planned.contains)
+    var seen = Set<[String]>()
+    var keyed: [(key: [Int], combo: [String])] = []
+    func add(_ combo: [String]) {
+      guard seen.insert(combo).inserted else { return }
+      var key: [Int] = []
+      for (i, v) in combo.enumerated() {
+        guard let r = rank[i][v] else { return }  // not a listed value: never a table row
+        key.append(r)
+      }
+      keyed.append((key, combo))
+    }
+    for run in folder.manifest.runs { add(axes.map { value(planned: run, $0) }) }
+    for run in runs { add(axes.map { value(run, $0) }) }
+    return keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.combo)
+  }
+
+  /// The finished runs with the given values of `axes` (a dictionary lookup: `RunGroups`).
+  public func runs(where axes: [String], equal values: [String]) -> [RunDigest] {
+    let groups = groups.groups(for: axes, count: runs.count) { i in axes.map { value(runs[i], $0) } }
+    return (groups[values] ?? []).map { runs[$0] }
   }
 
   /// The result runs with the given values of `axes`.
   public func results(where axes: [String], equal values: [String]) -> [RunDigest] {
-    results.filter { run in zip(axes, values).allSatisfy { value(run, $0) == $1 } }
+    runs(where: axes, equal: values).filter(\.row.isResult)
   }
 
   /// The configuration (a value for every axis) with the best mean primary metric

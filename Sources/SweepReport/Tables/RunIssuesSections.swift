@@ -62,6 +62,20 @@ enum RunIssuesSections {
       }
       sections.append(ReportSection(id: "missing-runs", title: "Missing runs", blocks: blocks))
     }
+    let damaged = data.folder.problems
+    if !damaged.isEmpty {
+      sections.append(
+        ReportSection(
+          id: "unreadable-runs", title: "Unreadable runs (left out)",
+          blocks: [
+            .paragraph([
+              .text("\(damaged.count) finished run\(damaged.count == 1 ? " has a file" : "s have files") gradsweep cannot trust, so \(damaged.count == 1 ? "it is" : "they are") not in the tables: "),
+              .text("delete the run's folder and finish the sweep with "), .code("gradsweep run <sweep.yaml> --resume"),
+              .text(", then run "), .code("gradsweep report"), .text(" again."),
+            ]),
+            .bulletList(damaged.prefix(missingListLimit).map { [.code($0)] }),
+          ] + (damaged.count > missingListLimit ? [.paragraph([.text("… and \(damaged.count - missingListLimit) more.")])] : [])))
+    }
     let warnings = data.warnings + extraWarnings
     if !warnings.isEmpty {
       sections.append(

@@ -30,10 +30,11 @@ enum VanishingGradientSection {
     let depths = Array(Set(withProfiles.map(\.hiddenLayers))).sorted()
     var blocks: [ReportBlock] = []
     for L in depths {
-      let runsL = withProfiles.filter { $0.hiddenLayers == L }
       var rows: [[ReportCell]] = []
       for combo in data.plannedCombinations(of: rowAxes) {
-        let group = runsL.filter { run in zip(rowAxes, combo).allSatisfy { data.value(run, $0) == $1 } }
+        let group = data.runs(where: rowAxes, equal: combo).filter { run in
+          run.hiddenLayers == L && run.gradientsAtStart.contains { $0 != nil }
+        }
         guard !group.isEmpty else { continue }
         var cells = combo.map { ReportCell($0) }
         cells.append(ReportCell(String(group.count)))
