@@ -49,7 +49,9 @@ public enum ReportWriter {
     let charts = ChartsSection.make(data, warnings: &warnings)
     let providers: [any ReportSectionProvider] = [ReferenceComparisonSection()] + extraSections
     let extra = try providers.flatMap { try $0.sections(for: data) }
-    var sections: [ReportSection] = [OverviewSection.make(data)]
+    // The finding first: the gradient ratio against depth and one sentence.
+    var sections: [ReportSection] = HeadlineFigure.make(data).map { [$0] } ?? []
+    sections.append(OverviewSection.make(data))
     sections += extra.filter { $0.placement == .afterOverview }
     if let charts { sections.append(charts) }
     sections += AggregateSections.make(data)

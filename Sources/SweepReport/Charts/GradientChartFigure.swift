@@ -4,7 +4,8 @@
 /// One row of two panels per network depth L (layer ℓ of a 4-layer and of a
 /// 16-layer net are not comparable); one line per group of the vanishing-gradient
 /// table (activation × initializer: colour by the first, dash by the second), the
-/// mean over that group's runs with a min–max band. All runs share one y scale.
+/// geometric mean over that group's runs with a min–max band; zeros (underflow) on
+/// the axis floor. All runs share one y scale.
 enum GradientChartFigure {
   static func make(_ data: ReportData) -> ReportFigure? {
     let runs = data.runs.filter { $0.hiddenLayers > 0 }
@@ -16,7 +17,7 @@ enum GradientChartFigure {
     func style(_ combo: [String]) -> SeriesStyle {
       let c = combo.first.flatMap { firstValues.firstIndex(of: $0) } ?? 0
       let d = combo.count > 1 ? secondValues.firstIndex(of: combo[1]) ?? 0 : 0
-      return SeriesStyle(color: Palette.color(c), dash: Palette.dash(d + c / Palette.categorical.count))
+      return SeriesStyle(color: Palette.color(c), dash: Palette.dash(d + c / Palette.categorical.count), shape: MarkerShape.at(c + d))
     }
     func label(_ combo: [String]) -> String { combo.isEmpty ? "all runs" : combo.joined(separator: " · ") }
     func profileCurve(_ profile: [Double?]) -> [(x: Double, y: Double)] {
@@ -34,8 +35,8 @@ enum GradientChartFigure {
         let group = runs.filter { run in run.hiddenLayers == L && zip(rowAxes, combo).allSatisfy { data.value(run, $0) == $1 } }
         guard !group.isEmpty else { continue }
         used.insert(combo)
-        let s = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtStart) }, positiveOnly: true)
-        let e = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtEnd) }, positiveOnly: true)
+        let s = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtStart) }, positiveOnly: true, mean: .geometric)
+        let e = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtEnd) }, positiveOnly: true, mean: .geometric)
         all += s.mean.map(\.y) + s.band.flatMap { [$0.low, $0.high] } + e.mean.map(\.y) + e.band.flatMap { [$0.low, $0.high] }
         if !s.mean.isEmpty { start.append(PlotSeries(label: label(combo), style: style(combo), points: s.mean, band: s.band, markers: true)) }
         if !e.mean.isEmpty { end.append(PlotSeries(label: label(combo), style: style(combo), points: e.mean, band: e.band, markers: true)) }
@@ -62,7 +63,7 @@ enum GradientChartFigure {
     if !averaged.isEmpty { over += " and all values of " + averaged.joined(separator: ", ") }
     let caption: RichText = [
       .text(
-        "‖∂L/∂b‖₂ (‖∂L/∂β‖₂ in a normalized layer) of each hidden layer on a log scale, at step 0 and at each run's last logged step; mean over \(over), band min–max. A line falling towards layer 1 is a vanishing gradient, one rising an exploding gradient; a flat line keeps every layer learning."
+        "‖∂L/∂b‖₂ (‖∂L/∂β‖₂ in a normalized layer) of each hidden layer on a log scale, at step 0 and at each run's last logged step; geometric mean over \(over), band min–max; a gradient of exactly 0 (underflow) on the floor. A line falling towards layer 1 is a vanishing gradient, one rising an exploding gradient; a flat line keeps every layer learning."
       )
     ]
     return ReportFigure(id: "gradients", title: chart.title, svg: chart.svg(), caption: caption)
