@@ -26,6 +26,9 @@ enum ChartsSection {
       case .updateRatio: figure = LayerTrainingFigures.updateRatio(data, plan: plan, panels: panels())
       }
       if let figure { figures.append(figure) } else { skipped.append(chart.rawValue) }
+      if chart == .heatmap, figure == nil, let metric = data.folder.reportSpec.heatmapMetric {
+        warnings.append("report.heatmap_metric: no finished run has a value of \(metric); no heatmap drawn")
+      }
     }
     // Say why a chart the user asked for is absent; defaults skip silently when
     // the sweep simply has nothing to draw (e.g. no axes for a heatmap).

@@ -140,7 +140,7 @@ enum HeadlineFigure {
   static func power(_ r: Double, _ stats: GeometricStatistics) -> String {
     guard r > 0 else { return stats.zeros == stats.count ? "0 (underflow)" : "0 (\(stats.zeros) of \(stats.count) runs underflowed)" }
     let e = log10(r)
-    if abs(e) < 0.05 { return "≈ 1 (\(NumberFormatting.significant(r)))" }
+    if abs(e) < 0.05 { return "≈\u{00A0}1 (\(NumberFormatting.significant(r)))" }
     let exponent = String(format: "%.1f", e).replacingOccurrences(of: "-", with: "−")
     return "10^\(exponent) (\(NumberFormatting.significant(r)))"
   }
