@@ -36,8 +36,10 @@ enum AccuracyMapFigure {
         bars[best].best = true
       }
       let range = metric.range(data, cells: bars.compactMap(\.mean))
+      for i in bars.indices { bars[i].label = data.display.value(axis, bars[i].label) }
       let chart = BarChart(
-        id: "heatmap", title: "\(metric.label.capitalizedFirst) by \(axis)", axis: axis, valueLabel: metric.label, bars: bars,
+        id: "heatmap", title: "\(metric.label.capitalizedFirst) by \(data.display.name(axis))", axis: data.display.name(axis),
+        valueLabel: metric.label, bars: bars,
         yDomain: metric.kind == .ratio ? nil : (metric.kind == .accuracy ? 0 : range.lower, range.upper),
         logScale: metric.kind == .ratio, chance: metric.kind == .accuracy ? data.chanceAccuracy : nil)
       var caption = "\(over.capitalizedFirst) of \(metric.label) (\(direction)); whiskers ± sample standard deviation; outlined: best."
@@ -78,9 +80,10 @@ enum AccuracyMapFigure {
     }
     if let (j, i, _) = best, metric.kind != .ratio { cells[j][i]?.best = true }
     let range = metric.range(data, cells: cells.flatMap { $0.compactMap { $0?.value } })
+    let d = data.display
     let chart = HeatmapChart(
-      id: "heatmap", title: "\(metric.label.capitalizedFirst): \(yAxis) × \(xAxis)", xAxis: xAxis, yAxis: yAxis, xValues: xValues,
-      yValues: yValues, cells: cells, valueLabel: metric.label, range: (range.lower, range.upper, range.log))
+      id: "heatmap", title: "\(metric.label.capitalizedFirst): \(d.name(yAxis)) × \(d.name(xAxis))", xAxis: d.name(xAxis),
+      yAxis: d.name(yAxis), xValues: xValues.map { d.value(xAxis, $0) }, yValues: yValues.map { d.value(yAxis, $0) }, cells: cells, valueLabel: metric.label, range: (range.lower, range.upper, range.log))
     return ReportFigure(
       id: "heatmap", title: chart.title, svg: chart.svg(),
       caption: [

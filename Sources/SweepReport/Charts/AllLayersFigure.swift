@@ -24,16 +24,15 @@ enum AllLayersFigure {
 
   static func configurations(_ data: ReportData) -> [Config] {
     let runs = data.results.filter { $0.hiddenLayers > 0 }
-    let axes = VanishingGradientSection.rowAxes(data)
-    let combos = data.plannedCombinations(of: axes)
+    let groups = LineGroups(data)
     let depths = Set(runs.map(\.hiddenLayers)).sorted()
     var out: [Config] = []
-    for (ci, combo) in combos.enumerated() {
+    for ci in groups.combos.indices {
       for (di, L) in depths.enumerated() {
-        let group = runs.filter { run in run.hiddenLayers == L && zip(axes, combo).allSatisfy { data.value(run, $0) == $1 } }
+        let group = groups.runs(data, runs, ci).filter { $0.hiddenLayers == L }
         guard !group.isEmpty else { continue }
-        let name = combo.isEmpty ? "all runs" : combo.joined(separator: " · ")
-        var style = ChartPlan.style(ci)
+        let name = groups.labels[ci]
+        var style = groups.styles[ci]
         style.shape = MarkerShape.at(di)
         style.dash = Palette.dash(di)
         let activation = group.first.map { data.value($0, "model.activation") } ?? ""

@@ -11,15 +11,10 @@ enum GradientChartFigure {
     let runs = data.runs.filter { $0.hiddenLayers > 0 }
     guard !runs.isEmpty else { return nil }
     let rowAxes = VanishingGradientSection.rowAxes(data)
-    let combos = data.plannedCombinations(of: rowAxes)
-    let firstValues = rowAxes.first.map { data.axisValues[$0] ?? [] } ?? []
-    let secondValues = rowAxes.count > 1 ? data.axisValues[rowAxes[1]] ?? [] : []
-    func style(_ combo: [String]) -> SeriesStyle {
-      let c = combo.first.flatMap { firstValues.firstIndex(of: $0) } ?? 0
-      let d = combo.count > 1 ? secondValues.firstIndex(of: combo[1]) ?? 0 : 0
-      return SeriesStyle(color: Palette.color(c), dash: Palette.dash(d + c / Palette.categorical.count), shape: MarkerShape.at(c + d))
-    }
-    func label(_ combo: [String]) -> String { combo.isEmpty ? "all runs" : combo.joined(separator: " · ") }
+    let groups = LineGroups(data)
+    let combos = groups.combos
+    func style(_ combo: [String]) -> SeriesStyle { groups.styles[combos.firstIndex(of: combo)!] }
+    func label(_ combo: [String]) -> String { groups.labels[combos.firstIndex(of: combo)!] }
     func profileCurve(_ profile: [Double?]) -> [(x: Double, y: Double)] {
       profile.enumerated().compactMap { i, v in v.map { (Double(i + 1), $0) } }
     }
@@ -57,7 +52,7 @@ enum GradientChartFigure {
     let legend = combos.filter(used.contains).map { LegendEntry(label: label($0), style: style($0), marker: true) }
     let chart = LineChart(
       id: "gradients", title: "Gradient norm by layer", panels: panels, columns: 2, panelHeight: 250,
-      legendTitle: rowAxes.isEmpty ? nil : rowAxes.joined(separator: " · "), legend: legend.count > 1 ? legend : [])
+      legendTitle: groups.title(data), legend: legend.count > 1 ? legend : [])
     var over = "all seeds"
     let averaged = data.axes.filter { !rowAxes.contains($0) && !VanishingGradientSection.depthAxes.contains($0) }
     if !averaged.isEmpty { over += " and all values of " + averaged.joined(separator: ", ") }

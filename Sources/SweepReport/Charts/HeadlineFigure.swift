@@ -24,18 +24,14 @@ enum HeadlineFigure {
     var predicted: [Int: GeometricStatistics] = [:]
   }
 
-  static func lines(_ data: ReportData) -> (axes: [String], lines: [Line]) {
+  static func lines(_ data: ReportData) -> (groups: LineGroups, lines: [Line]) {
     let runs = data.results.filter { $0.hiddenLayers > 0 }
-    let axes = VanishingGradientSection.rowAxes(data)
-    let combos = data.plannedCombinations(of: axes).filter { combo in
-      runs.contains { run in zip(axes, combo).allSatisfy { data.value(run, $0) == $1 } }
-    }
-    let styles = axes.count == 1 ? ChartPlan.styles(for: combos.map { $0[0] }) : combos.indices.map(ChartPlan.style)
+    let groups = LineGroups(data)
     let predicted = PredictedRatios.read(data.folder)
     var out: [Line] = []
-    for (i, combo) in combos.enumerated() {
-      var line = Line(combo: combo, label: combo.isEmpty ? "all runs" : combo.joined(separator: " · "), style: styles[i])
-      let group = runs.filter { run in zip(axes, combo).allSatisfy { data.value(run, $0) == $1 } }
+    for (i, combo) in groups.combos.enumerated() {
+      var line = Line(combo: combo, label: groups.labels[i], style: groups.styles[i])
+      let group = groups.runs(data, runs, i)
       for L in Set(group.map(\.hiddenLayers)) {
         let atL = group.filter { $0.hiddenLayers == L }
         line.start[L] = GeometricStatistics(atL.map(\.row.gradRatioInit))
@@ -45,11 +41,12 @@ enum HeadlineFigure {
       }
       out.append(line)
     }
-    return (axes, out)
+    return (groups, out)
   }
 
   static func make(_ data: ReportData) -> ReportSection? {
-    let (axes, lines) = lines(data)
+    let (groups, lines) = lines(data)
+    let axes = groups.axes
     guard lines.contains(where: { $0.start.values.contains { $0.mean != nil } }) else { return nil }
     let depths = Set(lines.flatMap { $0.start.keys }).sorted()
     var all: [Double] = []
@@ -70,25 +67,49 @@ enum HeadlineFigure {
         pointTooltips: ds.map { "\(line.label), \($0) hidden layers: predicted grad ratio \(NumberFormatting.significant(line.predicted[$0]!.mean!))" },
         isReference: true)
     }
-    let startSeries = lines.map { series($0, $0.start, when: "at initialisation") } + lines.compactMap(predictedSeries)
-    let endSeries = lines.map { series($0, $0.end, when: "at the end") }
-    let yDomain = AxisScale.domain(for: all + [1], kind: .log)
+    var startSeries = lines.map { series($0, $0.start, when: "at initialisation") } + lines.compactMap(predictedSeries)
+    var endSeries = lines.map { series($0, $0.end, when: "at the end") }
+    var legend = lines.map { LegendEntry(label: $0.label, style: $0.style, marker: true) }
+    var xLabel = "hidden layers L"
+    var xKind = AxisScale.Kind.linear
+    var xTicks: [Double]? = nil
     let lo = Double(depths.first ?? 1)
     let hi = Double(depths.last ?? 1)
-    let xDomain = lo == hi ? (lo - 1, hi + 1) : (lo, hi)
+    var xDomain = lo == hi ? (lo - 1, hi + 1) : (lo, hi)
+    // One depth and one numeric axis (σ_w², a learning rate): depth says nothing, so
+    // that axis becomes x, and the depth the one line.
+    let xs = lines.compactMap { Double($0.label) }
+    if depths.count == 1, axes.count == 1, lines.count >= 2, xs.count == lines.count, let L = depths.first {
+      let style = SeriesStyle(color: Palette.color(0), shape: .circle)
+      func across(_ stats: KeyPath<Line, [Int: GeometricStatistics]>, _ when: String) -> PlotSeries {
+        let rows = zip(xs, lines).compactMap { x, l in l[keyPath: stats][L].flatMap { s in s.mean.map { (x, $0, s) } } }.sorted { $0.0 < $1.0 }
+        return PlotSeries(
+          label: "L = \(L)", style: style, points: rows.map { ($0.0, $0.1) },
+          band: rows.contains { $0.2.count > 1 } ? rows.map { ($0.0, $0.2.minimum!, $0.2.maximum!) } : [], markers: true,
+          pointTooltips: rows.map { "\(groups.title(data) ?? "") = \(NumberFormatting.significant($0.0)), \(L) hidden layers, \(when): grad ratio \($0.2.text) (geometric mean of \($0.2.count) run\($0.2.count == 1 ? "" : "s"))" })
+      }
+      startSeries = [across(\.start, "at initialisation")]
+      endSeries = [across(\.end, "at the end")]
+      legend = [LegendEntry(label: "L = \(L)", style: style, marker: true)]
+      xLabel = data.display.name(axes[0])
+      let (mn, mx) = (xs.min()!, xs.max()!)
+      xKind = mn > 0 && mx / mn >= 10 ? .log : .linear
+      xTicks = xs.sorted()
+      xDomain = mn == mx ? (mn / 2, mx * 2) : (mn, mx)
+    }
+    let yDomain = AxisScale.domain(for: all + [1], kind: .log)
     let one = ReferenceLine(label: "ratio 1: every layer gets the same gradient", points: [(xDomain.0, 1), (xDomain.1, 1)])
     let panels: [LinePanel?] = [
       LinePanel(
-        title: "at initialisation (step 0)", xLabel: "hidden layers L", yLabel: "‖∂L/∂b₁‖ / ‖∂L/∂b_L‖", yKind: .log,
-        xDomain: xDomain, yDomain: yDomain, integerX: true, series: startSeries, references: [one]),
+        title: "at initialisation (step 0)", xLabel: xLabel, yLabel: "‖∂L/∂b₁‖ / ‖∂L/∂b_L‖", xKind: xKind, yKind: .log,
+        xDomain: xDomain, yDomain: yDomain, integerX: xKind == .linear && xLabel == "hidden layers L", series: startSeries, references: [one], xTickValues: xTicks),
       LinePanel(
-        title: "at the end (last logged step)", xLabel: "hidden layers L", yLabel: "‖∂L/∂b₁‖ / ‖∂L/∂b_L‖", yKind: .log,
-        xDomain: xDomain, yDomain: yDomain, integerX: true, series: endSeries, references: [one]),
+        title: "at the end (last logged step)", xLabel: xLabel, yLabel: "‖∂L/∂b₁‖ / ‖∂L/∂b_L‖", xKind: xKind, yKind: .log,
+        xDomain: xDomain, yDomain: yDomain, integerX: xKind == .linear && xLabel == "hidden layers L", series: endSeries, references: [one], xTickValues: xTicks),
     ]
-    let legend = lines.map { LegendEntry(label: $0.label, style: $0.style, marker: true) }
     let chart = LineChart(
-      id: "headline", title: "Gradient ratio layer 1 / last hidden layer against depth", panels: panels, columns: 2,
-      panelHeight: 290, legendTitle: axes.isEmpty ? nil : axes.map(ChartPlan.shortName).joined(separator: " · "), legend: legend)
+      id: "headline", title: "Gradient ratio layer 1 / last hidden layer against \(xLabel == "hidden layers L" ? "depth" : xLabel)", panels: panels, columns: 2,
+      panelHeight: 290, legendTitle: groups.title(data), legend: legend)
     let averaged = data.axes.filter { !axes.contains($0) && !VanishingGradientSection.depthAxes.contains($0) }
     var caption =
       "Each point: the geometric mean over \(averaged.isEmpty ? "the seeds" : "the seeds and all values of " + averaged.joined(separator: ", ")) of grad_ratio_init (left) and grad_ratio_final (right), the shift gradient of hidden layer 1 over that of the last hidden layer; band: minimum–maximum. Log scale: 1 (grey dashed) means layer 1 learns as fast as layer L, 10⁻ᵏ that it gets k orders of magnitude less. A ratio of exactly 0 (underflow) is drawn on the floor."
@@ -96,9 +117,14 @@ enum HeadlineFigure {
       caption += " Dashed with hollow markers: the theory's prediction (summary.csv's predicted_grad_ratio_init)."
     }
     var blocks: [ReportBlock] = []
-    if let finding = finding(lines) { blocks.append(.paragraph(finding)) }
+    // A number alone ("1.76") needs its axis's name in a sentence: "σ_w² = 1.76".
+    var named = lines
+    if axes.count == 1, lines.allSatisfy({ Double($0.label) != nil }) {
+      for i in named.indices { named[i].label = "\(data.display.shortName(axes[0])) = \(named[i].label)" }
+    }
+    if let finding = finding(named) { blocks.append(.paragraph(finding)) }
     blocks.append(.figure(ReportFigure(id: "headline", title: chart.title, svg: chart.svg(), caption: [.text(caption)])))
-    blocks.append(.table(table(axes: axes, lines: lines, depths: depths)))
+    blocks.append(.table(table(title: groups.title(data) ?? "runs", lines: lines, depths: depths)))
     return ReportSection(id: "finding", title: "Finding", blocks: blocks)
   }
 
@@ -118,7 +144,7 @@ enum HeadlineFigure {
       .text(
         "with \(L) hidden layer\(L == 1 ? "" : "s"), layer 1 receives at initialisation this fraction of the last hidden layer's gradient (geometric mean over runs): "
       ),
-      .text(list(start.map { "\($0.label) \(power($0.ratio, $0.stats))" }) + "."),
+      .text(list(start.map { "\($0.label): \(power($0.ratio, $0.stats))" }) + "."),
     ]
     if start.count >= 2, let best = start.first, let worst = start.last, distance(worst.ratio) > distance(best.ratio) {
       let lost =
@@ -128,7 +154,7 @@ enum HeadlineFigure {
     }
     let end = ranked(\.end)
     if !end.isEmpty {
-      text.append(.text(" At the last logged step: " + list(end.map { "\($0.label) \(power($0.ratio, $0.stats))" }) + "."))
+      text.append(.text(" At the last logged step: " + list(end.map { "\($0.label): \(power($0.ratio, $0.stats))" }) + "."))
     }
     return text
   }
@@ -151,8 +177,8 @@ enum HeadlineFigure {
   }
 
   /// The numbers of the chart: one row per line, init and end per depth.
-  static func table(axes: [String], lines: [Line], depths: [Int]) -> ReportTable {
-    let header = ["" + (axes.isEmpty ? "runs" : axes.map(ChartPlan.shortName).joined(separator: " · "))]
+  static func table(title: String, lines: [Line], depths: [Int]) -> ReportTable {
+    let header = [title]
       + depths.flatMap { ["L = \($0): init", "L = \($0): end"] }
     let rows: [[ReportCell]] = lines.map { line in
       [ReportCell(line.label)]

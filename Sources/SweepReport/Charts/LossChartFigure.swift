@@ -36,7 +36,7 @@ enum LossChartFigure {
     var secondPanels: [LinePanel] = []
     var seeds: [Int] = []
     for p in panelValues {
-      let title = p.map { "\(ChartPlan.shortName(plan.panelsAxis!)) = \($0)" } ?? "all runs"
+      let title = p.map { "\(data.display.shortName(plan.panelsAxis!)) = \(data.display.value(plan.panelsAxis!, $0))" } ?? "all runs"
       var lossSeries: [PlotSeries] = []
       var secondSeries: [PlotSeries] = []
       for (qi, q) in lineValues.enumerated() {
@@ -45,7 +45,7 @@ enum LossChartFigure {
         }
         guard !group.isEmpty else { continue }
         seeds.append(group.count)
-        let label = q ?? "all runs"
+        let label = q.map { data.display.value(plan.linesAxis!, $0) } ?? "all runs"
         let style = lineStyles[qi]
         let loss = CurveAggregation.combine(group.map { curve($0, \.loss) }, positiveOnly: lossKind == .log)
         lossSeries.append(PlotSeries(label: label, style: style, points: loss.mean, band: loss.band, markers: lineValues.count > 1))
@@ -88,10 +88,12 @@ enum LossChartFigure {
         }
       }
     }
-    let legend = lineValues.enumerated().map { qi, q in LegendEntry(label: q ?? "all runs", style: lineStyles[qi], marker: true) }
+    let legend = lineValues.enumerated().map { qi, q in
+      LegendEntry(label: q.map { data.display.value(plan.linesAxis!, $0) } ?? "all runs", style: lineStyles[qi], marker: true)
+    }
     let chart = LineChart(
       id: "loss", title: "Loss and \(second?.label ?? "metrics") over training", panels: panels, columns: max(columns, 1),
-      panelHeight: columns >= 4 ? 240 : 270, legendTitle: plan.linesAxis, legend: lineValues.count > 1 ? legend : [])
+      panelHeight: columns >= 4 ? 240 : 270, legendTitle: plan.linesAxis.map(data.display.name), legend: lineValues.count > 1 ? legend : [])
     var caption: RichText = [
       .text(
         "Training loss (on the logged mini-batch) and \(second?.label ?? "no second metric") against the step; each line is the mean over the seeds of one configuration (\(seedText(seeds))), the band their minimum–maximum. "

@@ -43,6 +43,9 @@ struct LinePanel {
   var integerX = false
   var series: [PlotSeries]
   var references: [ReferenceLine] = []
+  /// Labelled x ticks at these values instead of the scale's (e.g. the swept values
+  /// on a log axis spanning one decade).
+  var xTickValues: [Double]? = nil
 }
 
 struct LegendEntry {
@@ -131,7 +134,13 @@ struct LineChart {
     w.close("clipPath")
     w.close("defs")
     // Centred on the whole panel cell so a long title can use its full width.
-    w.label(Self.fitted(panel.title, width: width - 8, size: 13), x: x + width / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
+    // Never cut: a long title gets a smaller font, then a second line.
+    let titleLines = Self.titleLines(panel.title, width: width - 8)
+    for (k, line) in titleLines.lines.enumerated() {
+      w.label(
+        line, x: x + width / 2, y: y + (titleLines.lines.count == 1 ? 18 : 12 + 13 * Double(k)), anchor: "middle",
+        size: titleLines.size, weight: "600", cssClass: "panel-title")
+    }
     w.empty(
       "rect",
       [
@@ -149,7 +158,8 @@ struct LineChart {
       Self.gridLine(&w, x1: left, y1: p, x2: right, y2: p, minor: false)
       w.label(t.label, x: left - 6, y: p + 4, anchor: "end", size: 11, cssClass: "tick")
     }
-    let xTicks = sx.ticks(integerOnly: panel.integerX)
+    let xTicks = panel.xTickValues.map { (major: $0.map { (value: $0, label: NumberFormatting.significant($0)) }, minor: [Double]()) }
+      ?? sx.ticks(integerOnly: panel.integerX)
     for t in Self.thinned(xTicks.major, available: right - left) {
       guard let p = sx.position(t.value) else { continue }
       Self.gridLine(&w, x1: p, y1: top, x2: p, y2: bottom, minor: false)
@@ -228,11 +238,14 @@ struct LineChart {
     w.close("g")
   }
 
-  /// The text, cut with "…" to fit `width` pixels.
-  static func fitted(_ s: String, width: Double, size: Double) -> String {
-    let fit = Int(width / (size * 0.62))  // bold titles run wider than body text
-    guard s.count > fit, fit > 1 else { return s }
-    return String(s.prefix(fit - 1)) + "…"
+  /// A panel title at 13 px when it fits `width`, else 11 px on one line or two.
+  static func titleLines(_ s: String, width: Double) -> (lines: [String], size: Double) {
+    // Bold titles run wider than body text: about 0.62 em a character.
+    func fits(_ t: String, _ size: Double) -> Bool { Double(t.count) * size * 0.62 <= width }
+    if fits(s, 13) { return ([s], 13) }
+    if fits(s, 11) { return ([s], 11) }
+    let lines = SVGWriter.wrapped(s, width: width / 1.1, size: 11, bold: true)
+    return (lines.count <= 2 ? lines : [lines[0], lines.dropFirst().joined(separator: " ")], 11)
   }
 
   static func gridLine(_ w: inout SVGWriter, x1: Double, y1: Double, x2: Double, y2: Double, minor: Bool) {

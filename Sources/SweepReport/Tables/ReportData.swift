@@ -113,6 +113,8 @@ public struct ReportData: Sendable {
   public let warnings: [String]
   /// 1/C for a C-class classifier (see `ChanceLevel`); nil when unknown.
   public let chanceAccuracy: Double?
+  /// How charts name axes and print their values (σ_w² for a scaled_normal gain).
+  let display: AxisDisplay
 
   public static let defaultLossThreshold = 0.5
 
@@ -174,6 +176,7 @@ public struct ReportData: Sendable {
     }
     self.runs = runs
     chanceAccuracy = ChanceLevel.accuracy(folder: folder, runs: runs)
+    display = AxisDisplay(folder: folder, axes: reportAxes, runs: runs)
     self.warnings = warnings
   }
 
