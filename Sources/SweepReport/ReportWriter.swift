@@ -15,7 +15,8 @@ public struct ReportFiles: Sendable {
 public enum ReportWriter {
   /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
   /// of an interrupted sweep or of Slurm shards merges every run present), and
-  /// writes report.md and report.html atomically (temp file + rename).
+  /// writes report.md and report.html atomically (temp file + rename), plus the SVG
+  /// of each chart report.md shows as an image (`report-finding.svg`).
   ///
   /// - Parameters:
   ///   - folder: `results/<name>`.
@@ -37,6 +38,12 @@ public enum ReportWriter {
     let document = try build(data, extraSections: extraSections)
     let markdown = folder.appendingPathComponent("report.md")
     let html = folder.appendingPathComponent("report.html")
+    // Charts report.md shows as images (the finding's): their SVG beside it.
+    for section in document.sections {
+      for case .figure(let figure) in section.blocks {
+        if let image = figure.markdownImage { try AtomicFile.write(figure.svg, to: folder.appendingPathComponent(image)) }
+      }
+    }
     try AtomicFile.write(MarkdownRenderer.render(document), to: markdown)
     try AtomicFile.write(HTMLRenderer.render(document), to: html)
     return ReportFiles(

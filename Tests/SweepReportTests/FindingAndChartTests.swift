@@ -100,6 +100,11 @@ import TidyCSV
     #expect(headings.first == "## Finding")
     let finding = try #require(report.markdown.split(separator: "\n").first { $0.hasPrefix("**Finding:**") })
     #expect(finding.contains("with 4 hidden layers"))
+    // report.md draws the headline chart as an image written beside it.
+    #expect(report.markdown.contains("![Gradient ratio layer 1 / last hidden layer against depth](report-finding.svg)"))
+    let svg = try String(contentsOf: report.folder.appendingPathComponent("report-finding.svg"), encoding: .utf8)
+    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart-headline\""))
+    _ = try XMLDocument(xmlString: svg, options: [])
     // Each activation's ratio at depth 4: the geometric mean of summary.csv's grad_ratio_init.
     for activation in ["sigmoid", "relu"] {
       let values = report.summary.records.filter {

@@ -123,7 +123,8 @@ enum HeadlineFigure {
       for i in named.indices { named[i].label = "\(data.display.shortName(axes[0])) = \(named[i].label)" }
     }
     if let finding = finding(named) { blocks.append(.paragraph(finding)) }
-    blocks.append(.figure(ReportFigure(id: "headline", title: chart.title, svg: chart.svg(), caption: [.text(caption)])))
+    blocks.append(
+      .figure(ReportFigure(id: "headline", title: chart.title, svg: chart.svg(), caption: [.text(caption)], markdownImage: "report-finding.svg")))
     blocks.append(.table(table(title: groups.title(data) ?? "runs", lines: lines, depths: depths)))
     return ReportSection(id: "finding", title: "Finding", blocks: blocks)
   }
