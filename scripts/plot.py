@@ -105,6 +105,16 @@ def ordered(values):
     return list(dict.fromkeys(values))
 
 
+def legend_above(fig, handles, labels, title, columns):
+    """The legend above the panels, outside them: anchored at the top edge of the laid-out
+    figure and saved with bbox_inches="tight", so however many rows it takes it never
+    covers a panel title (it used to sit over the first row's titles)."""
+    top = max(ax.get_position().y1 for ax in fig.axes)
+    title_room = 0.35 / fig.get_figheight()  # the panel titles above the axes, in figure units
+    fig.legend(handles, labels, title=title, loc="lower center", bbox_to_anchor=(0.5, min(top + title_room, 1.0)),
+               ncol=min(len(labels), columns), frameon=False)
+
+
 def plot_loss_accuracy(results, axes, runs, panels, lines, out):
     fixed = {a: v for a, v in best_configuration(result_runs(runs), axes).items() if a not in (panels, lines)}
     chosen = result_runs(runs)
@@ -148,13 +158,13 @@ def plot_loss_accuracy(results, axes, runs, panels, lines, out):
         grid[1][j].set_xlabel("step")
         for row in range(2):
             grid[row][j].grid(True, alpha=0.3)
-    handles, labels = grid[0][0].get_legend_handles_labels()
-    if lines and handles:
-        fig.legend(handles, labels, title=lines, loc="upper center", ncol=min(len(labels), 8), frameon=False)
     note = ", ".join(f"{a} = {v}" for a, v in fixed.items())
     fig.suptitle("mean over seeds, band min-max" + (f"; {note}" if note else ""), y=0.005, va="bottom", fontsize=9)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.93))
-    fig.savefig(out)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    handles, labels = grid[0][0].get_legend_handles_labels()
+    if lines and handles:
+        legend_above(fig, handles, labels, lines, 8)
+    fig.savefig(out, bbox_inches="tight")
     plt.close(fig)
     return out
 
@@ -200,12 +210,11 @@ def plot_gradients(results, axes, runs, out):
             ax.set_ylabel("‖∂L/∂b‖")
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
             ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
     handles, labels = grid[0][0].get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, title=" · ".join(groups) or None, loc="upper center", ncol=min(len(labels), 4),
-                   frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.08 / max(len(depths), 1) - 0.02 * math.ceil(len(labels) / 4)))
-    fig.savefig(out)
+        legend_above(fig, handles, labels, " · ".join(groups) or None, 4)
+    fig.savefig(out, bbox_inches="tight")
     plt.close(fig)
     return out
 

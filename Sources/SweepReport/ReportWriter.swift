@@ -20,7 +20,8 @@ public struct ReportFiles: Sendable {
 public enum ReportWriter {
   /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
   /// of an interrupted sweep or of Slurm shards merges every run present), and
-  /// writes report.md and report.html atomically (temp file + rename).
+  /// writes report.md and report.html atomically (temp file + rename), plus the SVG
+  /// of each chart report.md shows as an image (`report-finding.svg`).
   ///
   /// First removes the temporary files killed writers left in the folder
   /// (`AtomicFile.sweepStaleTemporaries`). One run with a damaged file does not stop
@@ -47,6 +48,12 @@ public enum ReportWriter {
     let document = try build(data, extraSections: extraSections)
     let markdown = folder.appendingPathComponent("report.md")
     let html = folder.appendingPathComponent("report.html")
+    // Charts report.md shows as images (the finding's): their SVG beside it.
+    for section in document.sections {
+      for case .figure(let figure) in section.blocks {
+        if let image = figure.markdownImage { try AtomicFile.write(figure.svg, to: folder.appendingPathComponent(image)) }
+      }
+    }
     try AtomicFile.write(MarkdownRenderer.render(document), to: markdown)
     try AtomicFile.write(HTMLRenderer.render(document), to: html)
     var text = terminalText(data, markdown: markdown, html: html)
@@ -68,7 +75,9 @@ public enum ReportWriter {
     let charts = ChartsSection.make(data, warnings: &warnings)
     let providers: [any ReportSectionProvider] = [ReferenceComparisonSection()] + extraSections
     let extra = try providers.flatMap { try $0.sections(for: data) }
-    var sections: [ReportSection] = [OverviewSection.make(data)]
+    // The finding first: the gradient ratio against depth and one sentence.
+    var sections: [ReportSection] = HeadlineFigure.make(data).map { [$0] } ?? []
+    sections.append(OverviewSection.make(data))
     sections += extra.filter { $0.placement == .afterOverview }
     if let charts { sections.append(charts) }
     sections += AggregateSections.make(data)

@@ -28,6 +28,18 @@ extension SweepBuilder {
       }
       nodes = nodes.setting("charts", to: .sequence(Node.Sequence(kept, .implicit, .flow, charts.mark)))
     }
+    // `heatmap: <metric>` (a name, not a list) chooses the heatmap's metric.
+    if let heatmap = nodes.value("heatmap"), heatmap.scalarText != nil, !heatmap.isNull {
+      nodes = nodes.removing("heatmap").setting("heatmap_metric", to: heatmap, keyNode: nodes.keyNode("heatmap"))
+    }
+    if let metric = nodes.value("heatmap_metric"), let name = metric.scalarText, !metric.isNull,
+      !HeatmapMetric.names.contains(name)
+    {
+      error(
+        "report.heatmap: unknown metric '\(name)'" + Suggestions.didYouMean(name, among: HeatmapMetric.names), at: metric,
+        note: "a list of two axes [x, y], or a metric: " + Suggestions.list(HeatmapMetric.names))
+      nodes = nodes.removing("heatmap_metric")
+    }
     var (spec, clean) = decodeCollecting(ReportSpec.self, nodes, prefix: "report", fallback: entry?.key)
     var report = spec ?? ReportSpec()
 

@@ -63,7 +63,8 @@ import TidyCSV
     let files = try ReportWriter.write(for: folder, now: Date(timeIntervalSince1970: 1_750_000_000))
     let markdown = try String(contentsOf: files.markdown, encoding: .utf8)
     let headings = markdown.split(separator: "\n").filter { $0.hasPrefix("## ") }
-    #expect(Array(headings.prefix(2)) == ["## Overview", "## Published vs measured"])
+    // The finding (issue 18's headline) first, then the overview and this section.
+    #expect(Array(headings.prefix(3)) == ["## Finding", "## Overview", "## Published vs measured"])
 
     let table = try #require(MarkdownTableParser.tables(in: markdown)["Published vs measured"])
     #expect(table.header == ["#", "claim", "source", "published", "measured", "over", "accepted", "verdict"])

@@ -54,6 +54,14 @@ struct ParsedHTML {
     return (mean, v.squareRoot())
   }
 
+  /// Geometric mean and geometric standard deviation factor, recomputed here
+  /// (exp of the mean and of the sample sd of ln x over the finite x > 0).
+  static func geometric(_ values: [Double]) -> (mean: Double, factor: Double?) {
+    let logs = values.filter { $0.isFinite && $0 > 0 }.map { Foundation.log($0) }
+    let (m, sd) = stats(logs)
+    return (exp(m), sd.map { exp($0) })
+  }
+
   /// Within what 3 significant digits can hold.
   static func agree(_ printed: Double, _ exact: Double) -> Bool {
     abs(printed - exact) <= 5e-3 * max(abs(exact), 1e-300) + 1e-12
@@ -64,9 +72,10 @@ struct ParsedHTML {
     defer { report.remove() }
     let tables = MarkdownTableParser.tables(in: report.markdown)
     let records = report.summary.records.filter { $0["status"] != "failed" && $0["status"] != "interrupted" }
-    let columns: [(table: String, summary: String)] = [
-      ("final val accuracy", "final_val_accuracy"), ("final loss", "final_loss"),
-      ("grad ratio init", "grad_ratio_init"), ("grad ratio final", "grad_ratio_final"),
+    let columns: [(table: String, summary: String)] = [("final val accuracy", "final_val_accuracy"), ("final loss", "final_loss")]
+    // Ratios span decades: geometric mean ×/÷ geometric sd (issue 18).
+    let geometricColumns: [(table: String, summary: String)] = [
+      ("grad ratio init (geometric)", "grad_ratio_init"), ("grad ratio final (geometric)", "grad_ratio_final"),
     ]
     let groupings: [(title: String, axes: [String])] = [
       ("Results by model.activation", ["model.activation"]), ("Results by model.depth", ["model.depth"]),
@@ -93,6 +102,20 @@ struct ParsedHTML {
             #expect(abs(printedSD - sd) <= 5e-2 * sd + 1e-12, "\(key) \(column.table): \(cell) vs sd \(sd)")
           } else {
             #expect(printed.deviation == nil)
+          }
+        }
+        for column in geometricColumns {
+          let cell = row[try #require(table.header.firstIndex(of: column.table))]
+          let values = group.compactMap { $0[column.summary].flatMap(CSVTable.number) }
+          let expected = Self.geometric(values)
+          let parts = cell.components(separatedBy: " ×/÷ ")
+          let mean = try #require(Double(parts[0]), "\(key) \(column.table): '\(cell)'")
+          #expect(Self.agree(mean, expected.mean), "\(key) \(column.table): \(cell) vs geometric mean \(expected.mean)")
+          if let factor = expected.factor {
+            let printed = try #require(parts.count == 2 ? Double(parts[1]) : nil, "\(key) \(column.table): no ×/÷ in '\(cell)'")
+            #expect(abs(printed - factor) <= 5e-2 * factor, "\(key) \(column.table): \(cell) vs factor \(factor)")
+          } else {
+            #expect(parts.count == 1)
           }
         }
       }
@@ -131,7 +154,16 @@ struct ParsedHTML {
     let report = try WrittenReport(.standard())
     defer { report.remove() }
     let html = try ParsedHTML(report.html)
-    #expect(try html.svgIDs() == ["chart-loss", "chart-gradients", "chart-heatmap", "chart-saturation", "chart-update_ratio"])
+    #expect(
+      try html.svgIDs() == [
+        "chart-headline", "chart-loss", "chart-gradients", "chart-layers", "chart-heatmap", "chart-saturation", "chart-update_ratio",
+      ])
+    // The headline: a line per activation, at initialisation and at the end (4 series),
+    // each with a marker per depth (2, 4).
+    #expect(try html.series(inChart: "chart-headline") == 2 * 2)
+    #expect(try html.count("//*[local-name()='svg'][@id='chart-headline']//*[@class='marker']") == 2 * 2 * 2)
+    // All layers: one line per activation × depth in each of its two panels.
+    #expect(try html.series(inChart: "chart-layers") == 2 * 2 * 2)
     // Chart 1: 2 activations (panels) × 2 depths (lines), loss and val accuracy.
     #expect(try html.series(inChart: "chart-loss") == 2 * 2 * 2)
     #expect(try html.count("//*[local-name()='svg'][@id='chart-loss']//*[local-name()='path'][@class='band']") == 2 * 2 * 2)
@@ -152,8 +184,9 @@ struct ParsedHTML {
     let bestDepth = try #require(Int(best.key.split(separator: "/")[1]))
     #expect(try html.series(inChart: "chart-saturation") == 2 * 2 * bestDepth)
     #expect(try html.series(inChart: "chart-update_ratio") == 2 * bestDepth)
-    // Nothing fetched: no script, no external reference.
-    #expect(try html.count("//*[local-name()='script']") == 0)
+    // Nothing fetched: one inline script (legend clicks), no external reference.
+    #expect(try html.count("//*[local-name()='script']") == 1)
+    #expect(try html.count("//*[local-name()='script'][@src]") == 0)
     #expect(try html.count("//*[local-name()='link']") == 0)
     // The only URL is the SVG namespace name, which is never fetched.
     let urls = report.html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
@@ -169,7 +202,8 @@ struct ParsedHTML {
     let report = try WrittenReport(sweep)
     defer { report.remove() }
     let html = try ParsedHTML(report.html)
-    #expect(try html.svgIDs() == ["chart-heatmap", "chart-loss"])
+    // The headline (the finding) is not one of `report.charts`: it always comes first.
+    #expect(try html.svgIDs() == ["chart-headline", "chart-heatmap", "chart-loss"])
     let panels = try html.document.nodes(
       forXPath: "//*[local-name()='svg'][@id='chart-loss']//*[local-name()='g'][@class='panel']/@data-panel"
     ).compactMap(\.stringValue)
@@ -221,7 +255,7 @@ struct ParsedHTML {
     #expect(geometry.allSatisfy { !($0.stringValue ?? "").lowercased().contains("nan") && !($0.stringValue ?? "").contains("inf") })
   }
 
-  @Test func vanishingGradientTableShowsMeanPerLayerAtInitialisation() throws {
+  @Test func vanishingGradientTableShowsGeometricMeanPerLayerAtInitialisation() throws {
     let sweep = SyntheticSweep.standard()
     let report = try WrittenReport(sweep)
     defer { report.remove() }
@@ -235,7 +269,7 @@ struct ParsedHTML {
       }
       #expect(row[1] == String(runs.count))
       for layer in 1 ... 4 {
-        let expected = runs.map { sweep.gradient($0, layer: layer, 0) }.reduce(0, +) / Double(runs.count)
+        let expected = Self.geometric(runs.map { sweep.gradient($0, layer: layer, 0) }).mean
         let printed = try #require(Double(row[1 + layer]))
         #expect(Self.agree(printed, expected), "\(row[0]) layer \(layer): \(row[1 + layer]) vs \(expected)")
       }
@@ -327,7 +361,10 @@ struct ParsedHTML {
     let report = try WrittenReport(sweep)
     defer { report.remove() }
     let html = try ParsedHTML(report.html)
-    #expect(try html.count("//*[local-name()='script']") == 0)
+    // The page's own script (legend clicks) is the only one; the sweep's text made none.
+    #expect(try html.count("//*[local-name()='script']") == 1)
+    let script = try html.document.nodes(forXPath: "//*[local-name()='script']").first?.stringValue ?? ""
+    #expect(script.contains("legend-entry") && !script.contains("alert(1)"))
     #expect(report.html.contains("a&lt;b&gt;&amp;&quot;c&quot;"))
     let tables = MarkdownTableParser.tables(in: report.markdown)
     let byActivation = try #require(tables["Results by model.activation"])

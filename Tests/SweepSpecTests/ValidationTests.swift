@@ -209,6 +209,16 @@ import Testing
     #expect(singleError("report: {heatmap: [model.depth]}\nsweep: {grid: {model.depth: [2]}}") == "1:19: report.heatmap names two axes [x, y], got 1")
   }
 
+  /// Issue 18: `report.heatmap: <metric>` (a name, not a list) chooses what the heatmap colours.
+  @Test func heatmapTakesAMetricByName() throws {
+    #expect(try plan("report: {heatmap: test_accuracy}").report.heatmapMetric == "test_accuracy")
+    #expect(try plan("report: {heatmap: test_accuracy}").report.heatmap == nil)
+    let both = try plan("report: {heatmap: [model.depth, model.width], heatmap_metric: grad_ratio_init}\nsweep: {grid: {model.depth: [2, 4], model.width: [8, 16]}}").report
+    #expect(both.heatmap == ["model.depth", "model.width"] && both.heatmapMetric == "grad_ratio_init")
+    #expect(singleError("report: {heatmap: final_acuracy}") == "1:19: report.heatmap: unknown metric 'final_acuracy' (did you mean 'final_accuracy'?)")
+    #expect(singleError("report:\n  heatmap_metric: loss") != nil)
+  }
+
   // MARK: Cross-field
 
   @Test func headAndLossMustAgree() {

@@ -1,3 +1,4 @@
+import Foundation
 import SweepSpec
 
 /// Which charts report.html draws and which axes go where: the sweep's `report:`
@@ -85,8 +86,26 @@ struct ChartPlan {
     runs.filter { run in fixed.allSatisfy { data.value(run, $0.key) == $0.value } }
   }
 
-  /// The style of the i-th value of an axis with n values: colours first, then dashes.
+  /// The style of each value of an axis, in the values' order.
+  ///
+  /// Numeric axes (depth, σ_w², learning rate: every value a number) get an ordered
+  /// sequential colour map by numeric rank, so colour reads as "more"; categorical
+  /// axes the Okabe–Ito palette (dashes once colours run out). Every value also gets
+  /// its own marker shape, so lines that overlap stay visible.
+  static func styles(for values: [String]) -> [SeriesStyle] {
+    let numbers = values.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    if values.count >= 2, numbers.count == values.count {
+      let ranks = numbers.map { v in numbers.filter { $0 < v }.count }
+      let distinct = Set(numbers).count
+      return ranks.enumerated().map { i, r in
+        SeriesStyle(color: Palette.sequential(r, of: distinct), shape: MarkerShape.at(i))
+      }
+    }
+    return values.indices.map(style)
+  }
+
+  /// The style of the i-th value of a categorical axis: colours first, then dashes.
   static func style(_ i: Int) -> SeriesStyle {
-    SeriesStyle(color: Palette.color(i), dash: Palette.dash(i / Palette.categorical.count))
+    SeriesStyle(color: Palette.color(i), dash: Palette.dash(i / Palette.categorical.count), shape: MarkerShape.at(i))
   }
 }

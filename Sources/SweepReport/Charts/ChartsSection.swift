@@ -1,6 +1,6 @@
 import SweepSpec
 
-/// The charts of report.html, in `report.charts` order (default: all five), each
+/// The charts of report.html, in `report.charts` order (default: all six), each
 /// drawn only when the sweep has data for it.
 enum ChartsSection {
   static func make(_ data: ReportData, warnings: inout [String]) -> ReportSection? {
@@ -20,11 +20,15 @@ enum ChartsSection {
       switch chart {
       case .loss: figure = LossChartFigure.make(data, plan: plan)
       case .gradients: figure = GradientChartFigure.make(data)
+      case .layers: figure = AllLayersFigure.make(data)
       case .heatmap: figure = AccuracyMapFigure.make(data, plan: plan)
       case .saturation: figure = LayerTrainingFigures.saturation(data, plan: plan, panels: panels())
       case .updateRatio: figure = LayerTrainingFigures.updateRatio(data, plan: plan, panels: panels())
       }
       if let figure { figures.append(figure) } else { skipped.append(chart.rawValue) }
+      if chart == .heatmap, figure == nil, let metric = data.folder.reportSpec.heatmapMetric {
+        warnings.append("report.heatmap_metric: no finished run has a value of \(metric); no heatmap drawn")
+      }
     }
     // Say why a chart the user asked for is absent; defaults skip silently when
     // the sweep simply has nothing to draw (e.g. no axes for a heatmap).

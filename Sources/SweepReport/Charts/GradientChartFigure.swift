@@ -4,21 +4,17 @@
 /// One row of two panels per network depth L (layer ℓ of a 4-layer and of a
 /// 16-layer net are not comparable); one line per group of the vanishing-gradient
 /// table (activation × initializer: colour by the first, dash by the second), the
-/// mean over that group's runs with a min–max band. All runs share one y scale.
+/// geometric mean over that group's runs with a min–max band; zeros (underflow) on
+/// the axis floor. All runs share one y scale.
 enum GradientChartFigure {
   static func make(_ data: ReportData) -> ReportFigure? {
     let runs = data.runs.filter { $0.hiddenLayers > 0 }
     guard !runs.isEmpty else { return nil }
     let rowAxes = VanishingGradientSection.rowAxes(data)
-    let combos = data.plannedCombinations(of: rowAxes)
-    let firstValues = rowAxes.first.map { data.axisValues[$0] ?? [] } ?? []
-    let secondValues = rowAxes.count > 1 ? data.axisValues[rowAxes[1]] ?? [] : []
-    func style(_ combo: [String]) -> SeriesStyle {
-      let c = combo.first.flatMap { firstValues.firstIndex(of: $0) } ?? 0
-      let d = combo.count > 1 ? secondValues.firstIndex(of: combo[1]) ?? 0 : 0
-      return SeriesStyle(color: Palette.color(c), dash: Palette.dash(d + c / Palette.categorical.count))
-    }
-    func label(_ combo: [String]) -> String { combo.isEmpty ? "all runs" : combo.joined(separator: " · ") }
+    let groups = LineGroups(data)
+    let combos = groups.combos
+    func style(_ combo: [String]) -> SeriesStyle { groups.styles[combos.firstIndex(of: combo)!] }
+    func label(_ combo: [String]) -> String { groups.labels[combos.firstIndex(of: combo)!] }
     func profileCurve(_ profile: [Double?]) -> [(x: Double, y: Double)] {
       profile.enumerated().compactMap { i, v in v.map { (Double(i + 1), $0) } }
     }
@@ -34,8 +30,8 @@ enum GradientChartFigure {
         let group = data.runs(where: rowAxes, equal: combo).filter { $0.hiddenLayers == L }
         guard !group.isEmpty else { continue }
         used.insert(combo)
-        let s = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtStart) }, positiveOnly: true)
-        let e = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtEnd) }, positiveOnly: true)
+        let s = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtStart) }, positiveOnly: true, mean: .geometric)
+        let e = CurveAggregation.combine(group.map { profileCurve($0.gradientsAtEnd) }, positiveOnly: true, mean: .geometric)
         all += s.mean.map(\.y) + s.band.flatMap { [$0.low, $0.high] } + e.mean.map(\.y) + e.band.flatMap { [$0.low, $0.high] }
         if !s.mean.isEmpty { start.append(PlotSeries(label: label(combo), style: style(combo), points: s.mean, band: s.band, markers: true)) }
         if !e.mean.isEmpty { end.append(PlotSeries(label: label(combo), style: style(combo), points: e.mean, band: e.band, markers: true)) }
@@ -56,13 +52,13 @@ enum GradientChartFigure {
     let legend = combos.filter(used.contains).map { LegendEntry(label: label($0), style: style($0), marker: true) }
     let chart = LineChart(
       id: "gradients", title: "Gradient norm by layer", panels: panels, columns: 2, panelHeight: 250,
-      legendTitle: rowAxes.isEmpty ? nil : rowAxes.joined(separator: " · "), legend: legend.count > 1 ? legend : [])
+      legendTitle: groups.title(data), legend: legend.count > 1 ? legend : [])
     var over = "all seeds"
     let averaged = data.axes.filter { !rowAxes.contains($0) && !VanishingGradientSection.depthAxes.contains($0) }
     if !averaged.isEmpty { over += " and all values of " + averaged.joined(separator: ", ") }
     let caption: RichText = [
       .text(
-        "‖∂L/∂b‖₂ (‖∂L/∂β‖₂ in a normalized layer) of each hidden layer on a log scale, at step 0 and at each run's last logged step; mean over \(over), band min–max. A line falling towards layer 1 is a vanishing gradient, one rising an exploding gradient; a flat line keeps every layer learning."
+        "‖∂L/∂b‖₂ (‖∂L/∂β‖₂ in a normalized layer) of each hidden layer on a log scale, at step 0 and at each run's last logged step; geometric mean over \(over), band min–max; a gradient of exactly 0 (underflow) on the floor. A line falling towards layer 1 is a vanishing gradient, one rising an exploding gradient; a flat line keeps every layer learning."
       )
     ]
     return ReportFigure(id: "gradients", title: chart.title, svg: chart.svg(), caption: caption)

@@ -31,6 +31,7 @@ enum LossChartFigure {
     let maxStep = Double(runs.compactMap { $0.metrics?.step.max() }.max() ?? 1)
     let xDomain = (0.0, max(maxStep, 1))
 
+    let lineStyles = ChartPlan.styles(for: lineValues.map { $0 ?? "all runs" })
     var lossPanels: [LinePanel] = []
     var secondPanels: [LinePanel] = []
     var seeds: [Int] = []
@@ -42,20 +43,20 @@ enum LossChartFigure {
         .append(run)
     }
     for p in panelValues {
-      let title = p.map { "\(ChartPlan.shortName(plan.panelsAxis!)) = \($0)" } ?? "all runs"
+      let title = p.map { "\(data.display.shortName(plan.panelsAxis!)) = \(data.display.value(plan.panelsAxis!, $0))" } ?? "all runs"
       var lossSeries: [PlotSeries] = []
       var secondSeries: [PlotSeries] = []
       for (qi, q) in lineValues.enumerated() {
         let group = byPanelAndLine[[p, q]] ?? []
         guard !group.isEmpty else { continue }
         seeds.append(group.count)
-        let label = q ?? "all runs"
-        let style = ChartPlan.style(qi)
+        let label = q.map { data.display.value(plan.linesAxis!, $0) } ?? "all runs"
+        let style = lineStyles[qi]
         let loss = CurveAggregation.combine(group.map { curve($0, \.loss) }, positiveOnly: lossKind == .log)
-        lossSeries.append(PlotSeries(label: label, style: style, points: loss.mean, band: loss.band))
+        lossSeries.append(PlotSeries(label: label, style: style, points: loss.mean, band: loss.band, markers: lineValues.count > 1))
         if let second {
           let agg = CurveAggregation.combine(group.map { curve($0, second.column) })
-          secondSeries.append(PlotSeries(label: label, style: style, points: agg.mean, band: agg.band))
+          secondSeries.append(PlotSeries(label: label, style: style, points: agg.mean, band: agg.band, markers: lineValues.count > 1))
         }
       }
       lossPanels.append(
@@ -66,7 +67,8 @@ enum LossChartFigure {
         secondPanels.append(
           LinePanel(
             title: title, xLabel: "step", yLabel: second.label, xDomain: xDomain,
-            yDomain: second.isAccuracy ? (0, 1) : nil, integerX: true, series: secondSeries))
+            yDomain: second.isAccuracy ? (0, 1) : nil, integerX: true, series: secondSeries,
+            references: second.isAccuracy ? chanceLine(data, xDomain) : []))
       }
     }
     // Small grids: loss and the second metric side by side; else a row of losses
@@ -91,10 +93,12 @@ enum LossChartFigure {
         }
       }
     }
-    let legend = lineValues.enumerated().map { qi, q in LegendEntry(label: q ?? "all runs", style: ChartPlan.style(qi)) }
+    let legend = lineValues.enumerated().map { qi, q in
+      LegendEntry(label: q.map { data.display.value(plan.linesAxis!, $0) } ?? "all runs", style: lineStyles[qi], marker: true)
+    }
     let chart = LineChart(
       id: "loss", title: "Loss and \(second?.label ?? "metrics") over training", panels: panels, columns: max(columns, 1),
-      panelHeight: columns >= 4 ? 240 : 270, legendTitle: plan.linesAxis, legend: lineValues.count > 1 ? legend : [])
+      panelHeight: columns >= 4 ? 240 : 270, legendTitle: plan.linesAxis.map(data.display.name), legend: lineValues.count > 1 ? legend : [])
     var caption: RichText = [
       .text(
         "Training loss (on the logged mini-batch) and \(second?.label ?? "no second metric") against the step; each line is the mean over the seeds of one configuration (\(seedText(seeds))), the band their minimum–maximum. "
@@ -102,8 +106,18 @@ enum LossChartFigure {
     ]
     if lossKind == .log { caption.append(.text("Loss on a log scale. ")) }
     if !plan.fixed.isEmpty { caption.append(.text("Other axes held at the best configuration: \(plan.fixedDescription). ")) }
+    if second?.isAccuracy == true, let chance = data.chanceAccuracy {
+      caption.append(.text("Grey dashed line: chance accuracy 1/\(Int((1 / chance).rounded())) classes = \(NumberFormatting.significant(chance)). "))
+    }
     caption.append(.text("A diverged run's curve ends at its last finite value."))
     return ReportFigure(id: "loss", title: chart.title, svg: chart.svg(), caption: caption)
+  }
+
+  /// The chance-level accuracy as a grey line across the panel (none when the
+  /// number of classes is unknown).
+  static func chanceLine(_ data: ReportData, _ xDomain: (Double, Double)) -> [ReferenceLine] {
+    guard let chance = data.chanceAccuracy else { return [] }
+    return [ReferenceLine(label: "chance: \(NumberFormatting.significant(chance))", points: [(xDomain.0, chance), (xDomain.1, chance)])]
   }
 
   /// "3 seeds each" or "1–3 seeds".

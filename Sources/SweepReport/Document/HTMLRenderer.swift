@@ -1,5 +1,6 @@
 /// Renders a report document as one self-contained HTML page: inline CSS, inline
-/// SVG, no script, no font or image fetched. The markup is also well-formed XML
+/// SVG, one small inline script (`PageScript`: legend clicks), no font, image or
+/// script fetched. The markup is also well-formed XML
 /// (every element closed, text escaped, no named entities beyond XML's own), so
 /// XML tools can read it.
 enum HTMLRenderer {
@@ -21,7 +22,7 @@ enum HTMLRenderer {
       for block in section.blocks { out += render(block) }
       out += "</section>\n"
     }
-    out += "</main>\n</body>\n</html>\n"
+    out += "</main>\n<script>//<![CDATA[\n\(PageScript.source)\n//]]></script>\n</body>\n</html>\n"
     return out
   }
 
@@ -121,6 +122,15 @@ enum HTMLRenderer {
     tbody tr.best td:first-child { background: #FFF3D6; }
     table.key-value th { background: none; font-weight: 600; color: #4A4A4A; }
     table.key-value td { white-space: normal; }
+    /* Wide cells wrap rather than stretch the page; a wider table scrolls in its box. */
+    td { white-space: normal; overflow-wrap: anywhere; min-width: 4em; }
+    td.num { white-space: nowrap; }
+    .legend-entry { cursor: pointer; }
+    .legend-entry:hover .legend-label { text-decoration: underline; }
+    .legend-entry.off { opacity: 0.3; }
+    .hidden-series { display: none; }
+    svg .series:hover { stroke-width: 3.5; }
+    #gradsweep-selftest { white-space: pre-wrap; font-size: 11px; color: #555; }
 
     """
 }

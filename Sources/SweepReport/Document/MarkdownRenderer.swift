@@ -7,7 +7,13 @@ enum MarkdownRenderer {
       out += "\n## \(escape(section.title))\n"
       var previousWasFigure = false
       for block in section.blocks {
-        // Charts become one tight list of links to report.html.
+        // A chart with its own image file is drawn in place, with its caption.
+        if case .figure(let figure) = block, let image = figure.markdownImage {
+          out += "\n![\(escape(figure.title))](\(image))\n\n" + inline(figure.caption) + "\n"
+          previousWasFigure = false
+          continue
+        }
+        // Other charts become one tight list of links to report.html.
         if case .figure = block {
           if !previousWasFigure { out += "\nThe charts are drawn in \(htmlName) (one self-contained file that opens offline):\n\n" }
           out += render(block, htmlName: htmlName)

@@ -103,11 +103,16 @@ public struct ReportFigure: Sendable {
   public var title: String
   public var svg: String
   public var caption: RichText
+  /// When set, report.md shows the chart as an image: `ReportWriter` writes `svg` to
+  /// this file next to report.md (GitHub and most Markdown viewers draw SVG images);
+  /// otherwise report.md links to the chart in report.html.
+  public var markdownImage: String?
 
-  public init(id: String, title: String, svg: String, caption: RichText) {
+  public init(id: String, title: String, svg: String, caption: RichText, markdownImage: String? = nil) {
     self.id = id
     self.title = title
     self.svg = svg
     self.caption = caption
+    self.markdownImage = markdownImage
   }
 }

@@ -21,27 +21,37 @@ struct HeatmapChart {
   /// cells[row y][column x].
   var cells: [[Cell?]]
   var valueLabel: String
+  /// The colour scale's fixed range (log: base-10 logarithmic); nil: lowest to highest cell.
+  var range: (lower: Double, upper: Double, log: Bool)? = nil
   var width: Double = 1160
 
   func svg() -> String {
     let values = cells.flatMap { $0.compactMap { $0?.value } }.filter(\.isFinite)
-    let lower = values.min() ?? 0
-    var upper = values.max() ?? 1
+    var lower = range?.lower ?? values.min() ?? 0
+    var upper = range?.upper ?? values.max() ?? 1
+    let logScale = range?.log == true && lower > 0
     if upper <= lower { upper = lower + (lower == 0 ? 1 : abs(lower) * 0.01) }
-    func t(_ v: Double) -> Double { (v - lower) / (upper - lower) }
+    if logScale { (lower, upper) = (log10(lower), log10(upper)) }
+    /// Position on the colour scale, clamped to [0, 1] (a zero on a log scale: 0).
+    func t(_ v: Double) -> Double {
+      let x = logScale ? (v > 0 ? log10(v) : -Double.infinity) : v
+      return min(max((x - lower) / (upper - lower), 0), 1)
+    }
 
     let yLabelWidth = (yValues.map { SVGWriter.textWidth($0, size: 12) }.max() ?? 20) + 12
-    let left = 40 + yLabelWidth
+    // The y axis's name goes above the row labels, one line per zip member, never cut.
+    let yTitleLines = yAxis.components(separatedBy: CombinedAxis.separator).enumerated().map { $0.offset == 0 ? $0.element : "+ " + $0.element }
+    let left = max(16 + yLabelWidth, 16 + (yTitleLines.map { SVGWriter.textWidth($0, size: 12, bold: true) }.max() ?? 0))
     let colorBarSpace = 110.0
     let cellWidth = min(140, max(44, (width - left - colorBarSpace) / Double(max(xValues.count, 1))))
     let cellHeight = 40.0
-    let top = 16.0
+    let top = 10 + 15 * Double(yTitleLines.count)
     let gridWidth = cellWidth * Double(xValues.count)
     let gridHeight = cellHeight * Double(yValues.count)
     let longestX = xValues.map { SVGWriter.textWidth($0, size: 12) }.max() ?? 0
     let rotateX = longestX > cellWidth - 6
     let xLabelSpace = rotateX ? min(longestX * 0.75 + 16, 140) : 22
-    let height = max(top + gridHeight + xLabelSpace + 34, 180)
+    let height = max(top + gridHeight + xLabelSpace + 34, top + max(min(gridHeight, 240), 80) + 50, 180)
 
     var w = SVGWriter()
     w.open(
@@ -107,10 +117,9 @@ struct HeatmapChart {
       }
     }
     w.label(xAxis, x: left + gridWidth / 2, y: gridBottom + xLabelSpace + 18, anchor: "middle", size: 12, weight: "600", cssClass: "axis-label")
-    // Rotated along the grid's height; a longer name (a zip group's "a + b + c") is cut
-    // with an ellipsis rather than drawn past the chart (the title names it in full).
-    let yTitle = SVGWriter.fitting(yAxis, width: gridHeight + top, size: 12, bold: true)
-    w.label(yTitle, x: 16, y: top + gridHeight / 2, anchor: "middle", size: 12, weight: "600", cssClass: "axis-label", rotate: -90)
+    for (i, line) in yTitleLines.enumerated() {
+      w.label(line, x: left - 8, y: 14 + 15 * Double(i), anchor: "end", size: 12, weight: "600", cssClass: "axis-label")
+    }
 
     // Colour bar.
     let barX = left + gridWidth + 28
@@ -121,13 +130,19 @@ struct HeatmapChart {
         ("class", "colorbar"), ("x", SVGWriter.number(barX)), ("y", SVGWriter.number(top)), ("width", "16"),
         ("height", SVGWriter.number(barHeight)), ("fill", "url(#\(gradientID))"), ("stroke", "#B0B0B0"),
       ])
-    let scale = AxisScale(kind: .linear, lower: lower, upper: upper, start: top + barHeight, end: top)
+    let scale =
+      logScale
+      ? AxisScale(kind: .log, lower: pow(10, lower), upper: pow(10, upper), start: top + barHeight, end: top)
+      : AxisScale(kind: .linear, lower: lower, upper: upper, start: top + barHeight, end: top)
     for tick in scale.ticks().major {
       guard let p = scale.position(tick.value) else { continue }
       w.empty("line", [("x1", SVGWriter.number(barX + 16)), ("y1", SVGWriter.number(p)), ("x2", SVGWriter.number(barX + 20)), ("y2", SVGWriter.number(p)), ("stroke", "#555555")])
       w.label(tick.label, x: barX + 23, y: p + 4, size: 11, cssClass: "tick")
     }
-    w.label(valueLabel, x: barX, y: top + barHeight + 18, size: 11, cssClass: "axis-label")
+    // The scale's name under it, wrapped to the room left of the chart's edge.
+    for (i, line) in SVGWriter.wrapped(valueLabel, width: max(width - barX - 4, 60), size: 11).enumerated() {
+      w.label(line, x: barX, y: top + barHeight + 18 + 13 * Double(i), size: 11, cssClass: "axis-label")
+    }
     w.close("svg")
     return w.text
   }
@@ -150,6 +165,10 @@ struct BarChart {
   var valueLabel: String
   var bars: [Bar]
   var yDomain: (Double, Double)?
+  /// Log y (gradient ratios); bars then rise from the axis floor.
+  var logScale = false
+  /// A grey dashed "chance" line at this value (accuracy charts).
+  var chance: Double? = nil
   var width: Double = 1160
 
   func svg() -> String {
@@ -160,8 +179,8 @@ struct BarChart {
     let bottom = height - 56
     let highs = bars.compactMap { b in b.mean.map { $0 + (b.deviation ?? 0) } }
     let lows = bars.compactMap { b in b.mean.map { $0 - (b.deviation ?? 0) } }
-    let domain = yDomain ?? AxisScale.domain(for: highs + lows + [0], kind: .linear)
-    let sy = AxisScale(kind: .linear, lower: domain.0, upper: domain.1, start: bottom, end: top)
+    let domain = yDomain ?? (logScale ? AxisScale.domain(for: bars.compactMap(\.mean) + [1], kind: .log) : AxisScale.domain(for: highs + lows + [0], kind: .linear))
+    let sy = AxisScale(kind: logScale ? .log : .linear, lower: domain.0, upper: domain.1, start: bottom, end: top)
     let slot = (right - left) / Double(max(bars.count, 1))
     let barWidth = min(slot * 0.6, 90)
 
@@ -189,7 +208,9 @@ struct BarChart {
     }
     for (i, bar) in bars.enumerated() {
       let cx = left + (Double(i) + 0.5) * slot
-      if let mean = bar.mean, let py = sy.clampedPosition(mean), let base = sy.clampedPosition(max(domain.0, 0)) {
+      if let mean = bar.mean, let py = mean == 0 && logScale ? bottom : sy.clampedPosition(mean),
+        let base = sy.clampedPosition(logScale ? domain.0 : max(domain.0, 0))
+      {
         w.open(
           "rect",
           [
@@ -211,6 +232,17 @@ struct BarChart {
         w.label("—", x: cx, y: bottom - 6, anchor: "middle", size: 12, cssClass: "no-data", fill: "#777777")
       }
       w.label(bar.label, x: cx, y: bottom + 16, anchor: "middle", size: 12, weight: bar.best ? "700" : nil, cssClass: "tick")
+    }
+    if let chance, let p = sy.position(chance) {
+      w.open(
+        "line",
+        [
+          ("class", "reference"), ("x1", SVGWriter.number(left)), ("y1", SVGWriter.number(p)), ("x2", SVGWriter.number(right)),
+          ("y2", SVGWriter.number(p)), ("stroke", "#7A7A7A"), ("stroke-width", "1.3"), ("stroke-dasharray", "5 4"),
+        ])
+      w.title("chance: \(NumberFormatting.significant(chance))")
+      w.close("line")
+      w.label("chance", x: right - 4, y: p - 4, anchor: "end", size: 10.5, cssClass: "reference-label", fill: "#6A6A6A")
     }
     w.label(axis, x: (left + right) / 2, y: bottom + 38, anchor: "middle", size: 12, weight: "600", cssClass: "axis-label")
     w.label(valueLabel, x: 16, y: (top + bottom) / 2, anchor: "middle", size: 12, cssClass: "axis-label", rotate: -90)

@@ -1,10 +1,12 @@
 import Foundation
 
-/// How one series is drawn.
+/// How one series is drawn: colour, dash pattern, width and marker shape (markers
+/// keep overlapping lines apart where colour alone would not).
 struct SeriesStyle: Equatable {
   var color: String
   var dash: String = ""
   var width: Double = 2
+  var shape: MarkerShape = .circle
 }
 
 /// One line of a panel: the mean, optionally with a shaded band (e.g. min–max over seeds).
@@ -13,7 +15,19 @@ struct PlotSeries {
   var style: SeriesStyle
   var points: [(x: Double, y: Double)]
   var band: [(x: Double, low: Double, high: Double)] = []
+  /// Marks every point (or, for long curves, about a dozen evenly spaced ones).
   var markers = false
+  /// Hover text of each point (same order as `points`); nil: "label: x, y".
+  var pointTooltips: [String]? = nil
+  /// Drawn thinner and dashed (a prediction beside the measured line).
+  var isReference = false
+}
+
+/// A guide line (e.g. "χ₁ = 1", "×¼ per layer", "chance"), grey, under the series.
+struct ReferenceLine {
+  var label: String
+  var points: [(x: Double, y: Double)]
+  var dash = "5 4"
 }
 
 /// One plot: axes, ticks, grid, title and its series.
@@ -28,6 +42,10 @@ struct LinePanel {
   var yDomain: (Double, Double)? = nil
   var integerX = false
   var series: [PlotSeries]
+  var references: [ReferenceLine] = []
+  /// Labelled x ticks at these values instead of the scale's (e.g. the swept values
+  /// on a log axis spanning one decade).
+  var xTickValues: [Double]? = nil
 }
 
 struct LegendEntry {
@@ -39,8 +57,14 @@ struct LegendEntry {
 /// A figure of line panels in a grid under one legend, drawn as a single `<svg>`.
 ///
 /// Series are `<path class="series">`, bands `<path class="band">`, markers
-/// `<circle class="marker">`; non-finite points and, on log axes, values ≤ 0 are
-/// skipped (a diverged run's curve just ends).
+/// `class="marker"` (circles or paths), each carrying `data-series` = its label so
+/// the page's script can hide a series from the legend. Non-finite points and, on
+/// log axes, negative values are skipped (a diverged run's curve just ends).
+///
+/// Zeros on a log axis are never dropped: the panel gets a floor strip below the
+/// lowest decade, labelled "0 (underflow)", and a zero is drawn there (a gradient
+/// that underflowed to exactly 0 is a result, not missing data). A series with a
+/// single drawable point is drawn as a marker.
 struct LineChart {
   var id: String
   var title: String
@@ -90,7 +114,12 @@ struct LineChart {
     let xDomain = panel.xDomain ?? Self.dataDomain(xs, kind: panel.xKind)
     let yDomain = panel.yDomain ?? AxisScale.domain(for: ys, kind: panel.yKind)
     let sx = AxisScale(kind: panel.xKind, lower: xDomain.0, upper: xDomain.1, start: left, end: right)
-    let sy = AxisScale(kind: panel.yKind, lower: yDomain.0, upper: yDomain.1, start: bottom, end: top)
+    let hasZero =
+      panel.yKind == .log
+      && panel.series.contains { s in s.points.contains { $0.y == 0 } || s.band.contains { $0.low == 0 } }
+    let floorY = bottom - 4
+    let sy = AxisScale(kind: panel.yKind, lower: yDomain.0, upper: yDomain.1, start: hasZero ? bottom - 26 : bottom, end: top)
+    let py: (Double) -> Double? = { v in hasZero && v == 0 ? floorY : sy.position(v) }
     let clipID = "clip-\(id)-\(index)"
 
     w.open("g", [("class", "panel"), ("data-panel", panel.title)])
@@ -105,7 +134,13 @@ struct LineChart {
     w.close("clipPath")
     w.close("defs")
     // Centred on the whole panel cell so a long title can use its full width.
-    w.label(Self.fitted(panel.title, width: width - 8, size: 13), x: x + width / 2, y: y + 18, anchor: "middle", size: 13, weight: "600", cssClass: "panel-title")
+    // Never cut: a long title gets a smaller font, then a second line.
+    let titleLines = Self.titleLines(panel.title, width: width - 8)
+    for (k, line) in titleLines.lines.enumerated() {
+      w.label(
+        line, x: x + width / 2, y: y + (titleLines.lines.count == 1 ? 18 : 12 + 13 * Double(k)), anchor: "middle",
+        size: titleLines.size, weight: "600", cssClass: "panel-title")
+    }
     w.empty(
       "rect",
       [
@@ -123,7 +158,8 @@ struct LineChart {
       Self.gridLine(&w, x1: left, y1: p, x2: right, y2: p, minor: false)
       w.label(t.label, x: left - 6, y: p + 4, anchor: "end", size: 11, cssClass: "tick")
     }
-    let xTicks = sx.ticks(integerOnly: panel.integerX)
+    let xTicks = panel.xTickValues.map { (major: $0.map { (value: $0, label: NumberFormatting.significant($0)) }, minor: [Double]()) }
+      ?? sx.ticks(integerOnly: panel.integerX)
     for t in Self.thinned(xTicks.major, available: right - left) {
       guard let p = sx.position(t.value) else { continue }
       Self.gridLine(&w, x1: p, y1: top, x2: p, y2: bottom, minor: false)
@@ -133,52 +169,83 @@ struct LineChart {
     w.label(
       panel.yLabel, x: x + 16, y: (top + bottom) / 2, anchor: "middle", size: 12, cssClass: "axis-label", rotate: -90)
 
+    if hasZero {
+      w.empty(
+        "line",
+        [
+          ("class", "underflow-floor"), ("x1", SVGWriter.number(left)), ("y1", SVGWriter.number(floorY)),
+          ("x2", SVGWriter.number(right)), ("y2", SVGWriter.number(floorY)), ("stroke", "#9A9A9A"), ("stroke-dasharray", "2 3"),
+        ])
+      w.label("0", x: left - 6, y: floorY + 4, anchor: "end", size: 11, cssClass: "tick")
+      w.label("0 (underflow)", x: left + 6, y: floorY - 5, size: 10.5, cssClass: "underflow-label", fill: "#6A6A6A")
+    }
     if panel.series.allSatisfy({ $0.points.isEmpty }) {
       w.label("no data", x: (left + right) / 2, y: (top + bottom) / 2, anchor: "middle", size: 12, cssClass: "no-data", fill: "#777777")
     }
     w.open("g", [("clip-path", "url(#\(clipID))")])
+    for r in panel.references {
+      let d = Self.linePath(r.points, sx, py)
+      guard !d.isEmpty else { continue }
+      w.open(
+        "path",
+        [("class", "reference"), ("d", d), ("fill", "none"), ("stroke", "#7A7A7A"), ("stroke-width", "1.3"), ("stroke-dasharray", r.dash)])
+      w.title(r.label)
+      w.close("path")
+    }
     // Overlapping bands add up: the more there are, the lighter each.
     let bands = panel.series.filter { !$0.band.isEmpty }.count
     let bandOpacity = bands <= 2 ? 0.18 : max(0.06, 0.36 / Double(bands))
     for s in panel.series where !s.band.isEmpty {
-      if let d = Self.bandPath(s.band, sx, sy) {
+      if let d = Self.bandPath(s.band, sx, py, clamp: (min(top, bottom), hasZero ? floorY : bottom)) {
         w.empty(
           "path",
-          [("class", "band"), ("d", d), ("fill", s.style.color), ("fill-opacity", String(format: "%.2f", bandOpacity)), ("stroke", "none")])
+          [
+            ("class", "band"), ("data-series", s.label), ("d", d), ("fill", s.style.color),
+            ("fill-opacity", String(format: "%.2f", bandOpacity)), ("stroke", "none"),
+          ])
       }
     }
     for s in panel.series {
-      let d = Self.linePath(s.points, sx, sy)
-      guard !d.isEmpty else { continue }
+      let d = Self.linePath(s.points, sx, py)
+      let drawable = s.points.filter { sx.position($0.x) != nil && py($0.y) != nil }.count
+      guard drawable > 0 else { continue }
       var attrs: [(String, String)] = [
-        ("class", "series"), ("data-series", s.label), ("d", d), ("fill", "none"), ("stroke", s.style.color),
-        ("stroke-width", SVGWriter.number(s.style.width)), ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+        ("class", "series"), ("data-series", s.label), ("data-points", String(drawable)), ("d", d), ("fill", "none"),
+        ("stroke", s.style.color), ("stroke-width", SVGWriter.number(s.isReference ? 1.6 : s.style.width)),
+        ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
       ]
-      if !s.style.dash.isEmpty { attrs.append(("stroke-dasharray", s.style.dash)) }
+      if s.isReference {
+        attrs.append(("stroke-dasharray", "6 4"))
+        attrs.append(("data-reference", "predicted"))
+      } else if !s.style.dash.isEmpty {
+        attrs.append(("stroke-dasharray", s.style.dash))
+      }
       w.open("path", attrs)
       w.title("\(panel.title): \(s.label)")
       w.close("path")
-      if s.markers {
-        for p in s.points {
-          guard let px = sx.position(p.x), let py = sy.position(p.y) else { continue }
-          w.empty(
-            "circle",
-            [
-              ("class", "marker"), ("cx", SVGWriter.number(px)), ("cy", SVGWriter.number(py)), ("r", "2.8"),
-              ("fill", s.style.color),
-            ])
-        }
+      // A lone point draws no line: mark it. Long curves get a dozen markers.
+      guard s.markers || drawable == 1 else { continue }
+      let every = s.points.count > 24 ? (s.points.count + 11) / 12 : 1
+      for (k, p) in s.points.enumerated() where k % every == 0 || k == s.points.count - 1 || drawable == 1 {
+        guard let px = sx.position(p.x), let y = py(p.y) else { continue }
+        let tip = s.pointTooltips?[k] ?? "\(s.label): \(panel.xLabel) \(NumberFormatting.significant(p.x)), \(panel.yLabel) \(p.y == 0 ? "0" : NumberFormatting.significant(p.y))"
+        MarkerShape.draw(
+          s.style.shape, into: &w, x: px, y: y, radius: drawable == 1 ? 4.5 : 3.4, color: s.style.color, series: s.label,
+          tooltip: tip, hollow: s.isReference)
       }
     }
     w.close("g")
     w.close("g")
   }
 
-  /// The text, cut with "…" to fit `width` pixels.
-  static func fitted(_ s: String, width: Double, size: Double) -> String {
-    let fit = Int(width / (size * 0.62))  // bold titles run wider than body text
-    guard s.count > fit, fit > 1 else { return s }
-    return String(s.prefix(fit - 1)) + "…"
+  /// A panel title at 13 px when it fits `width`, else 11 px on one line or two.
+  static func titleLines(_ s: String, width: Double) -> (lines: [String], size: Double) {
+    // Bold titles run wider than body text: about 0.62 em a character.
+    func fits(_ t: String, _ size: Double) -> Bool { Double(t.count) * size * 0.62 <= width }
+    if fits(s, 13) { return ([s], 13) }
+    if fits(s, 11) { return ([s], 11) }
+    let lines = SVGWriter.wrapped(s, width: width / 1.1, size: 11, bold: true)
+    return (lines.count <= 2 ? lines : [lines[0], lines.dropFirst().joined(separator: " ")], 11)
   }
 
   static func gridLine(_ w: inout SVGWriter, x1: Double, y1: Double, x2: Double, y2: Double, minor: Bool) {
@@ -205,89 +272,5 @@ struct LineChart {
     guard let mn = usable.min(), let mx = usable.max() else { return kind == .log ? (1, 10) : (0, 1) }
     if mn == mx { return kind == .log ? (mn / 2, mx * 2) : (mn - 0.5, mx + 0.5) }
     return (mn, mx)
-  }
-
-  /// "M x y L x y …", starting a new subpath after a point that cannot be drawn.
-  static func linePath(_ points: [(x: Double, y: Double)], _ sx: AxisScale, _ sy: AxisScale) -> String {
-    var d = ""
-    var penDown = false
-    for p in points {
-      guard let px = sx.position(p.x), let py = sy.position(p.y) else {
-        penDown = false
-        continue
-      }
-      d += (penDown ? "L" : (d.isEmpty ? "M" : " M")) + SVGWriter.number(px) + " " + SVGWriter.number(py)
-      penDown = true
-    }
-    return d
-  }
-
-  /// A closed polygon between the band's low and high edges (points that cannot be
-  /// drawn are skipped; edges leaving the plot are clamped).
-  static func bandPath(_ band: [(x: Double, low: Double, high: Double)], _ sx: AxisScale, _ sy: AxisScale) -> String? {
-    let usable = band.compactMap { b -> (Double, Double, Double)? in
-      guard let px = sx.position(b.x), let lo = sy.clampedPosition(b.low), let hi = sy.clampedPosition(b.high) else {
-        return nil
-      }
-      return (px, lo, hi)
-    }
-    guard usable.count >= 2 else { return nil }
-    var d = "M" + usable.map { SVGWriter.number($0.0) + " " + SVGWriter.number($0.2) }.joined(separator: "L")
-    d += "L" + usable.reversed().map { SVGWriter.number($0.0) + " " + SVGWriter.number($0.1) }.joined(separator: "L")
-    return d + "Z"
-  }
-}
-
-/// Legend entries laid out left to right, wrapping into rows.
-struct LegendLayout {
-  var entries: [LegendEntry]
-  var title: String?
-  var width: Double
-  static let rowHeight = 22.0
-  static let fontSize = 12.0
-
-  /// (x, row) of each entry.
-  var positions: [(x: Double, row: Int)] {
-    var out: [(Double, Int)] = []
-    var x = 16 + (title.map { SVGWriter.textWidth($0, size: Self.fontSize, bold: true) + 14 } ?? 0)
-    var row = 0
-    for e in entries {
-      let w = 34 + SVGWriter.textWidth(e.label, size: Self.fontSize) + 18
-      if x + w > width - 8, x > 16 + 1 {
-        row += 1
-        x = 16
-      }
-      out.append((x, row))
-      x += w
-    }
-    return out
-  }
-
-  var height: Double {
-    guard !entries.isEmpty else { return 6 }
-    return Double((positions.map(\.row).max() ?? 0) + 1) * Self.rowHeight + 10
-  }
-
-  func draw(into w: inout SVGWriter, y: Double) {
-    guard !entries.isEmpty else { return }
-    w.open("g", [("class", "legend")])
-    if let title {
-      w.label(title, x: 16, y: y + 16, size: Self.fontSize, weight: "600", cssClass: "legend-title")
-    }
-    for (e, pos) in zip(entries, positions) {
-      let cy = y + 12 + Double(pos.row) * Self.rowHeight
-      var attrs: [(String, String)] = [
-        ("class", "legend-line"), ("x1", SVGWriter.number(pos.x)), ("y1", SVGWriter.number(cy)),
-        ("x2", SVGWriter.number(pos.x + 26)), ("y2", SVGWriter.number(cy)), ("stroke", e.style.color),
-        ("stroke-width", SVGWriter.number(max(e.style.width, 2.5))),
-      ]
-      if !e.style.dash.isEmpty { attrs.append(("stroke-dasharray", e.style.dash)) }
-      w.empty("line", attrs)
-      if e.marker {
-        w.empty("circle", [("cx", SVGWriter.number(pos.x + 13)), ("cy", SVGWriter.number(cy)), ("r", "3"), ("fill", e.style.color)])
-      }
-      w.label(e.label, x: pos.x + 32, y: cy + 4, size: Self.fontSize, cssClass: "legend-label")
-    }
-    w.close("g")
   }
 }

@@ -1,9 +1,12 @@
 /// Colours that colour-blind readers can tell apart.
 enum Palette {
-  /// Okabe & Ito (2008) qualitative palette, ordered so the first colours are the
-  /// most distinct on white; yellow, weakest on white, comes last.
+  /// Okabe & Ito (2008) qualitative palette, ordered so neighbours differ most on
+  /// white and for colour-blind readers: blue, vermillion, green, reddish purple,
+  /// then orange (kept away from vermillion: the second and fourth series, e.g. tanh
+  /// and leaky ReLU in the quickstart, used to be orange and vermillion, which
+  /// deuteranopes confuse), sky blue, black; yellow, weakest on white, comes last.
   static let categorical = [
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442",
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
   ]
 
   /// Dash patterns that tell series apart when colours run out or encode a second variable.
@@ -44,6 +47,14 @@ enum Palette {
   /// nearest the input) to light, stopping short of the yellow end that vanishes on white.
   static func layerColor(_ layer: Int, of count: Int) -> String {
     viridis(count <= 1 ? 0 : 0.88 * Double(layer - 1) / Double(count - 1))
+  }
+
+  /// The colour of the i-th of n values of a numeric axis (depth, σ_w², learning
+  /// rate): an ordered sequential map, so colour reads as "more" and neighbouring
+  /// values look alike. Viridis from 0 to 0.85 (the yellow end vanishes on white);
+  /// n = 1 takes the dark end.
+  static func sequential(_ i: Int, of n: Int) -> String {
+    viridis(n <= 1 ? 0 : 0.85 * Double(i) / Double(n - 1))
   }
 
   static func hex(_ r: Double, _ g: Double, _ b: Double) -> String {

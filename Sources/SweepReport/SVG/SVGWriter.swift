@@ -60,6 +60,24 @@ struct SVGWriter {
     size * 0.56 * (bold ? 1.1 : 1)
   }
 
+  /// `s` broken at spaces into lines of at most `width` pixels (a word longer than
+  /// that gets a line of its own, uncut).
+  static func wrapped(_ s: String, width: Double, size: Double, bold: Bool = false) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in s.split(separator: " ").map(String.init) {
+      let candidate = line.isEmpty ? word : line + " " + word
+      if !line.isEmpty, textWidth(candidate, size: size, bold: bold) > width {
+        lines.append(line)
+        line = word
+      } else {
+        line = candidate
+      }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+  }
+
   /// `s`, or as much of it as fits in `width` followed by "…".
   static func fitting(_ s: String, width: Double, size: Double, bold: Bool = false) -> String {
     let fits = Int(width / characterWidth(size: size, bold: bold))

@@ -1,6 +1,7 @@
 /// The comparison tables: for each axis and each pair of axes, mean ± standard
-/// deviation over the runs of each value (combination), with the best row in bold;
-/// for three or more axes also the best full configurations.
+/// deviation over the runs of each value (combination) — geometric mean ×/÷
+/// geometric standard deviation for the gradient ratios, which span decades — with
+/// the best row in bold; for three or more axes also the best full configurations.
 enum AggregateSections {
   static func make(_ data: ReportData) -> [ReportSection] {
     let axes = data.axes
@@ -28,7 +29,9 @@ enum AggregateSections {
       .text(
         "Each row: mean ± sample standard deviation (n − 1) over its runs — every seed, and every value of the axes the table does not show. Runs that failed or were interrupted are left out; diverged runs count in “runs” and “diverged”, their non-finite numbers are skipped. "
       ),
-      .text("Final loss is the training loss. Grad ratio = ‖∂L/∂b‖ of layer 1 / ‖∂L/∂b‖ of the last hidden layer (‖∂L/∂β‖ in normalized layers), at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding). "),
+      .text("Final loss is the training loss. Grad ratio = ‖∂L/∂b‖ of layer 1 / ‖∂L/∂b‖ of the last hidden layer (‖∂L/∂β‖ in normalized layers), at initialisation and at the last logged step (≪ 1: vanishing, ≫ 1: exploding); "),
+      .strong("the grad ratio columns are geometric"),
+      .text(": geometric mean ×/÷ geometric standard deviation (a factor), since a ratio spans decades and an arithmetic mean would be its largest run's; “0 (underflow)” when a gradient underflowed to exactly 0. "),
       .text(
         "Steps to loss ≤ \(NumberFormatting.setting(data.lossThreshold)): the first logged step whose training loss is at or below it, averaged over the runs that reached it, with (k/n) when only k of n did and — when none did. "
       ),
@@ -45,13 +48,25 @@ enum AggregateSections {
 
   /// The columns shown as mean ± s: the ranking metric, the final training loss
   /// (unless that is the ranking metric), and the two gradient ratios.
-  static func averagedColumns(_ data: ReportData) -> [(title: String, value: @Sendable (SummaryRow) -> Double?)] {
+  static func averagedColumns(_ data: ReportData) -> [AveragedColumn] {
     let metric = data.metric
-    var columns: [(title: String, value: @Sendable (SummaryRow) -> Double?)] = [(metric.label, { metric.value($0) })]
-    if metric != .loss { columns.append(("final loss", { $0.finalLoss })) }
-    columns.append(("grad ratio init", { $0.gradRatioInit }))
-    columns.append(("grad ratio final", { $0.gradRatioFinal }))
+    var columns: [AveragedColumn] = [AveragedColumn(title: metric.label, value: { metric.value($0) })]
+    if metric != .loss { columns.append(AveragedColumn(title: "final loss", value: { $0.finalLoss })) }
+    columns.append(AveragedColumn(title: "grad ratio init (geometric)", value: { $0.gradRatioInit }, geometric: true))
+    columns.append(AveragedColumn(title: "grad ratio final (geometric)", value: { $0.gradRatioFinal }, geometric: true))
     return columns
+  }
+
+  /// A column of numbers: mean ± s, or geometric mean ×/÷ s_g (`GeometricStatistics`).
+  struct AveragedColumn {
+    var title: String
+    var value: @Sendable (SummaryRow) -> Double?
+    var geometric = false
+
+    func text(_ runs: [RunDigest]) -> String {
+      let values = runs.map { value($0.row) }
+      return geometric ? GeometricStatistics(values).text : NumberFormatting.meanAndDeviation(SampleStatistics(values))
+    }
   }
 
   /// One row per planned combination of `axes` values. With `rankedTop`, rows are
@@ -73,7 +88,7 @@ enum AggregateSections {
       var cells = combo.map { ReportCell($0) }
       cells.append(ReportCell(String(runs.count)))
       for column in averagedColumns(data) {
-        cells.append(ReportCell(NumberFormatting.meanAndDeviation(SampleStatistics(runs.map { column.value($0.row) }))))
+        cells.append(ReportCell(column.text(runs)))
       }
       cells += [ReportCell(stepsText), ReportCell(String(diverged))]
       rows.append((cells, primary.mean))

@@ -14,6 +14,8 @@ public struct RunDigest: Sendable {
   /// last logged step (index 0 ↔ layer 1).
   public var gradientsAtStart: [Double?]
   public var gradientsAtEnd: [Double?]
+  /// `act_std` of layers 1…L at the first logged step (index 0 ↔ layer 1).
+  public var activationStdAtStart: [Double?] = []
   public var firstLoggedStep: Int?
   public var lastLoggedStep: Int?
   /// The first logged step with training loss ≤ the report's threshold.
@@ -29,6 +31,7 @@ struct LogDigest: Sendable {
   var hiddenLayers = 0
   var gradientsAtStart: [Double?] = []
   var gradientsAtEnd: [Double?] = []
+  var activationStdAtStart: [Double?] = []
   var firstLoggedStep: Int? = nil
   var lastLoggedStep: Int? = nil
 
@@ -39,7 +42,10 @@ struct LogDigest: Sendable {
     hiddenLayers = L
     firstLoggedStep = layers.firstStep
     lastLoggedStep = layers.lastStep
-    if let s = layers.firstStep { gradientsAtStart = layers.shiftGradientProfile(at: s, through: L) }
+    if let s = layers.firstStep {
+      gradientsAtStart = layers.shiftGradientProfile(at: s, through: L)
+      activationStdAtStart = layers.profile("act_std", at: s, through: L)
+    }
     if let s = layers.lastStep { gradientsAtEnd = layers.shiftGradientProfile(at: s, through: L) }
   }
 
@@ -107,6 +113,10 @@ public struct ReportData: Sendable {
   public let lossThreshold: Double
   public let metric: PrimaryMetric
   public let warnings: [String]
+  /// 1/C for a C-class classifier (see `ChanceLevel`); nil when unknown.
+  public let chanceAccuracy: Double?
+  /// How charts name axes and print their values (σ_w² for a scaled_normal gain).
+  let display: AxisDisplay
 
   public static let defaultLossThreshold = 0.5
 
@@ -165,8 +175,11 @@ public struct ReportData: Sendable {
           row: row, metrics: logs.metrics, hiddenLayers: logs.hiddenLayers, gradientsAtStart: logs.gradientsAtStart,
           gradientsAtEnd: logs.gradientsAtEnd, firstLoggedStep: logs.firstLoggedStep, lastLoggedStep: logs.lastLoggedStep,
           stepsToThreshold: logs.metrics?.firstStep(lossAtMost: threshold)))
+      runs[runs.count - 1].activationStdAtStart = logs.activationStdAtStart
     }
     self.runs = runs
+    chanceAccuracy = ChanceLevel.accuracy(folder: folder, runs: runs)
+    display = AxisDisplay(folder: folder, axes: reportAxes, runs: runs)
     self.warnings = warnings
   }
 
