@@ -110,8 +110,9 @@ public struct CSVTable: Sendable, Equatable {
     }
   }
 
-  /// The rows as dictionaries keyed by column name.
+  /// The rows as dictionaries keyed by column name; a column name repeated in the
+  /// header (a file edited by hand, or hostile) keeps its first column, never traps.
   public var records: [[String: String]] {
-    rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    rows.map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
   }
 }

@@ -125,10 +125,11 @@ import TidyCSV
     var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
     let header = lines[0].split(separator: ",").map(String.init)
     let depth = try #require(header.firstIndex(of: "model.depth"))
-    lines[0] += ",predicted_grad_ratio_init"
+    let predicted = try #require(header.firstIndex(of: "predicted_grad_ratio_init"))
     for i in lines.indices.dropFirst() {
-      let L = Double(lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)[depth])!
-      lines[i] += "," + String(pow(0.25, L - 1))
+      var cells = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      cells[predicted] = String(pow(0.25, Double(cells[depth])! - 1))
+      lines[i] = cells.joined(separator: ",")
     }
     try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     let data = ReportData(folder: try ResultsFolder(url: report.folder), generated: Date())

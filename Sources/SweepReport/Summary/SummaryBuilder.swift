@@ -58,7 +58,9 @@ public enum SummaryBuilder {
     let layers = try readLog(runFolder.appendingPathComponent("layers.csv"), &warnings) {
       try LayerLog.read($0, bounds: bounds)
     }
-    return (computeRow(run: run, status: status, metrics: metrics, layers: layers), metrics, layers, warnings)
+    var row = computeRow(run: run, status: status, metrics: metrics, layers: layers)
+    row.addPrediction(from: runFolder)
+    return (row, metrics, layers, warnings)
   }
 
   /// Reads a log if it exists (a failed run may have none); a cut-off last line is a warning.

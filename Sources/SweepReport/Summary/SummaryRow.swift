@@ -1,3 +1,4 @@
+import Foundation
 import SweepResults
 import TidyCSV
 
@@ -5,7 +6,9 @@ import TidyCSV
 ///
 /// Columns: `run_id`, one per axis (its dotted path), then `seed, status, steps,
 /// final_loss, final_accuracy, final_val_loss, final_val_accuracy, best_val_accuracy,
-/// grad_ratio_init, grad_ratio_final, seconds` (see docs/csv-columns.md).
+/// grad_ratio_init, grad_ratio_final, seconds, predicted_grad_ratio_init, chi1, q_star,
+/// xi_c` (see docs/csv-columns.md; the last four from the run's prediction.json, empty
+/// where the theory does not apply or the folder predates it).
 public struct SummaryRow: Sendable, Equatable {
   public var runID: String
   /// Axis path → value as text.
@@ -21,12 +24,18 @@ public struct SummaryRow: Sendable, Equatable {
   public var gradRatioInit: Double?
   public var gradRatioFinal: Double?
   public var seconds: Double?
+  /// The mean-field prediction (prediction.json): the ratio beside `gradRatioInit`, and χ₁, q*, ξ_c.
+  public var predictedGradRatioInit: Double?
+  public var chi1: Double?
+  public var qStar: Double?
+  public var xiC: Double?
 
   public init(
     runID: String, axisValues: [String: String], seed: Int?, status: String, steps: Int? = nil,
     finalLoss: Double? = nil, finalAccuracy: Double? = nil, finalValLoss: Double? = nil,
     finalValAccuracy: Double? = nil, bestValAccuracy: Double? = nil, gradRatioInit: Double? = nil,
-    gradRatioFinal: Double? = nil, seconds: Double? = nil
+    gradRatioFinal: Double? = nil, seconds: Double? = nil, predictedGradRatioInit: Double? = nil,
+    chi1: Double? = nil, qStar: Double? = nil, xiC: Double? = nil
   ) {
     self.runID = runID
     self.axisValues = axisValues
@@ -41,12 +50,18 @@ public struct SummaryRow: Sendable, Equatable {
     self.gradRatioInit = gradRatioInit
     self.gradRatioFinal = gradRatioFinal
     self.seconds = seconds
+    self.predictedGradRatioInit = predictedGradRatioInit
+    self.chi1 = chi1
+    self.qStar = qStar
+    self.xiC = xiC
   }
 
   /// The columns after the axis columns, in file order.
   public static let trailingColumns = [
     "seed", "status", "steps", "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy",
     "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
+    // Appended after the older columns, so positional readers (gnuplot's using 12) keep working.
+    "predicted_grad_ratio_init", "chi1", "q_star", "xi_c",
   ]
 
   /// The row's cells for a header `SummaryBuilder.summaryHeader(axes:)`.
@@ -60,7 +75,7 @@ public struct SummaryRow: Sendable, Equatable {
     out.append(steps.map(CSVCell.integer) ?? .missing)
     for value in [
       finalLoss, finalAccuracy, finalValLoss, finalValAccuracy, bestValAccuracy, gradRatioInit, gradRatioFinal,
-      seconds,
+      seconds, predictedGradRatioInit, chi1, qStar, xiC,
     ] {
       out.append(.optional(value))
     }
@@ -79,9 +94,25 @@ public struct SummaryRow: Sendable, Equatable {
       steps: integer("steps"), finalLoss: number("final_loss"), finalAccuracy: number("final_accuracy"),
       finalValLoss: number("final_val_loss"), finalValAccuracy: number("final_val_accuracy"),
       bestValAccuracy: number("best_val_accuracy"), gradRatioInit: number("grad_ratio_init"),
-      gradRatioFinal: number("grad_ratio_final"), seconds: number("seconds"))
+      gradRatioFinal: number("grad_ratio_final"), seconds: number("seconds"),
+      predictedGradRatioInit: number("predicted_grad_ratio_init"), chi1: number("chi1"), qStar: number("q_star"),
+      xiC: number("xi_c"))
   }
 
   /// True unless the run failed or was interrupted (see `RunStatus.isResult`).
   public var isResult: Bool { RunStatus.isResult(status) }
+}
+
+extension SummaryRow {
+  /// The prediction columns from the run's prediction.json; left empty when there is
+  /// none (a folder from before predictions) or it cannot be read (a damaged prediction
+  /// is no reason to drop the run's measurements).
+  mutating func addPrediction(from runFolder: URL) {
+    let url = runFolder.appendingPathComponent(PredictionFile.fileName)
+    guard let prediction = try? PredictionFile.read(from: url), prediction.applies else { return }
+    predictedGradRatioInit = prediction.predictedGradRatioInit
+    chi1 = prediction.chi1
+    qStar = prediction.qStar
+    xiC = prediction.xiC
+  }
 }
