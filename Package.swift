@@ -14,7 +14,10 @@ import PackageDescription
 // that builds, so a cross-compiled build must be made on the target's architecture.
 #if arch(x86_64)
 let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
-let wideISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+// The unroll threshold lets LLVM unroll the 12×32 tile's two-step k loop (24 FMAs, 12
+// broadcasts a step): left rolled, the 24 accumulators were stored to the stack at every
+// step and the kernel ran at half the 8-lane one's speed (W4's products, `bench --kernels`).
+let wideISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-Xllvm", "-unroll-threshold=2000"])]
 let wideKernels: [Target.Dependency] = ["GradKernels16"]
 #else
 let vectorISA: [SwiftSetting] = []
