@@ -92,9 +92,11 @@ extension KernelFamily {
       transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
   }
 
-  /// Whether the AVX-512 family runs a shape on the 16-lane kernels: the packed products
-  /// (m, n, k ≥ 48), where a 12×32 tile fills. Narrower products keep the 8-lane paths
-  /// (in-place operands, the dot kernel, 8-column edges), tuned for them.
+  /// Whether the AVX-512 family runs a shape on the 16-lane kernels: at least 16 rows and
+  /// one full 32-column panel, packed or not (W3's 32 × 64 × 64 products: whole steps
+  /// 1.3–1.8× the 8-lane kernels' steps/s). Fewer rows (the batch-10 products, the dot
+  /// path) or columns (W1's 30-wide layers, the 10 classes) keep the 8-lane kernels,
+  /// where a 16-lane tile would mostly hold edges: no clear gain measured there.
   @inline(__always)
-  static func runsWide(m: Int, n: Int, k: Int) -> Bool { m >= 48 && n >= 48 && k >= 48 }
+  static func runsWide(m: Int, n: Int, k: Int) -> Bool { m >= 16 && n >= 32 }
 }

@@ -16,10 +16,10 @@ import Darwin
 ///
 /// - `avx2`: the 8-lane kernels (module GradKernels8) compiled with `-target-cpu haswell`
 ///   (AVX2 + FMA, x86-64-v3): 6×16 register tiles.
-/// - `avx512`: large products (m, n, k ≥ 48, the packed path) on the 16-lane kernels
-///   (module GradKernels16, the same source compiled with `-target-cpu skylake-avx512`:
-///   12×32 tiles in 24 ZMM accumulators); everything else, including the measured updates
-///   of logged steps, on the 8-lane kernels.
+/// - `avx512`: products with m ≥ 16 and n ≥ 32 on the 16-lane kernels (module
+///   GradKernels16, the same source compiled with `-target-cpu skylake-avx512`: 12×32
+///   tiles in 24 ZMM accumulators); the others, and the measured updates of logged
+///   steps (`sgemmUpdateSums`), on the 8-lane kernels.
 /// - `generic`: the 8-lane kernels compiled with no CPU flags (NEON on arm64).
 ///
 /// Properties: every family sums each output element as the same chain of fused
@@ -74,7 +74,7 @@ public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertibl
   public var description: String {
     switch self {
     case .avx2: "avx2 (8-lane AVX2+FMA kernels)"
-    case .avx512: "avx512 (16-lane AVX-512 kernels for large products, 8-lane AVX2+FMA for the rest)"
+    case .avx512: "avx512 (16-lane AVX-512 kernels for m ≥ 16, n ≥ 32; 8-lane AVX2+FMA for the rest)"
     case .generic: "generic (8-lane kernels, no CPU-specific flags)"
     }
   }

@@ -12,9 +12,10 @@ struct KernelFamilyTests {
 
   static let hasAVX512 = KernelFamily.supported.contains(.avx512)
 
-  /// Random shapes biased to the packed path (m, n, k ≥ 48) with every edge of a 32-column
-  /// panel and every 12-row tile height, some small ones, some beyond one k-block (1024)
-  /// or one row block (144).
+  /// Random shapes: the packed path (m, n, k ≥ 48) with every edge of a 32-column panel
+  /// and every 12-row tile height, operands in place (m ≥ 16, n ≥ 32, short k), row tiles
+  /// across wide C, small ones (8-lane on every family), beyond one k-block (1024) or one
+  /// row block (144).
   static func shapes(_ transA: Transpose, _ transB: Transpose, count: Int, seed: UInt64) -> [GemmCase] {
     var random = TestRandom(seed: seed)
     let scalars: [(Float, Float)] = [(1, 0), (1, 1), (-0.01, 1), (2, 0.5), (0.5, -1.5), (-0.37, 0)]
@@ -25,6 +26,10 @@ struct KernelFamilyTests {
       case 0: (m, n, k) = (random.int(in: 1...70), random.int(in: 1...70), random.int(in: 1...70))
       case 1: k = random.int(in: 1020...1100)
       case 2: m = random.int(in: 145...300)
+      // Operands read in place (not all of m, n, k ≥ 48), 16 rows and 32 columns or more.
+      case 3, 4: (m, n, k) = (random.int(in: 16...47), random.int(in: 32...80), random.int(in: 1...90))
+      // Short k and wide C: a row tile run across all column panels (≥ 8 of 32).
+      case 5: (m, n, k) = (random.int(in: 100...200), random.int(in: 230...300), random.int(in: 1...12))
       default: break
       }
       return GemmCase(
