@@ -2,15 +2,30 @@
 import PackageDescription
 
 // The numeric modules are always optimised: a debug engine is ~50x slower, which
-// would make `swift test` (gradient checks, tiny trainings) crawl. On x86-64 we
-// target Haswell (AVX2 + FMA, i.e. x86-64-v3): SwiftPM otherwise builds for SSE2
-// and the SIMD8 kernels lose more than an order of magnitude.
+// would make `swift test` (gradient checks, tiny trainings) crawl. On x86-64 they
+// target Haswell (AVX2 + FMA, i.e. x86-64-v3): SwiftPM otherwise builds for SSE2 and the
+// SIMD8 kernels lose more than an order of magnitude. The kernels come in families
+// chosen at run time (GradKernels/KernelFamily.swift): GradKernels8 (8-lane tiles,
+// Haswell flags on x86-64, none elsewhere, i.e. NEON on arm64) and, on x86-64 only,
+// GradKernels16: the same source files (symbolic links) with 16-lane tiles, compiled for
+// Skylake-SP (AVX-512 F/BW/DQ/VL, which Zen 4 also runs; `x86-64-v4` is not a name the
+// compiler takes). Nothing outside GradKernels16 may contain AVX-512 code:
+// scripts/check-kernel-isa.sh checks the objects. The `#if` is evaluated on the machine
+// that builds, so a cross-compiled build must be made on the target's architecture.
 #if arch(x86_64)
 let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+// The unroll threshold lets LLVM unroll the 12×32 tile's two-step k loop (24 FMAs, 12
+// broadcasts a step): left rolled, the 24 accumulators were stored to the stack at every
+// step and the kernel ran at half the 8-lane one's speed (W4's products, `bench --kernels`).
+let wideISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-Xllvm", "-unroll-threshold=2000"])]
+let wideKernels: [Target.Dependency] = ["GradKernels16"]
 #else
 let vectorISA: [SwiftSetting] = []
+let wideISA: [SwiftSetting] = []
+let wideKernels: [Target.Dependency] = []
 #endif
-let numeric: [SwiftSetting] = vectorISA + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let debugOptimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let numeric: [SwiftSetting] = vectorISA + debugOptimised
 
 let package = Package(
   name: "gradsweep",
@@ -24,7 +39,10 @@ let package = Package(
   ],
   targets: [
     // Engine: kernels, then layers/activations/initializers/optimizers/losses/statistics.
-    .target(name: "GradKernels", swiftSettings: numeric),
+    .target(name: "GradKernelsCore", swiftSettings: numeric),
+    .target(name: "CPUFeatures"),
+    .target(name: "GradKernels8", dependencies: ["GradKernelsCore"], swiftSettings: numeric),
+    .target(name: "GradKernels", dependencies: ["GradKernelsCore", "GradKernels8", "CPUFeatures"] + wideKernels, swiftSettings: numeric),
     .target(name: "GradEngine", dependencies: ["GradKernels"], swiftSettings: numeric),
     // The system zlib, for gzip-compressed data files (Debian: zlib1g-dev; macOS ships it).
     .systemLibrary(
@@ -67,6 +85,15 @@ let package = Package(
     .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "GradTheory", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
     .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "gradsweep"]),
-  ],
+  ] + wideKernelTargets,
   swiftLanguageModes: [.v6]
 )
+
+/// The 16-lane kernels exist on x86-64 builds only (see `wideISA`).
+var wideKernelTargets: [Target] {
+  #if arch(x86_64)
+  [.target(name: "GradKernels16", dependencies: ["GradKernelsCore"], swiftSettings: wideISA + debugOptimised)]
+  #else
+  []
+  #endif
+}

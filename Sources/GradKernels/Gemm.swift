@@ -1,8 +1,10 @@
-/// Whether a matrix operand is used as stored or transposed.
-public enum Transpose: Sendable {
-  case none
-  case transposed
-}
+// The public products: the active kernel family's, or a given family's (for tests).
+
+@_exported import GradKernelsCore
+import GradKernels8
+#if arch(x86_64)
+import GradKernels16
+#endif
 
 /// Single-precision general matrix multiply on row-major storage:
 ///
@@ -10,23 +12,18 @@ public enum Transpose: Sendable {
 ///
 /// `lda`, `ldb`, `ldc` are row strides (elements between consecutive rows as stored).
 /// When β = 0, C is not read (NaNs in C do not propagate); when α = 0 or k = 0, A and B
-/// are not read. β = 1 with α = −η is the
-/// fused SGD update `W ← W − η·Xᵀ·δ` with no gradient buffer.
+/// are not read. β = 1 with α = −η is the fused SGD update `W ← W − η·Xᵀ·δ` with no
+/// gradient buffer. Runs `KernelFamily.active`'s kernels.
 ///
 /// Properties: single-threaded; the summation order over k is fixed for a given shape
-/// (m, n, k and the transposes), so the result is bitwise reproducible run to run and
-/// machine to machine on the same ISA, whatever else the process does. Each element is
-/// `(α·S) + (β·c)`, rounded as written (no FMA), where the sum S of the k products is a
-/// chain of fused multiply-adds in p order (split over 8 lanes, then reduced in a fixed
-/// tree, in the A·Bᵀ dot path), within blocks of at most 1024 when operands are packed,
-/// blocks added in order. S depends on the shape and the data only, not on α or β:
-/// `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an SGD step into the
-/// gradient product changes no bits.
-///
-/// Paths (see `GemmDrivers.swift`): A·Bᵀ with fewer than 16 rows and k ≥ 64 → dot kernel
-/// reading both operands in place (copying B would cost as much as the product);
-/// otherwise the 6×16 broadcast kernel, with A and B packed into panels when all of
-/// m, n, k ≥ 48 (and B always packed when transposed), operands read in place otherwise.
+/// (m, n, k and the transposes), so the result is bitwise reproducible run to run and on
+/// every kernel family (AVX2, AVX-512, generic), whatever else the process does. Each
+/// element is `(α·S) + (β·c)`, rounded as written (no FMA), where the sum S of the k
+/// products is a chain of fused multiply-adds in p order (split over 8 lanes, then
+/// reduced in a fixed tree, in the A·Bᵀ dot path), within blocks of at most 1024 when
+/// operands are packed, blocks added in order. S depends on the shape and the data only,
+/// not on α or β: `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an
+/// SGD step into the gradient product changes no bits. Paths: `GradKernels8/Gemm.swift`.
 public func sgemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
@@ -36,43 +33,14 @@ public func sgemm(
   beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  guard m > 0, n > 0 else { return }
-  if k <= 0 || alpha == 0 {
-    scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
-    return
-  }
-  if takesDotPath(transA, transB, m: m, k: k) {
-    dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    return
-  }
-  let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
-  if k > plan.blockK && !(alpha == 1 && beta == 0) {
-    // Several k-blocks: form S = Σ first (blocks added into it in order), then α·S + β·C,
-    // so that S is the same sum whatever α and β are (the fused SGD update relies on it).
-    let sums = allocateFloats(m * n)
-    defer { sums.deallocate() }
-    var plain = PlainStore()
-    broadcastGemm(
-      transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0,
-      c: sums, ldc: n, plan: plan, epilogue: &plain)
-    combineSums(sums, m: m, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    return
-  }
-  var plain = PlainStore()
-  broadcastGemm(
-    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-    c: c, ldc: ldc, plan: plan, epilogue: &plain)
+  KernelFamily.active.sgemm(
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
 }
 
-/// Whether `sgemm` runs a shape on the dot kernel: A·Bᵀ with fewer than 16 rows and
-/// k ≥ 64, where copying B would cost as much as the product.
-@inline(__always)
-func takesDotPath(_ transA: Transpose, _ transB: Transpose, m: Int, k: Int) -> Bool {
-  transA == .none && transB == .transposed && m < 16 && k >= 64
-}
-
-/// Straightforward triple loop, the oracle for the tests of the fast kernels.
-public func referenceSgemm(
+/// `sgemm`, writing bitwise the same C, that also returns `GemmUpdateSums` (see
+/// `GradKernels8.sgemmUpdateSums`). Runs the 8-lane kernels on every family: the sums'
+/// order follows their tiles, so the statistics have the same bits on every CPU.
+public func sgemmUpdateSums(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
   alpha: Float,
@@ -80,17 +48,55 @@ public func referenceSgemm(
   b: UnsafePointer<Float>, ldb: Int,
   beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int
-) {
-  for i in 0..<m {
-    for j in 0..<n {
-      var sum: Float = 0
-      for p in 0..<k {
-        let aip = transA == .none ? a[i * lda + p] : a[p * lda + i]
-        let bpj = transB == .none ? b[p * ldb + j] : b[j * ldb + p]
-        sum += aip * bpj
-      }
-      let old = beta == 0 ? 0 : beta * c[i * ldc + j]
-      c[i * ldc + j] = alpha * sum + old
+) -> GemmUpdateSums {
+  KernelFamily.active.sgemmUpdateSums(
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+}
+
+extension KernelFamily {
+  /// `sgemm` on this family's kernels (the caller checks that the CPU runs them:
+  /// `KernelFamily.supported`).
+  @inline(__always)
+  public func sgemm(
+    _ transA: Transpose, _ transB: Transpose,
+    m: Int, n: Int, k: Int,
+    alpha: Float,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    #if arch(x86_64)
+    if self == .avx512 && Self.runsWide(m: m, n: n, k: k) {
+      GradKernels16.sgemm(
+        transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      return
     }
+    #endif
+    GradKernels8.sgemm(
+      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
   }
+
+  /// `sgemmUpdateSums` on this family: the 8-lane kernels, whatever the family.
+  @inline(__always)
+  public func sgemmUpdateSums(
+    _ transA: Transpose, _ transB: Transpose,
+    m: Int, n: Int, k: Int,
+    alpha: Float,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+  ) -> GemmUpdateSums {
+    GradKernels8.sgemmUpdateSums(
+      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  }
+
+  /// Whether the AVX-512 family runs a shape on the 16-lane kernels: at least 16 rows and
+  /// one full 32-column panel, packed or not (W3's 32 × 64 × 64 products: whole steps
+  /// 1.3–1.8× the 8-lane kernels' steps/s). Fewer rows (the batch-10 products, the dot
+  /// path) or columns (W1's 30-wide layers, the 10 classes) keep the 8-lane kernels,
+  /// where a 16-lane tile would mostly hold edges: no clear gain measured there.
+  @inline(__always)
+  static func runsWide(m: Int, n: Int, k: Int) -> Bool { m >= 16 && n >= 32 }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GradKernels
 
 /// How `gradsweep bench` prints its results.
 enum BenchFormat: String, CaseIterable, ExpressibleByArgument {
@@ -66,6 +67,9 @@ extension Gradsweep {
     }
 
     func run() throws {
+      let family = try requireKernelFamily()
+      // On stderr, so that the CSV stays three columns (scripts/bench-peers.py prints it).
+      if format == .csv { printError("kernels: \(family)") }
       let selected = (workloads.isEmpty ? BenchWorkload.Name.allCases : workloads).map(BenchWorkload.named)
       if kernels {
         runKernels(selected)
@@ -85,6 +89,7 @@ extension Gradsweep {
         print("workload,steps_per_s,gflops")
       case .text:
         print("gradsweep \(GradsweepVersion.current) bench: single thread, Float32, plain SGD, ≥ \(formatted(seconds, 1)) s per workload, median round")
+        print("kernels: \(KernelFamily.active)")
         print(table.headerLines, terminator: "")
       }
       for workload in selected {
@@ -119,6 +124,7 @@ extension Gradsweep {
         print(
           "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, alternating rounds of 0.05 s on one session for ≥ \(formatted(seconds, 1)) s per workload; cost = median over the pairs of rounds"
         )
+        print("kernels: \(KernelFamily.active)")
         print(table.headerLines, terminator: "")
       }
       for workload in selected {
@@ -144,7 +150,7 @@ extension Gradsweep {
       switch format {
       case .csv: print("workload,layer,role,form,m,n,k,gflops")
       case .text:
-        print("gradsweep \(GradsweepVersion.current) bench --kernels: sgemm per shape, best round of ≥ 0.05 s")
+        print("gradsweep \(GradsweepVersion.current) bench --kernels: sgemm per shape, best round of ≥ 0.05 s; kernels: \(KernelFamily.active)")
         print(table.headerLines, terminator: "")
       }
       for workload in selected {

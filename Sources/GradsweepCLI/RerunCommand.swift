@@ -23,6 +23,7 @@ extension Gradsweep {
     var out: String?
 
     func run() throws {
+      try requireKernelFamily()
       let stop = StopFlag()
       let trap = InterruptTrap.install(stop, quiet: false)
       defer { trap.forEach { $0.cancel() } }

@@ -59,6 +59,7 @@ extension Gradsweep {
     }
 
     func run() throws {
+      try requireKernelFamily()
       let plan = try sweep.loadPlan()
       let stop = StopFlag()
       let trap = InterruptTrap.install(stop, quiet: quiet)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import GradKernels
 import SweepResults
 import SweepRunner
 
@@ -19,4 +21,18 @@ func exitingOnUserError<Result>(_ body: () throws -> Result) throws -> Result {
     printError(error.description)
   }
   throw ExitCode(2)
+}
+
+/// The kernel family this process trains with (`GRADSWEEP_ISA`, or the widest the CPU
+/// runs), checked before a command trains: an unknown name, or a family this CPU cannot
+/// run, is printed and the command exits 2 instead of stopping inside the engine.
+@discardableResult
+func requireKernelFamily() throws -> KernelFamily {
+  let requested = ProcessInfo.processInfo.environment[KernelFamily.environmentVariable]
+  switch KernelFamily.choose(requested: requested) {
+  case .success(let family): return family
+  case .failure(let error):
+    printError("error: \(error.description)")
+    throw ExitCode(2)
+  }
 }

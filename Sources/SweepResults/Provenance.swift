@@ -1,4 +1,5 @@
 import Foundation
+import GradKernels
 
 #if canImport(Glibc)
 import Glibc
@@ -30,16 +31,20 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// before it was recorded.
     public var sweepFile: String?
     public var commandLine: [String]
+    /// The kernel family that trained (`avx2`, `avx512`, `generic`; see
+    /// `GradKernels.KernelFamily`): every family gives the same bits, so it tells speed,
+    /// not results. nil in folders written before it was recorded.
+    public var kernelFamily: String?
 
     enum CodingKeys: String, CodingKey {
       case gradsweepVersion = "gradsweep_version", gitCommit = "git_commit", swiftVersion = "swift_version"
       case operatingSystem = "os", cpu, cores, sweepSHA256 = "sweep_sha256", sweepFile = "sweep_file"
-      case commandLine = "command_line"
+      case commandLine = "command_line", kernelFamily = "kernel_family"
     }
 
     public init(
       gradsweepVersion: String, gitCommit: String?, swiftVersion: String, operatingSystem: String, cpu: String,
-      cores: Int, sweepSHA256: String, sweepFile: String? = nil, commandLine: [String]
+      cores: Int, sweepSHA256: String, sweepFile: String? = nil, commandLine: [String], kernelFamily: String? = nil
     ) {
       self.gradsweepVersion = gradsweepVersion
       self.gitCommit = gitCommit
@@ -50,6 +55,7 @@ public struct Provenance: Codable, Sendable, Equatable {
       self.sweepSHA256 = sweepSHA256
       self.sweepFile = sweepFile
       self.commandLine = commandLine
+      self.kernelFamily = kernelFamily
     }
   }
 
@@ -206,7 +212,7 @@ extension Provenance.Environment {
       cores: ProcessInfo.processInfo.activeProcessorCount,
       sweepSHA256: SHA256.hex(Array(sweepText.utf8)),
       sweepFile: sweepPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-      commandLine: CommandLine.arguments)
+      commandLine: CommandLine.arguments, kernelFamily: KernelFamily.active.rawValue)
   }
 
   /// The folder relative data paths of this sweep are resolved against.

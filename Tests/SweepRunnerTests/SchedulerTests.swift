@@ -1,4 +1,5 @@
 import Foundation
+import GradKernels
 import SweepResults
 import SweepSpec
 import Testing
@@ -143,6 +144,7 @@ struct SchedulerTests {
     #expect(sweepLevel.environment.sweepFile == dir.appendingPathComponent("sweep.yaml").standardizedFileURL.path)
     #expect(sweepLevel.environment.swiftVersion.hasPrefix("Swift 6"))
     #expect(!sweepLevel.environment.operatingSystem.isEmpty && !sweepLevel.environment.cpu.isEmpty)
+    #expect(sweepLevel.environment.kernelFamily == KernelFamily.active.rawValue)
     #expect(sweepLevel.environment.gradsweepVersion == "test")
     #expect(sweepLevel.seeds == nil)
 

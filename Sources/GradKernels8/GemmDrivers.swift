@@ -1,6 +1,9 @@
 // The loops around the micro-kernels: k-blocking, optional packing, row tiling and
 // column panels. Every decision here is a function of the shape and the transposes
 // only, never of pointers, strides or timing, so a shape always sums in the same order.
+// Tile sizes follow `Lane` (`Lanes.swift`); k-blocks do not, so every family sums alike.
+
+import GradKernelsCore
 
 /// Greatest depth of one k-block when operands are packed. Every k of the engine's
 /// layers (≤ 1000) is then one block: C is written once, with no read-modify-write pass
@@ -80,7 +83,7 @@ extension BroadcastKernel {
     c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int, epilogue: inout E
   ) {
     let acc = accumulate(
-      k: k, a: a, aRowStride: 1, aColStride: Rows, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
+      k: k, a: a, aRowStride: 1, aColStride: Rows, b: b, bRowStride: laneCount * Vectors, secondOffset: laneCount)
     storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 
@@ -92,7 +95,7 @@ extension BroadcastKernel {
     c: UnsafeMutablePointer<Float>, ldc: Int, cSecondOffset: Int, epilogue: inout E
   ) {
     let acc = accumulate(
-      k: k, a: a, aRowStride: lda, aColStride: 1, b: b, bRowStride: 8 * Vectors, secondOffset: 8)
+      k: k, a: a, aRowStride: lda, aColStride: 1, b: b, bRowStride: laneCount * Vectors, secondOffset: laneCount)
     storeTile(acc, secondOffset: cSecondOffset, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 
@@ -149,14 +152,14 @@ extension BroadcastKernel {
     }
   }
 
-  /// A tile of a matrix narrower than 8 columns, B from a zero-padded 8-wide copy.
+  /// A tile of a matrix narrower than one vector, B from a zero-padded one-vector-wide copy.
   @inline(never)
   static func runNarrow<E: TileEpilogue>(
     k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int, b: UnsafePointer<Float>,
     columns: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: inout E
   ) {
     let acc = BroadcastKernel<Rows, 1>.accumulate(
-      k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: 8, secondOffset: 0)
+      k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, bRowStride: laneCount, secondOffset: 0)
     storeNarrowTile(acc, columns: columns, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   }
 }
@@ -204,6 +207,12 @@ func broadcastTile<let Rows: Int, let Vectors: Int, E: TileEpilogue>(
 func broadcastTile<E: TileEpilogue>(rows: Int, vectors: Int, _ t: TileOperands, _ epilogue: inout E) {
   if vectors == 2 {
     switch rows {
+    case 12 where maxTileRows >= 12: broadcastTile(BroadcastKernel<12, 2>.self, t, &epilogue)
+    case 11 where maxTileRows >= 11: broadcastTile(BroadcastKernel<11, 2>.self, t, &epilogue)
+    case 10 where maxTileRows >= 10: broadcastTile(BroadcastKernel<10, 2>.self, t, &epilogue)
+    case 9 where maxTileRows >= 9: broadcastTile(BroadcastKernel<9, 2>.self, t, &epilogue)
+    case 8 where maxTileRows >= 8: broadcastTile(BroadcastKernel<8, 2>.self, t, &epilogue)
+    case 7 where maxTileRows >= 7: broadcastTile(BroadcastKernel<7, 2>.self, t, &epilogue)
     case 6: broadcastTile(BroadcastKernel<6, 2>.self, t, &epilogue)
     case 5: broadcastTile(BroadcastKernel<5, 2>.self, t, &epilogue)
     case 4: broadcastTile(BroadcastKernel<4, 2>.self, t, &epilogue)
@@ -213,6 +222,12 @@ func broadcastTile<E: TileEpilogue>(rows: Int, vectors: Int, _ t: TileOperands, 
     }
   } else {
     switch rows {
+    case 12 where maxTileRows >= 12: broadcastTile(BroadcastKernel<12, 1>.self, t, &epilogue)
+    case 11 where maxTileRows >= 11: broadcastTile(BroadcastKernel<11, 1>.self, t, &epilogue)
+    case 10 where maxTileRows >= 10: broadcastTile(BroadcastKernel<10, 1>.self, t, &epilogue)
+    case 9 where maxTileRows >= 9: broadcastTile(BroadcastKernel<9, 1>.self, t, &epilogue)
+    case 8 where maxTileRows >= 8: broadcastTile(BroadcastKernel<8, 1>.self, t, &epilogue)
+    case 7 where maxTileRows >= 7: broadcastTile(BroadcastKernel<7, 1>.self, t, &epilogue)
     case 6: broadcastTile(BroadcastKernel<6, 1>.self, t, &epilogue)
     case 5: broadcastTile(BroadcastKernel<5, 1>.self, t, &epilogue)
     case 4: broadcastTile(BroadcastKernel<4, 1>.self, t, &epilogue)
@@ -230,6 +245,12 @@ func across<E: TileEpilogue>(
   epilogue: inout E
 ) {
   switch rows {
+  case 12 where maxTileRows >= 12: BroadcastKernel<12, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 11 where maxTileRows >= 11: BroadcastKernel<11, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 10 where maxTileRows >= 10: BroadcastKernel<10, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 9 where maxTileRows >= 9: BroadcastKernel<9, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 8 where maxTileRows >= 8: BroadcastKernel<8, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
+  case 7 where maxTileRows >= 7: BroadcastKernel<7, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   case 6: BroadcastKernel<6, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   case 5: BroadcastKernel<5, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
   case 4: BroadcastKernel<4, 2>.runAcross(partition: partition, k: k, a: a, aRowStride: aRowStride, aColStride: aColStride, b: b, ldb: ldb, alpha: alpha, beta: beta, c: c, ldc: ldc, epilogue: &epilogue)
@@ -242,6 +263,12 @@ func across<E: TileEpilogue>(
 @inline(__always)
 func narrowTile<E: TileEpilogue>(rows: Int, columns: Int, _ t: TileOperands, _ epilogue: inout E) {
   switch rows {
+  case 12 where maxTileRows >= 12: BroadcastKernel<12, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 11 where maxTileRows >= 11: BroadcastKernel<11, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 10 where maxTileRows >= 10: BroadcastKernel<10, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 9 where maxTileRows >= 9: BroadcastKernel<9, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 8 where maxTileRows >= 8: BroadcastKernel<8, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
+  case 7 where maxTileRows >= 7: BroadcastKernel<7, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
   case 6: BroadcastKernel<6, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
   case 5: BroadcastKernel<5, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
   case 4: BroadcastKernel<4, 1>.runNarrow(k: t.k, a: t.a, aRowStride: t.aRowStride, aColStride: t.aColStride, b: t.b, columns: columns, alpha: t.alpha, beta: t.beta, c: t.c, ldc: t.ldc, epilogue: &epilogue)
@@ -265,7 +292,7 @@ func broadcastGemm<E: TileEpilogue>(
   // use it, into one L1-resident 16 KiB buffer; sweeping row tiles outermost, all panels
   // are packed up front.
   let packJustInTime = copyB && !plan.rowTilesOuter
-  let packedB = copyB ? allocateFloats(kcMax * (packJustInTime ? 1 : partition.count) * 16) : nil
+  let packedB = copyB ? allocateFloats(kcMax * (packJustInTime ? 1 : partition.count) * panelWidth) : nil
   let packedA = plan.packA ? allocateFloats(kcMax * min(m, gemmBlockM)) : nil
   defer {
     packedB?.deallocate()
@@ -283,7 +310,7 @@ func broadcastGemm<E: TileEpilogue>(
     var i0 = 0
     while i0 < m {
       let mc = min(gemmBlockM, m - i0)
-      let tiling = RowTiling(count: mc, maxRows: 6)
+      let tiling = RowTiling(count: mc, maxRows: maxTileRows)
       if let packedA {
         for t in 0..<tiling.tiles {
           packPanelA(
@@ -318,9 +345,9 @@ func broadcastGemm<E: TileEpilogue>(
           operands.aColStride = lda
         }
         if let packedB {
-          operands.b = UnsafePointer(packedB + (packJustInTime ? 0 : panelIndex * kc * 16))
-          operands.bRowStride = 8 * panel.vectors
-          operands.bSecondOffset = 8
+          operands.b = UnsafePointer(packedB + (packJustInTime ? 0 : panelIndex * kc * panelWidth))
+          operands.bRowStride = laneCount * panel.vectors
+          operands.bSecondOffset = laneCount
         } else {
           operands.b = b + kBlock * ldb + panel.column
         }
@@ -425,16 +452,16 @@ func dotGemm(
 func combineSums(
   _ sums: UnsafePointer<Float>, m: Int, n: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  let va = SIMD8<Float>(repeating: alpha)
-  let vb = SIMD8<Float>(repeating: beta)
+  let va = Lane(repeating: alpha)
+  let vb = Lane(repeating: beta)
   for i in 0..<m {
     let source = sums + i * n
     let row = c + i * ldc
     var j = 0
-    while j + 8 <= n {
+    while j + laneCount <= n {
       let s = va * loadVector(source + j)
       storeVector(beta == 0 ? s : s + vb * loadVector(row + j), row + j)
-      j += 8
+      j += laneCount
     }
     while j < n {
       combine(source[j], alpha: alpha, beta: beta, into: row + j)

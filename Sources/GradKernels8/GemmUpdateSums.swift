@@ -1,24 +1,10 @@
 // `sgemm` that also reports what it did to C: the fused SGD update of a logged training
 // step, W ← β·W + α·Xᵀδ, measured in the kernel's own epilogue while the sums, the old
 // and the new weights are in registers — no gradient buffer is written or read back.
+// Only the 8-lane module has it: the sums' order follows its 6×16 tiles, and every
+// family runs it, so that layers.csv has the same bits on every CPU.
 
-/// Sums over the m × n entries of one `sgemmUpdateSums` call, with S the sum of the k
-/// products of an entry (the gradient, before α), c and c′ the entry before and after:
-///
-///     sumSquares = Σ S²,   sumMagnitudes = Σ |S|,   oldSquares = Σ c²,   changeSquares = Σ (c′ − c)²
-///
-/// With β = 0, c counts as 0 (C is not read). Float lanes are added into Double lanes
-/// every ≥ 1024 entries (≤ 160 terms per Float lane) and the Double lanes summed at the
-/// end, in an order fixed by the shape: bitwise reproducible. A Float partial sum of
-/// squares that overflows (entries beyond ~10¹⁸) makes its total +∞.
-public struct GemmUpdateSums: Sendable, Equatable {
-  public var sumSquares = 0.0
-  public var sumMagnitudes = 0.0
-  public var oldSquares = 0.0
-  public var changeSquares = 0.0
-
-  public init() {}
-}
+import GradKernelsCore
 
 /// `sgemm`, writing bitwise the same C, that also returns `GemmUpdateSums`.
 ///
@@ -27,7 +13,7 @@ public struct GemmUpdateSums: Sendable, Equatable {
 /// bits); each S in the sums is the S `sgemm(α: 1, β: 0)` would store. Shapes the
 /// broadcast kernel takes in one k-block are measured in its epilogue; the others (the
 /// dot path, k above one block, α = 0) form S in a scratch block first.
-public func sgemmUpdateSums(
+package func sgemmUpdateSums(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
   alpha: Float,

@@ -1,20 +1,33 @@
 // The register-blocked inner loops of sgemm. Everything here is `@inline(__always)` so
 // that each (rows, vectors) instantiation is specialised into its caller with the tile
-// held in YMM registers: a 6×16 tile is 12 accumulators + 2 B vectors + 1 broadcast =
-// 15 of the 16 AVX2 registers, and 12 independent FMA chains cover Zen 3's / Haswell's
-// 2 FMA pipes × 4-cycle latency. Index arithmetic inside the loops is wrapping (`&*`,
+// held in registers: with 8 lanes a 6×16 tile is 12 accumulators + 2 B vectors + 1
+// broadcast = 15 of the 16 AVX2 YMM registers, and 12 independent FMA chains cover Zen 3's
+// / Haswell's 2 FMA pipes × 4-cycle latency; with 16 lanes a 12×32 tile is 24 + 2 + 1 of
+// the 32 AVX-512 ZMM registers. Index arithmetic inside the loops is wrapping (`&*`,
 // `&+`): an overflow check there would pin the accumulators to memory.
 
-/// A register tile of `Rows` × `Vectors` SIMD8 accumulators.
-typealias Tile<let Rows: Int, let Vectors: Int> = InlineArray<Rows, InlineArray<Vectors, SIMD8<Float>>>
+/// A register tile of `Rows` × `Vectors` accumulators of `Lane` (see `Lanes.swift`).
+typealias Tile<let Rows: Int, let Vectors: Int> = InlineArray<Rows, InlineArray<Vectors, Lane>>
 
 @inline(__always)
-func loadVector(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+func loadVector(_ p: UnsafePointer<Float>) -> Lane {
+  UnsafeRawPointer(p).loadUnaligned(as: Lane.self)
+}
+
+@inline(__always)
+func storeVector(_ v: Lane, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lane.self)
+}
+
+/// Eight lanes whatever `Lane` is: the dot kernel and the 8×8 transposes keep this width
+/// in every family, so that their sums (split over 8 lanes) have the same order.
+@inline(__always)
+func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
 }
 
 @inline(__always)
-func storeVector(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
@@ -53,10 +66,10 @@ enum BroadcastKernel<let Rows: Int, let Vectors: Int> {
     var pairs = k >> 1
     while pairs > 0 {
       for _ in 0..<2 {
-        var bv = InlineArray<Vectors, SIMD8<Float>>(repeating: .zero)
+        var bv = InlineArray<Vectors, Lane>(repeating: .zero)
         for v in 0..<Vectors { bv[v] = loadVector(pb + (v == 0 ? 0 : secondOffset)) }
         for r in 0..<Rows {
-          let av = SIMD8<Float>(repeating: pa[r &* aRowStride])
+          let av = Lane(repeating: pa[r &* aRowStride])
           for v in 0..<Vectors { acc[r][v].addProduct(av, bv[v]) }
         }
         pa += aColStride
@@ -65,10 +78,10 @@ enum BroadcastKernel<let Rows: Int, let Vectors: Int> {
       pairs &-= 1
     }
     for _ in 0..<(k & 1) {
-      var bv = InlineArray<Vectors, SIMD8<Float>>(repeating: .zero)
+      var bv = InlineArray<Vectors, Lane>(repeating: .zero)
       for v in 0..<Vectors { bv[v] = loadVector(pb + (v == 0 ? 0 : secondOffset)) }
       for r in 0..<Rows {
-        let av = SIMD8<Float>(repeating: pa[r &* aRowStride])
+        let av = Lane(repeating: pa[r &* aRowStride])
         for v in 0..<Vectors { acc[r][v].addProduct(av, bv[v]) }
       }
       pa += aColStride
@@ -90,17 +103,17 @@ protocol TileEpilogue {
 
 /// Lane sums of one tile (see `TileEpilogue`).
 struct TileSums {
-  var squares = SIMD8<Float>.zero
-  var magnitudes = SIMD8<Float>.zero
-  var oldSquares = SIMD8<Float>.zero
-  var changeSquares = SIMD8<Float>.zero
+  var squares = Lane.zero
+  var magnitudes = Lane.zero
+  var oldSquares = Lane.zero
+  var changeSquares = Lane.zero
 
   /// Adds one vector's entries: S (the sum of the products), the entry before and after.
   @_transparent
-  mutating func add(sum s: SIMD8<Float>, old: SIMD8<Float>, new: SIMD8<Float>) {
+  mutating func add(sum s: Lane, old: Lane, new: Lane) {
     let change = new - old
     squares.addProduct(s, s)
-    magnitudes += unsafeBitCast(unsafeBitCast(s, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+    magnitudes += unsafeBitCast(unsafeBitCast(s, to: LaneBits.self) & 0x7FFF_FFFF, to: Lane.self)
     oldSquares.addProduct(old, old)
     changeSquares.addProduct(change, change)
   }
@@ -108,9 +121,9 @@ struct TileSums {
   /// The sums with the lanes whose `keep` bits are 0 set to +0: a bitwise AND, exact
   /// whatever the lanes hold (a multiplication by 0 would turn ∞ into NaN).
   @_transparent
-  func keeping(_ keep: SIMD8<UInt32>) -> TileSums {
-    @_transparent func masked(_ v: SIMD8<Float>) -> SIMD8<Float> {
-      unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & keep, to: SIMD8<Float>.self)
+  func keeping(_ keep: LaneBits) -> TileSums {
+    @_transparent func masked(_ v: Lane) -> Lane {
+      unsafeBitCast(unsafeBitCast(v, to: LaneBits.self) & keep, to: Lane.self)
     }
     return TileSums(
       squares: masked(squares), magnitudes: masked(magnitudes), oldSquares: masked(oldSquares),
@@ -184,17 +197,17 @@ func storeTile<let Rows: Int, let Vectors: Int, E: TileEpilogue>(
       acc, secondOffset: secondOffset, alpha: alpha, c: c, ldc: ldc, reads: true, &firstSums, &secondSums, E.self
     ) { product, old in product + old }
   case .general:
-    let vb = SIMD8<Float>(repeating: beta)
+    let vb = Lane(repeating: beta)
     storeRows(
       acc, secondOffset: secondOffset, alpha: alpha, c: c, ldc: ldc, reads: true, &firstSums, &secondSums, E.self
     ) { product, old in product + vb * old }
   }
   if E.isMeasuring {
-    guard Vectors == 2 else { return epilogue.add(firstSums, entries: Rows * 8) }
+    guard Vectors == 2 else { return epilogue.add(firstSums, entries: Rows * laneCount) }
     // Leave out the lanes of the second vector that the first one holds.
-    var keep = SIMD8<UInt32>(repeating: 0xFFFF_FFFF)
-    for lane in 0..<(8 &- min(secondOffset, 8)) { keep[lane] = 0 }
-    epilogue.add(firstSums + secondSums.keeping(keep), entries: Rows * (8 + min(secondOffset, 8)))
+    var keep = LaneBits(repeating: 0xFFFF_FFFF)
+    for lane in 0..<(laneCount &- min(secondOffset, laneCount)) { keep[lane] = 0 }
+    epilogue.add(firstSums + secondSums.keeping(keep), entries: Rows * (laneCount + min(secondOffset, laneCount)))
   }
 }
 
@@ -204,12 +217,12 @@ func storeTile<let Rows: Int, let Vectors: Int, E: TileEpilogue>(
 func storeRows<let Rows: Int, let Vectors: Int, E: TileEpilogue>(
   _ acc: Tile<Rows, Vectors>, secondOffset: Int, alpha: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
   reads: Bool, _ firstSums: inout TileSums, _ secondSums: inout TileSums, _: E.Type,
-  combine: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
+  combine: (Lane, Lane) -> Lane
 ) {
-  let va = SIMD8<Float>(repeating: alpha)
+  let va = Lane(repeating: alpha)
   for r in 0..<Rows {
     let row = c + r &* ldc
-    var old = InlineArray<Vectors, SIMD8<Float>>(repeating: .zero)
+    var old = InlineArray<Vectors, Lane>(repeating: .zero)
     if reads { for v in 0..<Vectors { old[v] = loadVector(row + (v == 0 ? 0 : secondOffset)) } }
     for v in 0..<Vectors {
       let new = combine(va * acc[r][v], old[v])
@@ -231,7 +244,7 @@ func combine(_ sum: Float, alpha: Float, beta: Float, into p: UnsafeMutablePoint
   p.pointee = beta == 0 ? alpha * sum : alpha * sum + beta * p.pointee
 }
 
-/// Writes the first `columns` (< 8) lanes of a one-vector tile: matrices narrower than
+/// Writes the first `columns` (< `laneCount`) lanes of a one-vector tile: matrices narrower than
 /// one vector, whose B rows were copied into a zero-padded scratch panel.
 @inline(__always)
 func storeNarrowTile<let Rows: Int, E: TileEpilogue>(
@@ -240,7 +253,7 @@ func storeNarrowTile<let Rows: Int, E: TileEpilogue>(
 ) {
   var sums = TileSums()
   for r in 0..<Rows {
-    var old = SIMD8<Float>.zero, new = SIMD8<Float>.zero
+    var old = Lane.zero, new = Lane.zero
     for j in 0..<columns {
       let p = c + (r &* ldc &+ j)
       if E.isMeasuring && beta != 0 { old[j] = p.pointee }
@@ -268,14 +281,14 @@ enum DotKernel<let Rows: Int, let Columns: Int> {
   static func accumulate(
     k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, reachBack: Bool
   ) -> InlineArray<Rows, InlineArray<Columns, Float>> {
-    var acc = Tile<Rows, Columns>(repeating: InlineArray(repeating: .zero))
+    var acc = InlineArray<Rows, InlineArray<Columns, SIMD8<Float>>>(repeating: InlineArray(repeating: .zero))
     let vectorEnd = k & ~7
     var p = 0
     while p < vectorEnd {
       var bv = InlineArray<Columns, SIMD8<Float>>(repeating: .zero)
-      for q in 0..<Columns { bv[q] = loadVector(b + (q &* ldb &+ p)) }
+      for q in 0..<Columns { bv[q] = load8(b + (q &* ldb &+ p)) }
       for r in 0..<Rows {
-        let av = loadVector(a + (r &* lda &+ p))
+        let av = load8(a + (r &* lda &+ p))
         for q in 0..<Columns { acc[r][q].addProduct(av, bv[q]) }
       }
       p += 8
@@ -286,9 +299,9 @@ enum DotKernel<let Rows: Int, let Columns: Int> {
       let start = k &- 8
       let repeated = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int32>(repeating: Int32(8 &- leftover))
       var bv = InlineArray<Columns, SIMD8<Float>>(repeating: .zero)
-      for q in 0..<Columns { bv[q] = loadVector(b + (q &* ldb &+ start)) }
+      for q in 0..<Columns { bv[q] = load8(b + (q &* ldb &+ start)) }
       for r in 0..<Rows {
-        let av = loadVector(a + (r &* lda &+ start))
+        let av = load8(a + (r &* lda &+ start))
         for q in 0..<Columns { acc[r][q] += (av * bv[q]).replacing(with: 0, where: repeated) }
       }
     }

@@ -2,91 +2,100 @@
 // the contiguous layouts the broadcast kernel streams best. Packing only moves values
 // (no arithmetic), so it never changes a result's bits.
 
-/// The column panels of an n-column product, each one or two SIMD8 vectors wide and
-/// never narrower than 8 (unless n < 8): with n = 16q + r,
+import GradKernelsCore
+
+/// The column panels of an n-column product, each one or two vectors of w = `laneCount`
+/// lanes wide and never narrower than w (unless n < w): with n = 2w·q + r,
 ///
-///     r = 0:      q panels of 16
-///     r = 8:      q of 16, then one of 8
-///     8 < r < 16: q of 16, then one of r as two overlapping vectors at 0 and r − 8
-///     0 < r < 8:  q − 1 of 16, one of 8 + r (vectors at 0 and r), then one of 8
-///     n < 8:      one panel of n, computed in a zero-padded 8-wide copy
+///     r = 0:       q panels of 2w
+///     r = w:       q of 2w, then one of w
+///     w < r < 2w:  q of 2w, then one of r as two overlapping vectors at 0 and r − w
+///     0 < r < w:   q − 1 of 2w, one of w + r (vectors at 0 and r), then one of w
+///     n < w:       one panel of n, computed in a zero-padded w-wide copy
 ///
-/// e.g. 10 → [10 = 0…7 ∪ 2…9], 30 → [16, 14], 1000 → [16 × 62, 8], 20 → [12, 8].
+/// e.g. with w = 8: 10 → [10 = 0…7 ∪ 2…9], 30 → [16, 14], 1000 → [16 × 62, 8], 20 → [12, 8];
+/// with w = 16: 1000 → [32 × 30, 24, 16], 30 → [30 = 0…15 ∪ 14…29].
 struct ColumnPartition {
   let n: Int
 
-  var isNarrow: Bool { n < 8 }
+  var isNarrow: Bool { n < laneCount }
 
   var count: Int {
-    if n < 8 { return 1 }
-    return n / 16 + (n % 16 == 0 ? 0 : 1)
+    if n < laneCount { return 1 }
+    return n / panelWidth + (n % panelWidth == 0 ? 0 : 1)
   }
 
   /// Panel `index`: first column, vector count, offset of the second vector.
   @inline(__always)
   func panel(_ index: Int) -> (column: Int, vectors: Int, secondOffset: Int) {
-    if n < 8 { return (0, 1, 0) }
-    let q = n / 16
-    let r = n % 16
-    if r == 0 || r >= 8 {
-      if index < q { return (index * 16, 2, 8) }
-      return r == 8 ? (q * 16, 1, 0) : (q * 16, 2, r - 8)
+    let w = laneCount
+    if n < w { return (0, 1, 0) }
+    let q = n / (2 * w)
+    let r = n % (2 * w)
+    if r == 0 || r >= w {
+      if index < q { return (index * 2 * w, 2, w) }
+      return r == w ? (q * 2 * w, 1, 0) : (q * 2 * w, 2, r - w)
     }
-    if index < q - 1 { return (index * 16, 2, 8) }
-    if index == q - 1 { return (index * 16, 2, r) }
-    return ((q - 1) * 16 + 8 + r, 1, 0)
+    if index < q - 1 { return (index * 2 * w, 2, w) }
+    if index == q - 1 { return (index * 2 * w, 2, r) }
+    return ((q - 1) * 2 * w + w + r, 1, 0)
   }
 }
 
-/// Packs op(B)[p0 ..< p0+kc, ·] panel by panel; panel i occupies `kc·16` floats from
-/// `packed + i·kc·16` (see `packPanelB`).
+/// Packs op(B)[p0 ..< p0+kc, ·] panel by panel; panel i occupies `kc·panelWidth` floats
+/// from `packed + i·kc·panelWidth` (see `packPanelB`).
 func packPanelsB(
   _ trans: Transpose, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, partition: ColumnPartition,
   into packed: UnsafeMutablePointer<Float>
 ) {
   for index in 0..<partition.count {
-    packPanelB(trans, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, index: index, into: packed + index * kc * 16)
+    packPanelB(trans, b: b, ldb: ldb, p0: p0, kc: kc, partition: partition, index: index, into: packed + index * kc * panelWidth)
   }
 }
 
 /// Packs panel `index` of op(B)[p0 ..< p0+kc, ·], row p holding vector 0 then vector 1
-/// (`8·vectors` floats):
+/// (`w·vectors` floats, w = `laneCount`):
 ///
-///     dst[p·8·vectors + 8·v + l] = op(B)(p0 + p, column + o_v + l)
+///     dst[p·w·vectors + w·v + l] = op(B)(p0 + p, column + o_v + l)
 ///
 /// (0 past column n for a narrow matrix). `op(B)(p, j)` is `b[p·ldb + j]`, or `b[j·ldb + p]`
-/// when transposed; the transposed case moves 8×8 blocks through registers.
+/// when transposed; the transposed case moves 8×8 blocks through registers (w/8 per row).
 func packPanelB(
   _ trans: Transpose, b: UnsafePointer<Float>, ldb: Int, p0: Int, kc: Int, partition: ColumnPartition,
   index: Int, into dst: UnsafeMutablePointer<Float>
 ) {
   let panel = partition.panel(index)
-  let stride = 8 * panel.vectors
+  let w = laneCount
+  let stride = w * panel.vectors
   for v in 0..<panel.vectors {
     let column = panel.column + (v == 0 ? 0 : panel.secondOffset)
-    let valid = min(8, partition.n - column)
+    let valid = min(w, partition.n - column)
     switch trans {
     case .none:
       var src = b + p0 * ldb + column
-      if valid == 8 {
+      if valid == w {
         for p in 0..<kc {
-          storeVector(loadVector(src), dst + (p &* stride &+ 8 &* v))
+          storeVector(loadVector(src), dst + (p &* stride &+ w &* v))
           src += ldb
         }
       } else {
         for p in 0..<kc {
-          for l in 0..<8 { dst[p &* stride &+ 8 &* v &+ l] = l < valid ? src[l] : 0 }
+          for l in 0..<w { dst[p &* stride &+ w &* v &+ l] = l < valid ? src[l] : 0 }
           src += ldb
         }
       }
     case .transposed:
-      packTransposedVector(
-        b: b + column * ldb + p0, ldb: ldb, kc: kc, valid: valid, into: dst + 8 * v, stride: stride)
+      for group in Swift.stride(from: 0, to: w, by: 8) {
+        packTransposedVector(
+          b: b + (column + group) * ldb + p0, ldb: ldb, kc: kc, valid: min(8, valid - group),
+          into: dst + (w * v + group), stride: stride)
+      }
     }
   }
 }
 
-/// Eight columns of Bᵀ: `dst[p·stride + l] = src[l·ldb + p]` for l < valid, 0 beyond.
+/// Eight columns of Bᵀ: `dst[p·stride + l] = src[l·ldb + p]` for l < valid, 0 beyond
+/// (valid ≤ 0: all zeros, src not read).
 private func packTransposedVector(
   b src: UnsafePointer<Float>, ldb: Int, kc: Int, valid: Int, into dst: UnsafeMutablePointer<Float>, stride: Int
 ) {
@@ -94,9 +103,9 @@ private func packTransposedVector(
   if valid == 8 {
     while p + 8 <= kc {
       var block = InlineArray<8, SIMD8<Float>>(repeating: .zero)
-      for r in 0..<8 { block[r] = loadVector(src + (r &* ldb &+ p)) }
+      for r in 0..<8 { block[r] = load8(src + (r &* ldb &+ p)) }
       let t = transpose8x8(block)
-      for r in 0..<8 { storeVector(t[r], dst + (p &+ r) &* stride) }
+      for r in 0..<8 { store8(t[r], dst + (p &+ r) &* stride) }
       p += 8
     }
   }

@@ -1,0 +1,101 @@
+// Which kernels run: chosen once per process from what the CPU supports, or forced with
+// GRADSWEEP_ISA. Every family gives the same bits (tests/GradKernelsTests/
+// KernelFamilyTests.swift); they differ only in speed.
+
+import CPUFeatures
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A set of compiled kernels for one instruction set.
+///
+/// - `avx2`: the 8-lane kernels (module GradKernels8) compiled with `-target-cpu haswell`
+///   (AVX2 + FMA, x86-64-v3): 6×16 register tiles.
+/// - `avx512`: products with m ≥ 16 and n ≥ 32 on the 16-lane kernels (module
+///   GradKernels16, the same source compiled with `-target-cpu skylake-avx512`: 12×32
+///   tiles in 24 ZMM accumulators); the others, and the measured updates of logged
+///   steps (`sgemmUpdateSums`), on the 8-lane kernels.
+/// - `generic`: the 8-lane kernels compiled with no CPU flags (NEON on arm64).
+///
+/// Properties: every family sums each output element as the same chain of fused
+/// multiply-adds in k order within the same k-blocks, and rounds α·S + β·c the same way,
+/// so results are bitwise identical whichever runs.
+public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertible {
+  case avx2
+  case avx512
+  case generic
+
+  /// The environment variable that forces a family: `avx2` or `avx512`.
+  public static let environmentVariable = "GRADSWEEP_ISA"
+
+  /// The families this CPU can run, narrowest first.
+  public static var supported: [KernelFamily] {
+    #if arch(x86_64)
+    var families: [KernelFamily] = []
+    if gradsweep_cpu_has_avx2_fma() != 0 { families.append(.avx2) }
+    if gradsweep_cpu_has_avx512() != 0 { families.append(.avx512) }
+    return families
+    #else
+    return [.generic]
+    #endif
+  }
+
+  /// The family for a value of `GRADSWEEP_ISA` (nil or empty: the widest supported).
+  /// Fails, saying why, for an unknown name or a family this CPU cannot run.
+  public static func choose(requested: String?) -> Result<KernelFamily, KernelFamilyError> {
+    let supported = supported
+    guard let requested, !requested.isEmpty else {
+      guard let widest = supported.last else { return .failure(.noneSupported) }
+      return .success(widest)
+    }
+    guard let family = KernelFamily(rawValue: requested.lowercased()) else {
+      return .failure(.unknown(requested, supported: supported))
+    }
+    guard supported.contains(family) else { return .failure(.unsupported(family, supported: supported)) }
+    return .success(family)
+  }
+
+  /// The family this process runs, chosen at its first use from `GRADSWEEP_ISA` and the
+  /// CPU. An invalid `GRADSWEEP_ISA` stops the process with the reason (the command line
+  /// checks it first, with `choose`, to report it as a usage error).
+  public static let active: KernelFamily = {
+    let requested = getenv(environmentVariable).map { String(cString: $0) }
+    switch choose(requested: requested) {
+    case .success(let family): return family
+    case .failure(let error): fatalError(error.description)
+    }
+  }()
+
+  public var description: String {
+    switch self {
+    case .avx2: "avx2 (8-lane AVX2+FMA kernels)"
+    case .avx512: "avx512 (16-lane AVX-512 kernels for m ≥ 16, n ≥ 32; 8-lane AVX2+FMA for the rest)"
+    case .generic: "generic (8-lane kernels, no CPU-specific flags)"
+    }
+  }
+}
+
+/// Why `GRADSWEEP_ISA` names no family this process can run.
+public enum KernelFamilyError: Error, Equatable, CustomStringConvertible {
+  case unknown(String, supported: [KernelFamily])
+  case unsupported(KernelFamily, supported: [KernelFamily])
+  case noneSupported
+
+  public var description: String {
+    let variable = KernelFamily.environmentVariable
+    switch self {
+    case .unknown(let name, let supported):
+      return "\(variable)=\(name) is not a kernel family; use one of: \(supported.map(\.rawValue).joined(separator: ", "))"
+    case .unsupported(let family, let supported):
+      return
+        "\(variable)=\(family.rawValue), but this CPU cannot run the \(family.rawValue) kernels; it runs: \(supported.map(\.rawValue).joined(separator: ", "))"
+    case .noneSupported:
+      return "this CPU lacks AVX2 and FMA, which gradsweep's x86-64 build requires (x86-64-v3)"
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import GradKernelsCore
+
+/// Single-precision general matrix multiply on row-major storage:
+///
+///     C ← α · op(A) · op(B) + β · C,   op(A): m×k, op(B): k×n, C: m×n
+///
+/// `lda`, `ldb`, `ldc` are row strides (elements between consecutive rows as stored).
+/// When β = 0, C is not read (NaNs in C do not propagate); when α = 0 or k = 0, A and B
+/// are not read. β = 1 with α = −η is the
+/// fused SGD update `W ← W − η·Xᵀ·δ` with no gradient buffer.
+///
+/// Properties: single-threaded; the summation order over k is fixed for a given shape
+/// (m, n, k and the transposes), so the result is bitwise reproducible run to run and
+/// machine to machine, on every kernel family (`Lanes.swift`), whatever else the process does. Each element is
+/// `(α·S) + (β·c)`, rounded as written (no FMA), where the sum S of the k products is a
+/// chain of fused multiply-adds in p order (split over 8 lanes, then reduced in a fixed
+/// tree, in the A·Bᵀ dot path), within blocks of at most 1024 when operands are packed,
+/// blocks added in order. S depends on the shape and the data only, not on α or β:
+/// `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an SGD step into the
+/// gradient product changes no bits.
+///
+/// Paths (see `GemmDrivers.swift`): A·Bᵀ with fewer than 16 rows and k ≥ 64 → dot kernel
+/// reading both operands in place (copying B would cost as much as the product);
+/// otherwise the broadcast kernel (6×16 with 8 lanes, 12×32 with 16), with A and B packed into panels when all of
+/// m, n, k ≥ 48 (and B always packed when transposed), operands read in place otherwise.
+package func sgemm(
+  _ transA: Transpose, _ transB: Transpose,
+  m: Int, n: Int, k: Int,
+  alpha: Float,
+  a: UnsafePointer<Float>, lda: Int,
+  b: UnsafePointer<Float>, ldb: Int,
+  beta: Float,
+  c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  guard m > 0, n > 0 else { return }
+  if k <= 0 || alpha == 0 {
+    scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
+    return
+  }
+  if takesDotPath(transA, transB, m: m, k: k) {
+    dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    return
+  }
+  let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
+  if k > plan.blockK && !(alpha == 1 && beta == 0) {
+    // Several k-blocks: form S = Σ first (blocks added into it in order), then α·S + β·C,
+    // so that S is the same sum whatever α and β are (the fused SGD update relies on it).
+    let sums = allocateFloats(m * n)
+    defer { sums.deallocate() }
+    var plain = PlainStore()
+    broadcastGemm(
+      transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0,
+      c: sums, ldc: n, plan: plan, epilogue: &plain)
+    combineSums(sums, m: m, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc)
+    return
+  }
+  var plain = PlainStore()
+  broadcastGemm(
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+    c: c, ldc: ldc, plan: plan, epilogue: &plain)
+}
+
+/// Whether `sgemm` runs a shape on the dot kernel: A·Bᵀ with fewer than 16 rows and
+/// k ≥ 64, where copying B would cost as much as the product.
+@inline(__always)
+package func takesDotPath(_ transA: Transpose, _ transB: Transpose, m: Int, k: Int) -> Bool {
+  transA == .none && transB == .transposed && m < 16 && k >= 64
+}

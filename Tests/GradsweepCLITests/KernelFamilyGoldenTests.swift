@@ -1,0 +1,105 @@
+import Foundation
+import GradKernels
+import SweepResults
+import Testing
+
+/// The same bits on every CPU, end to end: a small sweep whose layers are wide enough for
+/// the AVX-512 family's 16-lane kernels (72 units, batches of 50, m, n, k ≥ 48), logged
+/// every step, trained once under every `GRADSWEEP_ISA` this CPU runs. The SHA-256 of each
+/// run's metrics.csv and layers.csv (elapsed_s removed) must equal the values committed
+/// below, which were produced by the 8-lane kernels before the families existed
+/// (main at 541af54) and by every family since.
+@Suite("Kernel families: a logged sweep has the committed bits under every GRADSWEEP_ISA")
+struct KernelFamilyGoldenTests {
+  static let sweep = """
+    name: golden
+    seed: 7
+    data: {name: spirals, samples: 600, classes: 3, noise: 0.2, validation: 0.25}
+    model: {width: 72, depth: 3, activation: tanh, initializer: xavier_normal}
+    training: {optimizer: sgd, learning_rate: 0.05, batch_size: 50, epochs: 3}
+    log: {every: 1}
+    sweep:
+      grid:
+        model.activation: [tanh, relu]
+    """
+
+  /// "<run id>/<file>" → SHA-256 of the file without its elapsed_s column.
+  /// Re-committed once when floating cells began to keep their `.0` (`3.0`, not `3`):
+  /// the values were bit-identical, only their spelling changed (checked by mapping the
+  /// new files back to the old spelling, which gave the old hashes).
+  static let expected: [String: String] = [
+    "relu-s7-43c23948/metrics.csv": "532effaa3e8c60b7018da447e734db15039008df74612efb01bdc6d5cfad349c",
+    "relu-s7-43c23948/layers.csv": "3e4af47034b2240cdafaeefab68af115ba457bf35d9a148906db878bb6784eee",
+    "tanh-s7-6eb172c6/metrics.csv": "835a7a49a6cec26cd2d6a42a61daabee2637c718bf58d3618051bdad4d617a0d",
+    "tanh-s7-6eb172c6/layers.csv": "879dce271c3bed610e3954edb173e935ef1dacd7392302d77f0c1026b333da95",
+  ]
+
+  /// The file's text with the `elapsed_s` column removed (the only column that differs
+  /// between two identical trainings). The logs hold numbers and names only: no quoted
+  /// fields, so a comma always separates cells.
+  static func withoutElapsed(_ text: String) -> String {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let header = lines[0].split(separator: ",", omittingEmptySubsequences: false)
+    guard let column = header.firstIndex(of: "elapsed_s") else { return text }
+    return lines.map { line in
+      guard !line.isEmpty else { return "" }
+      var cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      cells.remove(at: column)
+      return cells.joined(separator: ",")
+    }.joined(separator: "\n")
+  }
+
+  /// Trains the sweep with `family` forced; the hashes of its runs' logs.
+  static func hashes(under family: KernelFamily) throws -> [String: String] {
+    let folder = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    _ = try CommandHarness.writeSweep(sweep, in: folder)
+    let result = try SlurmTesting.run(
+      ["run", "sweep.yaml", "--out", "out", "--quiet", "--jobs", "2"], in: folder,
+      environment: [KernelFamily.environmentVariable: family.rawValue])
+    #expect(result.status == 0, "gradsweep run under \(family.rawValue): \(result.stderr)")
+    let runs = folder.appendingPathComponent("out/golden/runs")
+    var hashes: [String: String] = [:]
+    for run in try FileManager.default.contentsOfDirectory(atPath: runs.path) where !run.hasPrefix(".") {
+      let provenance = try Provenance.read(from: runs.appendingPathComponent(run).appendingPathComponent("provenance.json"))
+      #expect(provenance.environment.kernelFamily == family.rawValue)
+      for file in [ResultsLayout.metricsFile, ResultsLayout.layersFile] {
+        let text = try String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent(file), encoding: .utf8)
+        hashes["\(run)/\(file)"] = SHA256.hex(Array(withoutElapsed(text).utf8))
+      }
+    }
+    return hashes
+  }
+
+  @Test("AVX2 (8-lane) kernels give the committed bits", .enabled(if: KernelFamily.supported.contains(.avx2), "not an x86-64 CPU with AVX2 and FMA"))
+  func avx2() throws {
+    #expect(try Self.hashes(under: .avx2) == Self.expected)
+  }
+
+  // Skipped, with this reason, where the CPU lacks AVX-512: reported as skipped, not passed.
+  @Test(
+    "AVX-512 (16-lane) kernels give the committed bits",
+    .enabled(if: KernelFamily.supported.contains(.avx512), "this CPU lacks AVX-512 F/BW/DQ/VL: the avx512 family cannot run here"))
+  func avx512() throws {
+    #expect(try Self.hashes(under: .avx512) == Self.expected)
+  }
+
+  @Test("generic (8-lane, no CPU flags) kernels give the committed bits", .enabled(if: KernelFamily.supported.contains(.generic), "an x86-64 build has no generic family (arm64 only)"))
+  func generic() throws {
+    #expect(try Self.hashes(under: .generic) == Self.expected)
+  }
+
+  @Test("an unknown GRADSWEEP_ISA, or one this CPU cannot run, is refused with exit status 2")
+  func refusal() throws {
+    let folder = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let unknown = try SlurmTesting.run(["bench", "--workload", "W1", "--seconds", "0.01"], in: folder, environment: [KernelFamily.environmentVariable: "sse9"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("GRADSWEEP_ISA=sse9 is not a kernel family"))
+    for family in KernelFamily.allCases where !KernelFamily.supported.contains(family) {
+      let refused = try SlurmTesting.run(["bench", "--workload", "W1", "--seconds", "0.01"], in: folder, environment: [KernelFamily.environmentVariable: family.rawValue])
+      #expect(refused.status == 2)
+      #expect(refused.stderr.contains("this CPU cannot run the \(family.rawValue) kernels"))
+    }
+  }
+}
