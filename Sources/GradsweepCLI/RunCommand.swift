@@ -81,7 +81,9 @@ extension Gradsweep {
         // The summary first, so the report reads a current summary.csv. After a signal
         // only the summary: Slurm kills 30 s after SIGTERM, and `gradsweep report`
         // (or the finishing --resume) writes the report.
-        _ = try SummaryBuilder.rebuild(folder: outcome.resultsFolder)
+        let rebuild = try SummaryBuilder.rebuild(folder: outcome.resultsFolder)
+        // Runs of the folder whose files are damaged (kept from before, or another shard's).
+        for problem in rebuild.problems { printError(problem) }
         if outcome.signal == nil {
           _ = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
         }

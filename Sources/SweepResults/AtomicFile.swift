@@ -66,12 +66,14 @@ public enum AtomicFile {
     }
   }
 
-  /// Removes temporary files (`.NAME.tmp-PID-RANDOM`) in `folder` whose writer is no
-  /// longer running, as a killed process leaves them; returns the names removed. Only
-  /// names of exactly that shape, only regular files and links (unlinked, never
-  /// followed), only when the pid is not alive: another process's live write is kept.
+  /// Removes temporary files (`.NAME.tmp-PID-RANDOM`) in `folder` that a killed
+  /// process left behind; returns the names removed. Only names of exactly that shape,
+  /// only regular files and links (unlinked, never followed), only when no process of
+  /// that pid is alive here AND the file is older than `minimumAge` (10 minutes): shards
+  /// on other machines share the folder, and their pids mean nothing on this one, but
+  /// no atomic write of gradsweep's lasts minutes.
   @discardableResult
-  public static func sweepStaleTemporaries(in folder: URL) -> [String] {
+  public static func sweepStaleTemporaries(in folder: URL, minimumAge: TimeInterval = 600) -> [String] {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
     var removed: [String] = []
     for name in names {
@@ -81,6 +83,7 @@ public enum AtomicFile {
       var info = stat()
       let path = folder.appendingPathComponent(name).path
       guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { continue }
+      guard Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) >= minimumAge else { continue }
       if unlink(path) == 0 { removed.append(name) }
     }
     return removed.sorted()
@@ -92,7 +95,9 @@ public enum AtomicFile {
       marker.lowerBound > name.index(after: name.startIndex)
     else { return nil }
     let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UInt32(parts[1]) != nil else { return nil }
+    guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+      let pid = pid_t(parts[0]), pid > 0, UInt32(parts[1]) != nil
+    else { return nil }
     return pid
   }
 }

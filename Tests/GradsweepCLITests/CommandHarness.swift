@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TidyCSV
 
 /// Runs the real `gradsweep` executable (built next to the test bundle) in a child
@@ -94,5 +97,13 @@ struct CommandHarness {
       }
     }
     return logs
+  }
+
+  /// Sets `path`'s modification time an hour back, a link's own (not its target's):
+  /// stale temporary files are swept only once they are older than any live write.
+  static func age(_ path: String, seconds: Int = 3600) {
+    let then = timespec(tv_sec: time(nil) - seconds, tv_nsec: 0)
+    var times = [then, then]
+    _ = utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW)
   }
 }

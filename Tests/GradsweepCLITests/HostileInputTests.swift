@@ -268,13 +268,17 @@ struct HostileInputTests {
     let results = dir.appendingPathComponent("out/hostile")
     // pid 2³¹−2 is never alive; the user's own dotfile is not of gradsweep's shape.
     let stale = ".report.html.tmp-2147483646-17"
-    for name in [stale, ".notes.tmp-mine"] {
+    // A fresh one of a dead pid may be another machine's live write (shards share the
+    // folder): kept until it is 10 minutes old.
+    let fresh = ".summary.csv.tmp-2147483645-3"
+    for name in [stale, ".notes.tmp-mine", fresh] {
       try "x".write(to: results.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
+    for name in [stale, ".notes.tmp-mine"] { CommandHarness.age(results.appendingPathComponent(name).path) }
     #expect(try CommandHarness.run(["run", file.path, "--out", "out", "--resume", "--quiet"], in: dir).status == 0)
     let names = try FileManager.default.contentsOfDirectory(atPath: results.path)
     #expect(!names.contains(stale))
-    #expect(names.contains(".notes.tmp-mine"))
+    #expect(names.contains(".notes.tmp-mine") && names.contains(fresh))
   }
 
   @Test func sigtermStopsWithinSecondsWritesTheSummaryAndExits143() throws {

@@ -143,6 +143,7 @@ struct HostileResultsTests {
     try FileManager.default.createSymbolicLink(
       atPath: root.appendingPathComponent(".notes.txt.tmp-4194307-9").path, withDestinationPath: target.path)
 
+    for name in stale + kept + [".notes.txt.tmp-4194307-9"] { CommandHarness.age(root.appendingPathComponent(name).path) }
     let report = try CommandHarness.run(["report", "out/hostile"], in: dir)
     #expect(report.status == 0, "\(report.stderr)")
     let names = Set(try FileManager.default.contentsOfDirectory(atPath: root.path))

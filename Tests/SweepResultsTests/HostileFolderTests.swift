@@ -17,7 +17,7 @@ import Testing
     for name in [
       "report.html.tmp-12345-1", ".report.html.tmp-12345-1x", ".report.html.tmp-12345", ".tmp-12345-1",
       ".report.html.tmp--1", ".report.html.tmp-0-1", ".report.html.tmp-99999999999-1", ".x.tmp-1-2-3",
-      ".x.tmp-1-", ".x.tmp-1-4294967296",
+      ".x.tmp-1-", ".x.tmp-1-4294967296", ".x.tmp-+1-2", ".x.tmp-1-+2",
     ] {
       #expect(AtomicFile.writerPID(ofTemporary: name) == nil, "\(name)")
     }
@@ -45,7 +45,9 @@ import Testing
     try FileManager.default.createSymbolicLink(
       atPath: dir.appendingPathComponent(".link.tmp-\(dead)-6").path, withDestinationPath: target.path)
 
-    let removed = AtomicFile.sweepStaleTemporaries(in: dir)
+    // Fresh files are kept (another machine's live write); minimumAge 0 sweeps now.
+    #expect(AtomicFile.sweepStaleTemporaries(in: dir) == [])
+    let removed = AtomicFile.sweepStaleTemporaries(in: dir, minimumAge: 0)
     #expect(removed == [".link.tmp-\(dead)-6", ".report.html.tmp-\(dead)-1"])
     let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
     #expect(left == Set(names.dropFirst() + [".folder.tmp-\(dead)-5", "target.txt"]))
