@@ -96,3 +96,32 @@ extension FirstHourTests {
     #expect(invocations.allSatisfy { ($0["time"] as? String)?.hasPrefix("20") == true && $0["host"] is String })
   }
 }
+
+extension FirstHourTests {
+  @Test func statusSpeaksJSONAndTellsScriptsWhetherWorkRemains() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try CommandHarness.writeSweep(
+      "name: s\ndata: {name: moons, samples: 100}\nmodel: {width: 4, depth: 1}\ntraining: {epochs: 1}\nsweep: {grid: {model.depth: [1, 2, 3]}}\n", in: dir)
+    #expect(try CommandHarness.run(["run", "sweep.yaml", "-o", "out", "-q"], in: dir).status == 0)
+    let complete = try CommandHarness.run(["status", "out/s", "--format", "json", "--exit-code"], in: dir)
+    #expect(complete.status == 0, "\(complete.stderr)")
+    let done = try #require(try JSONSerialization.jsonObject(with: Data(complete.stdout.utf8)) as? [String: Any])
+    #expect(done["planned"] as? Int == 3 && done["remaining"] as? Int == 0 && done["complete"] as? Bool == true)
+    #expect((done["counts"] as? [String: Int])?["completed"] == 3 && done["resume_command"] is NSNull)
+    // One run gone: work remains, the JSON names it and the command that finishes the sweep.
+    let runs = dir.appendingPathComponent("out/s/runs")
+    let gone = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).sorted().first)
+    try FileManager.default.removeItem(at: runs.appendingPathComponent(gone))
+    let partial = try CommandHarness.run(["status", "out/s", "--format", "json", "--exit-code"], in: dir)
+    #expect(partial.status == 1)
+    let left = try #require(try JSONSerialization.jsonObject(with: Data(partial.stdout.utf8)) as? [String: Any])
+    #expect((left["missing"] as? [[String: Any]])?.first?["run_id"] as? String == gone)
+    #expect((left["resume_command"] as? String)?.hasSuffix("--resume") == true)
+    #expect(try CommandHarness.run(["status", "out/s"], in: dir).status == 0, "without --exit-code: 0")
+    // --watch returns once nothing is missing: here at once after --resume finishes it.
+    #expect(try CommandHarness.run(["run", "sweep.yaml", "-o", "out", "-q", "--resume"], in: dir).status == 0)
+    let watched = try CommandHarness.run(["status", "out/s", "--watch", "--interval", "0.1", "--format", "json"], in: dir)
+    #expect(watched.status == 0 && watched.stdout.split(separator: "\n").count == 1, "\(watched.stdout)")
+  }
+}

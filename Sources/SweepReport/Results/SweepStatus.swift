@@ -137,3 +137,32 @@ public struct SweepStatus: Sendable {
     return out
   }
 }
+
+extension SweepStatus {
+  /// Runs `--resume` would train (missing, interrupted, unreadable) or could retry
+  /// (failed): 0 when the sweep is complete.
+  public var remaining: Int { missing.count + interrupted.count + unreadable.count + failed.count }
+
+  /// `gradsweep status --format json`: one object, keys sorted, every list complete.
+  /// `{"name", "folder", "planned", "counts": {status: n}, "failed": [{"run_id",
+  /// "detail"}], "diverged", "stalled", "interrupted", "missing", "unreadable",
+  /// "warnings", "remaining", "complete", "resume_command"}`; `resume_command` is null
+  /// when nothing remains.
+  public func jsonData() throws -> Data {
+    func entries(_ list: [Entry]) -> [[String: Any]] {
+      list.map { ["run_id": $0.runID, "detail": $0.detail.map { $0 as Any } ?? NSNull()] }
+    }
+    var counts: [String: Int] = [:]
+    for (status, count) in self.counts { counts[status] = count }
+    let resume: Any = resumeFlags.map { flags in
+      "gradsweep run \(sweepFile ?? "<sweep file>") --out \(folder.standardizedFileURL.deletingLastPathComponent().path) \(flags)"
+    } ?? NSNull()
+    let object: [String: Any] = [
+      "name": name, "folder": folder.path, "planned": planned, "counts": counts,
+      "failed": entries(failed), "diverged": entries(diverged), "stalled": entries(stalled),
+      "interrupted": entries(interrupted), "missing": entries(missing), "unreadable": entries(unreadable),
+      "warnings": warnings, "remaining": remaining, "complete": remaining == 0, "resume_command": resume,
+    ]
+    return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+  }
+}
