@@ -303,4 +303,28 @@ struct HostileInputTests {
     let status = try CommandHarness.run(["status", results.path], in: dir)
     #expect(status.stdout.contains("interrupted") || status.stdout.contains("missing"), "\(status.stdout)")
   }
+
+  /// After Ctrl-C the progress output ends by naming the runs saved as interrupted.
+  @Test func afterCtrlCTheLastLineNamesTheInterruptedRuns() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sweep = try CommandHarness.writeSweep(RunCommandTests.slowSweep, in: dir)
+    let (child, _, err) = try CommandHarness.start(["run", sweep.path, "--out", "out", "--jobs", "1"], in: dir)
+    let runs = dir.appendingPathComponent("out/slow/runs")
+    let deadline = Date().addingTimeInterval(120)
+    while ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).filter({ !$0.hasPrefix(".") }).isEmpty
+      && child.isRunning && Date() < deadline
+    {
+      usleep(20_000)
+    }
+    kill(child.processIdentifier, SIGINT)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    child.waitUntilExit()
+    #expect(child.terminationStatus == 130)
+    let summary = try CSVTable(contentsOf: dir.appendingPathComponent("out/slow/summary.csv"))
+    let interrupted = summary.records.filter { $0["status"] == "interrupted" }.map { $0["run_id"]! }
+    #expect(interrupted.count == 1, "one run was training when the signal came: \(summary.records)")
+    let last = stderr.split(separator: "\n").last.map(String.init) ?? ""
+    #expect(last == "interrupted (saved, trained again by --resume): \(interrupted.joined(separator: ", "))", "\(stderr)")
+  }
 }
