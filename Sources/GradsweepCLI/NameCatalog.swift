@@ -106,6 +106,10 @@ enum NameCatalog {
     case "steps": "parameter updates the run made"
     case "seconds": "wall-clock time of the run"
     case "diverged_fraction": "fraction of a group's runs that diverged (a reference claim's metric)"
+    case "predicted_grad_ratio_init": "mean-field theory's prediction of grad_ratio_init for the run's setting (prediction.json)"
+    case "chi1": "χ₁ = σ_w² E[φ′(√q* z)²]: < 1 ordered (vanishing), > 1 chaotic (exploding)"
+    case "q_star": "q*, the fixed point of the pre-activation variance map"
+    case "xi_c": "ξ_c, the depth over which correlations between inputs settle; trainable depth ≲ 6ξ_c"
     default: "a summary.csv column (docs/csv-columns.md)"
     }
   }

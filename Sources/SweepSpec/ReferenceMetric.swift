@@ -30,6 +30,8 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     case bestValAccuracy = "best_val_accuracy"
     case gradRatioInit = "grad_ratio_init", gradRatioFinal = "grad_ratio_final"
     case steps, seconds
+    /// The mean-field prediction's columns (prediction.json; docs/theory.md).
+    case predictedGradRatioInit = "predicted_grad_ratio_init", chi1, qStar = "q_star", xiC = "xi_c"
   }
 
   /// The numeric columns of layers.csv a layer metric can name.

@@ -85,6 +85,12 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
   public var atLeast: Double? = nil
   /// What differs for this claim in our setting.
   public var differs: String? = nil
+  /// A band derived from theory: pass when the measured value is within this factor
+  /// (≥ 1) of the same statistic of the runs' mean-field prediction — for
+  /// `grad_ratio_init`, summary.csv's `predicted_grad_ratio_init` (docs/theory.md). The
+  /// prediction follows the run's own config, so this checks the engine against theory;
+  /// pin the config to the paper with a claim on `chi1` or `q_star`.
+  public var predictedWithin: Double? = nil
 
   public init(claim: String, metric: String) {
     self.claim = claim
@@ -96,6 +102,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
   public static let metrics = [
     "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy", "best_val_accuracy",
     "grad_ratio_init", "grad_ratio_final", "steps", "seconds", "diverged_fraction",
+    "predicted_grad_ratio_init", "chi1", "q_star", "xi_c",
   ]
 
   /// " (did you mean …?)" for a mistyped metric; a per-layer form keeps its brackets.
@@ -118,7 +125,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
   public enum CodingKeys: String, CodingKey, CaseIterable {
     case claim, source, location, runs, metric, statistic, published
     case publishedText = "published_text", tolerance, relativeTolerance = "relative_tolerance"
-    case atMost = "at_most", atLeast = "at_least", differs
+    case atMost = "at_most", atLeast = "at_least", differs, predictedWithin = "predicted_within"
   }
 
   public init(from decoder: Decoder) throws {
@@ -144,6 +151,18 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     atMost = try c.optionalReal(.atMost, default: nil, .any, in: s)
     atLeast = try c.optionalReal(.atLeast, default: nil, .any, in: s)
     differs = try c.optional(.differs, default: nil)
+    predictedWithin = try c.optionalReal(.predictedWithin, default: nil, .positive, in: s)
+    if let predictedWithin {
+      if predictedWithin < 1 {
+        throw c.fail(
+          .predictedWithin, "\(s).predicted_within must be a factor of at least 1, got \(CanonicalYAML.double(predictedWithin))",
+          note: "1.5 accepts measured values from prediction/1.5 to prediction×1.5")
+      }
+      if metric != "grad_ratio_init" {
+        throw c.fail(
+          .predictedWithin, "\(s).predicted_within needs metric grad_ratio_init (the quantity the theory predicts per run)")
+      }
+    }
     if published == nil {
       if tolerance != nil {
         throw c.fail(.tolerance, "\(s).tolerance needs \(s).published (the value it is a tolerance around)")
@@ -171,9 +190,18 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
 
   /// Checks `measured` against every bound the claim states. A non-finite measurement
   /// fails any check.
-  public func verdict(measured: Double) -> ReferenceVerdict {
+  public func verdict(measured: Double, predicted: Double? = nil) -> ReferenceVerdict {
     var checked = false
     var ok = measured.isFinite
+    if let predictedWithin {
+      checked = true
+      if let predicted, predicted.isFinite, predicted > 0, measured > 0 {
+        let ratio = measured / predicted
+        ok = ok && ratio <= predictedWithin && ratio >= 1 / predictedWithin
+      } else {
+        ok = false
+      }
+    }
     if let published {
       if let tolerance {
         checked = true
@@ -205,6 +233,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     }
     if let atMost { parts.append("≤ \(number(atMost))") }
     if let atLeast { parts.append("≥ \(number(atLeast))") }
+    if let predictedWithin { parts.append("within \(number(predictedWithin))× of theory") }
     return parts.isEmpty ? "—" : parts.joined(separator: " and ")
   }
 
@@ -227,6 +256,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     try c.encodeIfPresent(atMost, forKey: .atMost)
     try c.encodeIfPresent(atLeast, forKey: .atLeast)
     try c.encodeIfPresent(differs, forKey: .differs)
+    try c.encodeIfPresent(predictedWithin, forKey: .predictedWithin)
   }
 }
 

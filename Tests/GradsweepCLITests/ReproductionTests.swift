@@ -225,16 +225,17 @@ struct ReproductionTests {
     study.print("σ_w² = 8 training accuracy", accuracy[2], published: "untrainable; accept ≤ 0.15")
     #expect(accuracy[1] >= 0.2)
     #expect(accuracy[0] <= 0.15 && accuracy[2] <= 0.15)
-    // Gradient norms scale like χ₁^depth: vanish in the ordered phase, explode in the
-    // chaotic one, keep their scale at χ₁ = 1.
+    // χ₁ scales the squared norm per layer, so the norm ratio goes as χ₁^(L−1)/2: it
+    // vanishes in the ordered phase, explodes in the chaotic one, keeps its scale at χ₁ = 1.
     let ratios = try [ordered, critical, chaotic].map { try study.number("grad_ratio_init", $0) }
-    study.print("σ_w² = 0.5 grad_ratio_init", ratios[0], published: "χ₁^29 ≪ 1; accept < 1e-3")
+    study.print("σ_w² = 0.5 grad_ratio_init", ratios[0], published: "norm ratio χ₁^14.5 ≪ 1; accept < 1e-3")
     study.print("σ_w² = 1.761 grad_ratio_init", ratios[1], published: "≈ 1; accept 0.1 … 10")
-    study.print("σ_w² = 8 grad_ratio_init", ratios[2], published: "χ₁^29 ≫ 1; accept > 100")
+    study.print("σ_w² = 8 grad_ratio_init", ratios[2], published: "norm ratio χ₁^14.5 ≫ 1; accept > 100")
     #expect(ratios[0] < 1e-3)
     #expect(ratios[1] > 0.1 && ratios[1] < 10)
     #expect(ratios[2] > 100)
-    try study.expectReportClaims(passing: 3)
+    // The three trainability claims and the three χ₁ claims that pin the setting.
+    try study.expectReportClaims(passing: 6)
   }
 
   // MARK: full variants (opt-in)

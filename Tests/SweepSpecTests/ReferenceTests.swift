@@ -102,4 +102,22 @@ import Testing
       "7:28: unknown metric 'act_std[L]@middle'",
     ])
   }
+
+  /// `predicted_within`: a band around the theory's prediction for the runs' own config.
+  @Test func aTheoryBandPassesWithinItsFactorOnly() throws {
+    var claim = ReferenceClaim(claim: "ordered phase", metric: "grad_ratio_init")
+    claim.predictedWithin = 1.5
+    #expect(claim.verdict(measured: 3.6e-6, predicted: 3.8e-6) == .pass)
+    #expect(claim.verdict(measured: 3.8e-6 * 1.6, predicted: 3.8e-6) == .fail)
+    #expect(claim.verdict(measured: 3.8e-6 / 1.6, predicted: 3.8e-6) == .fail)
+    #expect(claim.verdict(measured: 3.6e-6, predicted: nil) == .fail, "no prediction is never a pass")
+    #expect(claim.verdict(measured: 0, predicted: 3.8e-6) == .fail)
+    #expect(claim.criterion == "within 1.5× of theory")
+    let wrongMetric = errorLines(
+      "reference:\n  claims:\n    - {claim: x, metric: final_loss, predicted_within: 1.5}\n")
+    #expect(wrongMetric.count == 1 && wrongMetric[0].contains("predicted_within needs metric grad_ratio_init"), "\(wrongMetric)")
+    let belowOne = errorLines(
+      "reference:\n  claims:\n    - {claim: x, metric: grad_ratio_init, predicted_within: 0.5}\n")
+    #expect(belowOne.count == 1 && belowOne[0].contains("a factor of at least 1"), "\(belowOne)")
+  }
 }

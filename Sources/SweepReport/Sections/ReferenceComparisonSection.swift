@@ -46,6 +46,8 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     /// The statistic over the finite per-run values (for `diverged_fraction`, the fraction).
     public var value: Double?
     public var outcome: Outcome
+    /// With `predicted_within`: the same statistic of the matching runs' predictions.
+    public var predicted: Double? = nil
   }
 
   public func sections(for data: ReportData) throws -> [ReportSection] {
@@ -81,13 +83,26 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
       used = values.count
       value = statistic(claim.statistic, values)
     }
+    var predicted: Double? = nil
+    if claim.predictedWithin != nil {
+      let predictions = matching.compactMap(\.row.predictedGradRatioInit).filter(\.isFinite)
+      predicted = predictions.count == matching.count ? statistic(claim.statistic, predictions) : nil
+      // No prediction for some matching run (theory does not apply, or an older folder):
+      // the claim cannot be judged, never a pass.
+      if predicted == nil {
+        return Measurement(
+          metric: metric, matchingRuns: matching.count, usedRuns: used, value: value, outcome: .notMeasured)
+      }
+    }
     let outcome: Measurement.Outcome
-    switch claim.verdict(measured: value ?? .nan) {
+    switch claim.verdict(measured: value ?? .nan, predicted: predicted) {
     case .pass: outcome = .pass
     case .fail: outcome = .fail
     case .unchecked: outcome = .unchecked
     }
-    return Measurement(metric: metric, matchingRuns: matching.count, usedRuns: used, value: value, outcome: outcome)
+    return Measurement(
+      metric: metric, matchingRuns: matching.count, usedRuns: used, value: value, outcome: outcome,
+      predicted: predicted)
   }
 
   /// The metric's value for one run (nil when not logged).
@@ -113,6 +128,10 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     case .gradRatioFinal: row.gradRatioFinal
     case .steps: row.steps.map(Double.init)
     case .seconds: row.seconds
+    case .predictedGradRatioInit: row.predictedGradRatioInit
+    case .chi1: row.chi1
+    case .qStar: row.qStar
+    case .xiC: row.xiC
     }
   }
 
@@ -146,10 +165,12 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
 
     var rows: [[ReportCell]] = []
     for (i, (claim, m)) in zip(reference.claims, measurements).enumerated() {
+      // A theory band names the prediction it was judged against.
+      let accepted = m.predicted.map { claim.criterion + " (\(NumberFormatting.significant($0)))" } ?? claim.criterion
       rows.append([
         ReportCell(String(i + 1)), ReportCell(claim.claim), ReportCell(sourceText(claim, reference)),
         ReportCell(publishedText(claim)), measuredCell(m), ReportCell(overText(claim, m), style: .muted),
-        ReportCell(claim.criterion, style: claim.criterion == "—" ? .muted : .plain), verdictCell(m),
+        ReportCell(accepted, style: accepted == "—" ? .muted : .plain), verdictCell(m),
       ])
     }
     if !rows.isEmpty {

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// A reproduction is only worth its pass if a plausible fault makes it fail (issue 17):
+/// each mutant of a shipped quick variant must fail at least one claim of its report,
+/// while the unmutated variant passes them all (ReproductionTests).
+@Suite("Reproductions fail when their setting is wrong", .serialized)
+struct ReproductionMutationTests {
+  /// Runs `config` with `replace` applied to its text; the report's failed claims.
+  static func failedClaims(_ config: String, replace: (String, String)) throws -> [String] {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = try String(contentsOf: CommandHarness.packageRoot.appendingPathComponent(config), encoding: .utf8)
+    #expect(text.contains(replace.0), "\(config) should contain \(replace.0)")
+    _ = try CommandHarness.writeSweep(text.replacingOccurrences(of: replace.0, with: replace.1), named: "mutant.yaml", in: dir)
+    let result = try CommandHarness.run(["run", "mutant.yaml", "-o", "out", "-q"], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    let out = dir.appendingPathComponent("out")
+    let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { !$0.hasPrefix(".") })
+    let report = try String(contentsOf: out.appendingPathComponent(name).appendingPathComponent("report.md"), encoding: .utf8)
+    let section = report.components(separatedBy: "\n## Published vs measured\n").dropFirst().first ?? ""
+    return section.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains("❌") }.map(String.init)
+  }
+
+  @Test(
+    "edge of chaos fails with a wrong bias variance, initializer or activation",
+    arguments: [
+      ("bias_std: 0.2236068", "bias_std: 0.4472136"),  // σ_b² = 0.2 instead of 0.05
+      ("initializer: scaled_normal", "initializer: he_normal"),  // He: 2σ_w²/N, the variance doubled
+      ("activation: tanh", "activation: softsign"),  // another saturating φ
+    ])
+  func edgeOfChaos(_ fault: (String, String)) throws {
+    let failed = try Self.failedClaims("configs/quick/edge-of-chaos.yaml", replace: fault)
+    #expect(!failed.isEmpty, "no claim failed with \(fault.1)")
+  }
+}
