@@ -33,4 +33,20 @@ struct ReproductionMutationTests {
     let failed = try Self.failedClaims("configs/quick/edge-of-chaos.yaml", replace: fault)
     #expect(!failed.isEmpty, "no claim failed with \(fault.1)")
   }
+
+  /// The faults the audit found each study passing with, and a scale off by 1.25–2.
+  @Test(
+    "every other reproduction fails with a plausible fault",
+    arguments: [
+      ("configs/quick/seed-vanishing.yaml", "model: {width: 32, depth: 10}", "model: {width: 32, depth: 10, init_gain: 2.0}"),
+      ("configs/quick/nielsen-ch5.yaml", "bias_std: 1.0", "bias_std: 0.5"),
+      ("configs/quick/nielsen-ch5.yaml", "bias_std: 1.0", "bias_std: 2.0"),
+      ("configs/quick/glorot-bengio-2010.yaml", "model: {width: 128, depth: 5}", "model: {width: 128, depth: 5, init_gain: 1.4142136}"),
+      ("configs/quick/he-2015.yaml", "model: {width: 48, depth: 30, activation: relu}", "model: {width: 48, depth: 30, activation: relu, init_gain: 1.25}"),
+      ("configs/quick/selu-2017.yaml", "model: {width: 64, depth: 32}", "model: {width: 64, depth: 32, init_gain: 1.25}"),
+    ])
+  func otherStudies(_ config: String, _ from: String, _ to: String) throws {
+    let failed = try Self.failedClaims(config, replace: (from, to))
+    #expect(!failed.isEmpty, "\(config): no claim failed with \(to)")
+  }
 }
