@@ -82,6 +82,7 @@ public enum ReportWriter {
     if let charts { sections.append(charts) }
     sections += AggregateSections.make(data)
     if let vanishing = VanishingGradientSection.make(data) { sections.append(vanishing) }
+    if let prediction = PredictionSection.make(data) { sections.append(prediction) }
     sections += extra.filter { $0.placement == .end }
     sections += RunIssuesSections.make(data, extraWarnings: warnings)
     return ReportDocument(title: "gradsweep report: \(data.folder.manifest.name)", sections: sections)

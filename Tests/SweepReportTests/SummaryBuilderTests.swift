@@ -62,6 +62,16 @@ import TidyCSV
     #expect(first["predicted_grad_ratio_init"] == "0.677" && first["chi1"] == "1.0" && first["q_star"] == "0.57")
     #expect(first["xi_c"] == "", "ξ_c = ∞ is written as null in JSON, an empty cell here")
     #expect(second["predicted_grad_ratio_init"] == "" && second["chi1"] == "")
+    // The report puts the prediction beside the measurement, for the run that has one.
+    let data = ReportData(folder: try ResultsFolder(url: folder), generated: Date())
+    let document = try ReportWriter.build(data)
+    let section = try #require(document.sections.first { $0.id == "predicted-vs-measured" })
+    let tables = section.blocks.compactMap { block -> ReportTable? in
+      if case .table(let table) = block { return table }
+      return nil
+    }
+    #expect(tables.count == 1 && tables[0].rows.count == 1, "\(tables)")
+    #expect(tables.first?.header.suffix(3) == ["predicted", "measured (geometric mean)", "measured / predicted"])
   }
 
   @Test func sigmoidRatioIsTheProductOfPerLayerFactors() throws {
