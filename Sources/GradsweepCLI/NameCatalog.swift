@@ -110,6 +110,7 @@ enum NameCatalog {
     case "chi1": "χ₁ = σ_w² E[φ′(√q* z)²]: < 1 ordered (vanishing), > 1 chaotic (exploding)"
     case "q_star": "q*, the fixed point of the pre-activation variance map"
     case "xi_c": "ξ_c, the depth over which correlations between inputs settle; trainable depth ≲ 6ξ_c"
+    case "test_loss", "test_accuracy": "loss / accuracy on the held-out test split, once at the end of the run"
     default: "a summary.csv column (docs/csv-columns.md)"
     }
   }

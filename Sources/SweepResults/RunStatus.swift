@@ -5,7 +5,9 @@ import Foundation
 ///
 /// `{"status": "completed"|"diverged"|"stalled"|"failed"|"interrupted", "steps": N,
 ///   "diverged_at_step": N|null, "error": str|null, "seconds": x,
-///   "final_loss": x, "final_accuracy": x, "final_val_loss": x, "final_val_accuracy": x}`
+///   "final_loss": x, "final_accuracy": x, "final_val_loss": x, "final_val_accuracy": x,
+///   "test_loss": x, "test_accuracy": x}` (test: the held-out test split, evaluated once
+///   at the end of a completed or stalled run; null without a test split)
 ///
 /// Written with every key present (nulls explicit; JSON has no NaN, so non-finite
 /// numbers are written as null). Read leniently: the `final_*` fields are optional
@@ -48,11 +50,14 @@ public struct RunStatus: Sendable, Equatable, Codable {
   public var finalAccuracy: Double?
   public var finalValLoss: Double?
   public var finalValAccuracy: Double?
+  public var testLoss: Double?
+  public var testAccuracy: Double?
 
   public init(
     status: State, steps: Int? = nil, divergedAtStep: Int? = nil, error: String? = nil,
     seconds: Double? = nil, finalLoss: Double? = nil, finalAccuracy: Double? = nil,
-    finalValLoss: Double? = nil, finalValAccuracy: Double? = nil
+    finalValLoss: Double? = nil, finalValAccuracy: Double? = nil, testLoss: Double? = nil,
+    testAccuracy: Double? = nil
   ) {
     self.status = status
     self.steps = steps
@@ -63,6 +68,8 @@ public struct RunStatus: Sendable, Equatable, Codable {
     self.finalAccuracy = finalAccuracy
     self.finalValLoss = finalValLoss
     self.finalValAccuracy = finalValAccuracy
+    self.testLoss = testLoss
+    self.testAccuracy = testAccuracy
   }
 
   enum CodingKeys: String, CodingKey {
@@ -70,6 +77,7 @@ public struct RunStatus: Sendable, Equatable, Codable {
     case divergedAtStep = "diverged_at_step"
     case finalLoss = "final_loss", finalAccuracy = "final_accuracy"
     case finalValLoss = "final_val_loss", finalValAccuracy = "final_val_accuracy"
+    case testLoss = "test_loss", testAccuracy = "test_accuracy"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -83,6 +91,8 @@ public struct RunStatus: Sendable, Equatable, Codable {
     finalAccuracy = try c.decodeIfPresent(LooseNumber.self, forKey: .finalAccuracy)?.value
     finalValLoss = try c.decodeIfPresent(LooseNumber.self, forKey: .finalValLoss)?.value
     finalValAccuracy = try c.decodeIfPresent(LooseNumber.self, forKey: .finalValAccuracy)?.value
+    testLoss = try c.decodeIfPresent(LooseNumber.self, forKey: .testLoss)?.value
+    testAccuracy = try c.decodeIfPresent(LooseNumber.self, forKey: .testAccuracy)?.value
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -96,6 +106,8 @@ public struct RunStatus: Sendable, Equatable, Codable {
     try c.encode(finalAccuracy.flatMap(Self.finite), forKey: .finalAccuracy)
     try c.encode(finalValLoss.flatMap(Self.finite), forKey: .finalValLoss)
     try c.encode(finalValAccuracy.flatMap(Self.finite), forKey: .finalValAccuracy)
+    try c.encode(testLoss.flatMap(Self.finite), forKey: .testLoss)
+    try c.encode(testAccuracy.flatMap(Self.finite), forKey: .testAccuracy)
   }
 
   private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }

@@ -94,12 +94,18 @@ struct RunExecutor: Sendable {
       try prediction.jsonData().write(to: folder.appendingPathComponent(PredictionFile.fileName))
     }
     let seconds = Self.seconds(clock.now - started)
+    // The held-out test split, once, at the end of a run that is a result.
+    func test() throws -> Evaluation? {
+      try data.test.map { try session.evaluate($0) }
+    }
     switch result.outcome {
     case .completed:
+      let test = try test()
       return RunStatus(
         status: .completed, steps: result.steps, seconds: seconds,
         finalLoss: result.finalTrainLoss, finalAccuracy: result.finalTrainAccuracy,
-        finalValLoss: result.finalValidationLoss, finalValAccuracy: result.finalValidationAccuracy)
+        finalValLoss: result.finalValidationLoss, finalValAccuracy: result.finalValidationAccuracy,
+        testLoss: test?.loss, testAccuracy: test?.accuracy)
     case .diverged(let step, var reason):
       if step == 0, result.initialWeightStd.contains(where: { !$0.isFinite }) {
         reason = "the initial weights are not finite (the initializer's scale overflows 32-bit floats): \(reason)"
@@ -111,10 +117,12 @@ struct RunExecutor: Sendable {
     case .interrupted(let step) where observer.stalledAtStep != nil:
       let train = try session.evaluate(data.train)
       let validation = try data.validation.map { try session.evaluate($0) }
+      let test = try test()
       return RunStatus(
         status: .stalled, steps: step, seconds: Self.seconds(clock.now - started),
         finalLoss: train.loss, finalAccuracy: train.accuracy,
-        finalValLoss: validation?.loss, finalValAccuracy: validation?.accuracy)
+        finalValLoss: validation?.loss, finalValAccuracy: validation?.accuracy,
+        testLoss: test?.loss, testAccuracy: test?.accuracy)
     case .interrupted(let step):
       return RunStatus(status: .interrupted, steps: step, error: "interrupted by the user", seconds: seconds)
     }

@@ -32,6 +32,8 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     case steps, seconds
     /// The mean-field prediction's columns (prediction.json; docs/theory.md).
     case predictedGradRatioInit = "predicted_grad_ratio_init", chi1, qStar = "q_star", xiC = "xi_c"
+    /// The held-out test split at the end of the run.
+    case testLoss = "test_loss", testAccuracy = "test_accuracy"
   }
 
   /// The numeric columns of layers.csv a layer metric can name.

@@ -102,7 +102,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
   public static let metrics = [
     "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy", "best_val_accuracy",
     "grad_ratio_init", "grad_ratio_final", "steps", "seconds", "diverged_fraction",
-    "predicted_grad_ratio_init", "chi1", "q_star", "xi_c",
+    "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
   ]
 
   /// " (did you mean …?)" for a mistyped metric; a per-layer form keeps its brackets.

@@ -125,3 +125,31 @@ extension FirstHourTests {
     #expect(watched.status == 0 && watched.stdout.split(separator: "\n").count == 1, "\(watched.stdout)")
   }
 }
+
+extension FirstHourTests {
+  /// The held-out test split is evaluated once at the end (issue 17): status.json and
+  /// summary.csv carry test_loss and test_accuracy; without a test split they are empty.
+  @Test func theTestSplitIsEvaluatedOnceAtTheEnd() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try CommandHarness.writeSweep("""
+      name: t
+      data: {name: moons, samples: 400, noise: 0.1, validation: 0.2, test_fraction: 0.25}
+      model: {width: 16, depth: 2, activation: tanh}
+      training: {epochs: 20, learning_rate: 0.1}
+      sweep: {grid: {data.test_fraction: [0.0, 0.25]}}
+      """, in: dir)
+    #expect(try CommandHarness.run(["run", "sweep.yaml", "-o", "out", "-q"], in: dir).status == 0)
+    let summary = try CSVTable(contentsOf: dir.appendingPathComponent("out/t/summary.csv"))
+    let byFraction = Dictionary(uniqueKeysWithValues: summary.records.map { ($0["data.test_fraction"]!, $0) })
+    let held = try #require(byFraction["0.25"])
+    let accuracy = try #require(Double(held["test_accuracy"] ?? ""))
+    let loss = try #require(Double(held["test_loss"] ?? ""))
+    #expect(accuracy > 0.7 && accuracy <= 1, "moons are easy: \(accuracy)")
+    #expect(loss > 0 && loss != Double(held["final_val_loss"] ?? ""), "the test split is its own set")
+    #expect(byFraction["0.0"]?["test_accuracy"] == "" && byFraction["0.0"]?["test_loss"] == "")
+    let id = try #require(held["run_id"])
+    let status = try String(contentsOf: dir.appendingPathComponent("out/t/runs/\(id)/status.json"), encoding: .utf8)
+    #expect(status.contains("\"test_accuracy\" : \(held["test_accuracy"]!)") || status.contains("\"test_accuracy\" : 0."), "\(status)")
+  }
+}

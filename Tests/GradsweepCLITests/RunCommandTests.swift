@@ -36,7 +36,7 @@ struct RunCommandTests {
     #expect(Array(summary.header.dropFirst(3)) == [
       "seed", "status", "steps", "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy",
       "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
-      "predicted_grad_ratio_init", "chi1", "q_star", "xi_c",
+      "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
     ])
     #expect(Set(try summary.column("seed")) == ["3", "4"])
     #expect(Set(try summary.column("status")) == ["completed"])

@@ -187,7 +187,7 @@ import TidyCSV
     try SyntheticSweep.standard().write(to: folder)
     let data = ReportData(folder: try ResultsFolder(url: folder), generated: Date())
     // An unknown metric (a manifest from a newer gradsweep) is shown as not measured.
-    var unknown = ReferenceClaim(claim: "x", metric: "test_accuracy")
+    var unknown = ReferenceClaim(claim: "x", metric: "test_top5_accuracy")
     unknown.atLeast = 0
     let a = ReferenceComparisonSection.measure(unknown, in: data)
     #expect(a.metric == nil && a.outcome == .notMeasured)

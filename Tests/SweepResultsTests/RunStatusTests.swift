@@ -10,7 +10,7 @@ struct RunStatusTests {
     let object = try #require(try JSONSerialization.jsonObject(with: status.jsonData()) as? [String: Any])
     #expect(Set(object.keys) == [
       "status", "steps", "diverged_at_step", "error", "seconds", "final_loss", "final_accuracy",
-      "final_val_loss", "final_val_accuracy",
+      "final_val_loss", "final_val_accuracy", "test_loss", "test_accuracy",
     ])
     #expect(object["status"] as? String == "completed")
     #expect(object["diverged_at_step"] is NSNull)

@@ -132,6 +132,8 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     case .chi1: row.chi1
     case .qStar: row.qStar
     case .xiC: row.xiC
+    case .testLoss: row.testLoss
+    case .testAccuracy: row.testAccuracy
     }
   }
 

@@ -106,7 +106,7 @@ public enum SummaryBuilder {
       bestValAccuracy: metrics.flatMap { MetricsLog.maxFinite($0.valAccuracy) },
       gradRatioInit: layers.flatMap { l in l.firstStep.flatMap { gradientRatio(l, at: $0) } },
       gradRatioFinal: layers.flatMap { l in l.lastStep.flatMap { gradientRatio(l, at: $0) } },
-      seconds: status.seconds)
+      seconds: status.seconds, testLoss: status.testLoss, testAccuracy: status.testAccuracy)
   }
 
   /// The shift gradient of layer 1 over that of the last hidden layer at `step`

@@ -29,13 +29,17 @@ public struct SummaryRow: Sendable, Equatable {
   public var chi1: Double?
   public var qStar: Double?
   public var xiC: Double?
+  /// The held-out test split at the end of the run (status.json), empty without one.
+  public var testLoss: Double?
+  public var testAccuracy: Double?
 
   public init(
     runID: String, axisValues: [String: String], seed: Int?, status: String, steps: Int? = nil,
     finalLoss: Double? = nil, finalAccuracy: Double? = nil, finalValLoss: Double? = nil,
     finalValAccuracy: Double? = nil, bestValAccuracy: Double? = nil, gradRatioInit: Double? = nil,
     gradRatioFinal: Double? = nil, seconds: Double? = nil, predictedGradRatioInit: Double? = nil,
-    chi1: Double? = nil, qStar: Double? = nil, xiC: Double? = nil
+    chi1: Double? = nil, qStar: Double? = nil, xiC: Double? = nil, testLoss: Double? = nil,
+    testAccuracy: Double? = nil
   ) {
     self.runID = runID
     self.axisValues = axisValues
@@ -54,6 +58,8 @@ public struct SummaryRow: Sendable, Equatable {
     self.chi1 = chi1
     self.qStar = qStar
     self.xiC = xiC
+    self.testLoss = testLoss
+    self.testAccuracy = testAccuracy
   }
 
   /// The columns after the axis columns, in file order.
@@ -61,7 +67,7 @@ public struct SummaryRow: Sendable, Equatable {
     "seed", "status", "steps", "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy",
     "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
     // Appended after the older columns, so positional readers (gnuplot's using 12) keep working.
-    "predicted_grad_ratio_init", "chi1", "q_star", "xi_c",
+    "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
   ]
 
   /// The row's cells for a header `SummaryBuilder.summaryHeader(axes:)`.
@@ -75,7 +81,7 @@ public struct SummaryRow: Sendable, Equatable {
     out.append(steps.map(CSVCell.integer) ?? .missing)
     for value in [
       finalLoss, finalAccuracy, finalValLoss, finalValAccuracy, bestValAccuracy, gradRatioInit, gradRatioFinal,
-      seconds, predictedGradRatioInit, chi1, qStar, xiC,
+      seconds, predictedGradRatioInit, chi1, qStar, xiC, testLoss, testAccuracy,
     ] {
       out.append(.optional(value))
     }
@@ -96,7 +102,7 @@ public struct SummaryRow: Sendable, Equatable {
       bestValAccuracy: number("best_val_accuracy"), gradRatioInit: number("grad_ratio_init"),
       gradRatioFinal: number("grad_ratio_final"), seconds: number("seconds"),
       predictedGradRatioInit: number("predicted_grad_ratio_init"), chi1: number("chi1"), qStar: number("q_star"),
-      xiC: number("xi_c"))
+      xiC: number("xi_c"), testLoss: number("test_loss"), testAccuracy: number("test_accuracy"))
   }
 
   /// True unless the run failed or was interrupted (see `RunStatus.isResult`).
