@@ -69,10 +69,19 @@ struct DocsCommandsTests {
   @Test func everyCommandShownInTheDocsRuns() throws {
     let commands = try Self.commands()
     #expect(commands.count >= 10, "the code blocks should show commands: \(commands)")
-    let dir = try CommandHarness.temporaryFolder()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try FileManager.default.copyItem(
-      at: CommandHarness.packageRoot.appendingPathComponent("configs"), to: dir.appendingPathComponent("configs"))
+    let scratch = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    // Each page from a fresh folder (a reader follows one page), its commands in order.
+    var folders: [String: URL] = [:]
+    func folder(for page: String) throws -> URL {
+      if let known = folders[page] { return known }
+      let dir = scratch.appendingPathComponent(page.replacingOccurrences(of: "/", with: "_"))
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      try FileManager.default.copyItem(
+        at: CommandHarness.packageRoot.appendingPathComponent("configs"), to: dir.appendingPathComponent("configs"))
+      folders[page] = dir
+      return dir
+    }
     var ran = 0
     var skipped: [String] = []
     for (page, shown) in commands {
@@ -93,7 +102,7 @@ struct DocsCommandsTests {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/bin/sh")
       process.arguments = ["-c", "set -e; " + command]
-      process.currentDirectoryURL = dir
+      process.currentDirectoryURL = try folder(for: page)
       process.environment = ProcessInfo.processInfo.environment.merging(["GRADSWEEP": CommandHarness.executable.path]) { $1 }
       let err = Pipe()
       process.standardError = err

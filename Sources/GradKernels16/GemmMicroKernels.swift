@@ -1,1 +1,0 @@
-../GradKernels8/GemmMicroKernels.swift
