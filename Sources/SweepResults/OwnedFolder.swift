@@ -30,8 +30,8 @@ public enum OwnedFolder {
   /// Names gradsweep itself writes at the top of a results folder; `--force` removes
   /// these and nothing else.
   public static let ownNames: Set<String> = [
-    "sweep.yaml", "manifest.json", "summary.csv", "report.md", "report.html", ResultsLayout.provenanceFile,
-    "runs", "plots",
+    "sweep.yaml", "manifest.json", "summary.csv", "report.md", "report.html", "report-finding.svg",
+    ResultsLayout.provenanceFile, "runs", "plots",
   ]
 
   /// What `root` is, without following a symbolic link at `root` itself.

@@ -1,4 +1,5 @@
 import Foundation
+import SweepResults
 import SweepSpec
 import TidyCSV
 import Testing
@@ -153,6 +154,9 @@ struct HostileInputTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: target.path) == ["data.txt"])
     #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("runs/link").path))
     #expect(FileManager.default.fileExists(atPath: results.appendingPathComponent("summary.csv").path))
+    // Every top-level name a run or report writes is gradsweep's own, so --force replaces it.
+    let written = try FileManager.default.contentsOfDirectory(atPath: results.path).filter { !$0.hasPrefix(".") }
+    #expect(Set(written).subtracting(OwnedFolder.ownNames) == ["notes.txt"], "\(written)")
   }
 
   @Test func theLockNeverWritesThroughASymbolicLink() throws {
