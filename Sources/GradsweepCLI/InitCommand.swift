@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SweepResults
 import SweepSpec
 
 extension Gradsweep {
@@ -18,7 +19,7 @@ extension Gradsweep {
     func validate() throws {
       let stem = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
       guard SweepLoader.isSweepName(stem) else {
-        throw ValidationError("'\(TerminalText.escaping(name))' cannot name a sweep: use letters, digits, '.', '_' and '-', not starting with '.'")
+        throw ValidationError("'\(UserText.escaped(name))' cannot name a sweep: use letters, digits, '.', '_' and '-', not starting with '.'")
       }
     }
 

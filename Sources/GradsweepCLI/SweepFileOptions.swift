@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SweepResults
 import SweepSpec
 
 /// The sweep file argument shared by `run`, `validate` and `plan`.
@@ -28,8 +29,9 @@ struct SweepFileOptions: ParsableArguments {
 }
 
 /// Writes a message to stderr, control characters of user strings in it escaped
-/// (`TerminalText`): every error of every command goes through here.
+/// (`UserText`, keeping the message's own line breaks): every error of every command
+/// goes through here.
 func printError(_ message: String) {
-  let safe = TerminalText.escaping(message)
+  let safe = UserText.escaped(message, keepingLineBreaks: true)
   FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
 }

@@ -4,11 +4,10 @@
 /// crafted name or field cannot move the cursor, recolour the screen, forge a line of
 /// output or reorder what a message says.
 ///
-/// The same rules as the command line's `TerminalText.escaping` (which keeps line
-/// breaks, for whole messages); here a value is escaped on its own, so by default its
-/// newlines and tabs are escaped too (`keepingLineBreaks` keeps them). The report
-/// module sits below the command line, hence this copy of the rules in the lowest
-/// module that reads results.
+/// A value is escaped on its own, so by default its newlines and tabs are escaped too;
+/// `keepingLineBreaks` keeps them, for whole messages (the command line's `printError`).
+/// It lives in the lowest module that prints user strings, so the report and the
+/// command line share one set of rules.
 ///
 /// Properties: text without such characters is returned unchanged; the result never
 /// contains a character it escapes; escaping twice changes nothing more.

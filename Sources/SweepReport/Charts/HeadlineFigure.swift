@@ -8,7 +8,7 @@ import Foundation
 /// Each point is the geometric mean over the runs of that line and depth (every seed
 /// and every value of the other axes), the band their minimum–maximum; a ratio of
 /// exactly 0 (the gradient underflowed) sits on the "0 (underflow)" floor. With
-/// summary.csv's `predicted_grad_ratio_init` column (`PredictedRatios`), the
+/// summary.csv's `predicted_grad_ratio_init` column (`SummaryRow.predictedGradRatioInit`), the
 /// prediction is drawn dashed in the line's colour.
 ///
 /// Under the chart, one sentence computed from the same numbers names the deepest
@@ -27,7 +27,6 @@ enum HeadlineFigure {
   static func lines(_ data: ReportData) -> (groups: LineGroups, lines: [Line]) {
     let runs = data.results.filter { $0.hiddenLayers > 0 }
     let groups = LineGroups(data)
-    let predicted = PredictedRatios.read(data.folder)
     var out: [Line] = []
     for (i, combo) in groups.combos.enumerated() {
       var line = Line(combo: combo, label: groups.labels[i], style: groups.styles[i])
@@ -36,7 +35,7 @@ enum HeadlineFigure {
         let atL = group.filter { $0.hiddenLayers == L }
         line.start[L] = GeometricStatistics(atL.map(\.row.gradRatioInit))
         line.end[L] = GeometricStatistics(atL.map(\.row.gradRatioFinal))
-        let p = GeometricStatistics(atL.map { predicted[$0.runID] })
+        let p = GeometricStatistics(atL.map { $0.row.predictedGradRatioInit.flatMap { $0.isFinite ? $0 : nil } })
         if p.count > 0 { line.predicted[L] = p }
       }
       out.append(line)

@@ -15,8 +15,6 @@ struct HeatmapMetricChoice {
   var label: String
   var higherIsBetter: Bool
   var kind: Kind
-  /// run_id → value, for metrics summary.csv has but `SummaryRow` does not.
-  var extra: [String: Double] = [:]
   var read: @Sendable (SummaryRow) -> Double?
 
   enum Kind { case accuracy, loss, ratio }
@@ -36,11 +34,9 @@ struct HeatmapMetricChoice {
     case "final_loss": read = { $0.finalLoss }
     case "grad_ratio_init": read = { $0.gradRatioInit }
     case "grad_ratio_final": read = { $0.gradRatioFinal }
-    default:
-      // test_accuracy, test_loss, …: straight from summary.csv.
-      let values = SummaryColumn.read(data.folder, name)
-      extra = values
-      read = { values[$0.runID] }
+    case "test_accuracy": read = { $0.testAccuracy }
+    case "test_loss": read = { $0.testLoss }
+    default: read = { _ in nil }  // not a HeatmapMetric name: refused when the sweep loads
     }
   }
 
