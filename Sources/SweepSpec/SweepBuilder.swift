@@ -1,3 +1,4 @@
+import SweepResults
 import Foundation
 import GradData
 import GradEngine

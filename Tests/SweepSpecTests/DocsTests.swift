@@ -1,5 +1,6 @@
 import Foundation
 import GradEngine
+import SweepResults
 import Testing
 
 @testable import SweepSpec
