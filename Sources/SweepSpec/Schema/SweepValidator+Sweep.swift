@@ -2,90 +2,10 @@ import Foundation
 import GradData
 import Yams
 
-/// A validated value of one field, parsed once and applied to every run that uses it.
-struct Assignment {
-  let path: String
-  let section: SectionName
-  let key: String
-  /// The canonical spelling (`xavier_normal` for `glorot_normal`, `0.1`, `[64, 32]`).
-  let canonical: String
-  let isNull: Bool
-  let location: SourceLocation?
-  /// Sets the field in a run's config (model, training and log fields).
-  let apply: ((inout RunConfig) -> Void)?
-  /// The YAML value merged into the data section (data fields; DataSpec is decoded once
-  /// per distinct combination of data values).
-  let dataNode: Node?
-}
+// The `sweep:` section: grid, zip, random, exclude and include, each value checked as
+// the base section with that key replaced, read into the definition's axes.
 
-/// A varied field and its values.
-struct Axis {
-  enum Block: Equatable {
-    case grid
-    case zip(group: Int)
-    case random
-    /// A field only `include` entries set.
-    case include
-  }
-
-  let path: String
-  let keyNode: Node
-  /// Grid and zip: the listed values. Random: one value per sample (filled by sampling).
-  var values: [Assignment]
-  let block: Block
-}
-
-/// A random-axis distribution.
-enum Distribution {
-  case list([Assignment])
-  case logUniform(Double, Double)
-  case uniform(Double, Double)
-  case intUniform(Int, Int)
-}
-
-struct RandomAxis {
-  let axis: Int
-  let section: SectionName
-  let key: String
-  let distribution: Distribution
-  /// Where the distribution is written (generated values are located there).
-  let node: Node
-}
-
-struct RandomBlock {
-  let samples: Int
-  let seed: UInt64
-  let samplesNode: Node?
-  var axes: [RandomAxis]
-}
-
-/// An `exclude` entry: the runs whose axis values all match are dropped.
-struct ExcludeEntry {
-  let node: Node
-  let matches: [(axis: Int, canonical: String)]
-}
-
-/// An `include` entry: one more combination, base values for the axes it does not set.
-struct IncludeEntry {
-  let node: Node
-  let assignments: [Assignment]
-}
-
-/// The `sweep:` section, checked.
-struct SweepDefinition {
-  var axes: [Axis] = []
-  /// Zip groups as axis indices; a group with a bad value is dropped whole (dropping
-  /// one value would shift the pairing).
-  var zipGroups: [[Int]] = []
-  var random: RandomBlock?
-  var excludes: [ExcludeEntry] = []
-  var includes: [IncludeEntry] = []
-  var excludeNode: Node?
-
-  func axisIndex(_ path: String) -> Int? { axes.firstIndex { $0.path == path } }
-}
-
-extension SweepBuilder {
+extension SweepValidator {
   static let distributionKinds = ["log_uniform", "uniform", "int_uniform"]
   static let randomKeys = ["samples", "seed", "axes"]
 
@@ -97,7 +17,7 @@ extension SweepBuilder {
     if let zip = blocks.value("zip") { readZip(zip, into: &sweep) }
     if let random = blocks.value("random") { readRandom(random, into: &sweep) }
     if let exclude = blocks.value("exclude") {
-      sweep.excludeNode = blocks.keyNode("exclude")
+      sweep.excludeLocation = location(blocks.keyNode("exclude"))
       readExclude(exclude, into: &sweep)
     }
     if let include = blocks.value("include") { readInclude(include, into: &sweep) }
@@ -128,10 +48,8 @@ extension SweepBuilder {
     let total = Double(header.replicates) * (combinations + includes)
     guard total > Double(Self.maxRuns) else { return }
     refusedForSize = true
-    error(
-      "the sweep expands to \(ModelSize.grouped(total)) runs; gradsweep plans at most \(ModelSize.grouped(Double(Self.maxRuns)))",
-      at: top["sweep"]?.key, top["replicates"]?.key,
-      note: "split it into several sweep files, or sample it with sweep.random")
+    let problem = SweepExpansion.tooManyRuns(total, at: location(top["sweep"]?.key) ?? location(top["replicates"]?.key))
+    error(problem.message, atLocation: problem.location, note: problem.note)
   }
 
   // MARK: Paths and values
@@ -202,7 +120,7 @@ extension SweepBuilder {
     return Assignment(
       path: path, section: SectionName(rawValue: C.sectionName)!, key: key,
       canonical: canonicalText(of: decoded, key: key), isNull: value.isNull, location: location(value),
-      apply: { config in access.copy(&config[keyPath: keyPath], decoded) }, dataNode: nil)
+      apply: { config in access.copy(&config[keyPath: keyPath], decoded) })
   }
 
   private func dataAssignment(key: String, path: String, value: Node) -> Assignment? {
@@ -220,7 +138,7 @@ extension SweepBuilder {
     guard issues.isEmpty else { return nil }
     return Assignment(
       path: path, section: .data, key: key, canonical: canonicalText(of: decoded, key: key),
-      isNull: value.isNull, location: location(value), apply: nil, dataNode: valueNode)
+      isNull: value.isNull, location: location(value), apply: nil, dataValue: valueNode)
   }
 
   /// Reports a value's decoding error at the value (or inside it, for a list's item).
@@ -228,12 +146,6 @@ extension SweepBuilder {
     let problem = ProblemLocator.locate(error, in: merged, prefix: prefix)
     let node = problem.firstKey == key ? problem.node : value
     self.error(problem.message, at: node, value, note: problem.note)
-  }
-
-  /// The canonical spelling of one field of a decoded section; `null` when absent.
-  func canonicalText<T: Encodable>(of value: T, key: String) -> String {
-    guard case .map(let pairs) = CanonicalYAML.value(of: value) else { return "null" }
-    return pairs.first { $0.key == key }?.value.inlineText ?? "null"
   }
 
   /// Parses a list of values; repeated values (after canonical spelling) are errors
@@ -268,7 +180,7 @@ extension SweepBuilder {
   /// An error when `path` already varies somewhere in the sweep.
   private func isNewAxis(_ path: String, _ keyNode: Node, in sweep: SweepDefinition) -> Bool {
     guard let existing = sweep.axisIndex(path) else { return true }
-    let line = location(sweep.axes[existing].keyNode).map { " (line \($0.line))" } ?? ""
+    let line = sweep.axes[existing].keyLocation.map { " (line \($0.line))" } ?? ""
     error(
       "\(path) is already an axis\(line)", at: keyNode,
       note: "a field varies in one place only: grid, zip or random")
@@ -305,7 +217,7 @@ extension SweepBuilder {
         let items = axisItems(value, path: path, block: "sweep.grid")
       else { continue }
       let parsed = values(items, section: section, key: key, path: path, unique: true).compactMap { $0 }
-      sweep.axes.append(Axis(path: path, keyNode: keyNode, values: parsed, block: .grid))
+      sweep.axes.append(Axis(path: path, keyLocation: location(keyNode), values: parsed, block: .grid))
     }
   }
 
@@ -352,7 +264,7 @@ extension SweepBuilder {
         if parsed.contains(where: { $0 == nil }) { complete = false }
         members.append(sweep.axes.count)
         sweep.axes.append(
-          Axis(path: path, keyNode: keyNode, values: parsed.compactMap { $0 }, block: .zip(group: groupNumber)))
+          Axis(path: path, keyLocation: location(keyNode), values: parsed.compactMap { $0 }, block: .zip(group: groupNumber)))
       }
       sweep.zipGroups.append(complete ? members : [])
     }
@@ -381,7 +293,7 @@ extension SweepBuilder {
         error("sweep.random.seed must be a non-negative integer, got \(seedNode.shapeDescription)", at: seedNode)
       }
     }
-    var block = RandomBlock(samples: samples, seed: seed, samplesNode: entries.value("samples"), axes: [])
+    var block = RandomBlock(samples: samples, seed: seed, samplesLocation: location(entries.value("samples")), axes: [])
     guard let axesNode = entries.value("axes") else {
       error("sweep.random needs axes: {field.path: [values] or {log_uniform: [a, b]}, …}", at: node)
       return
@@ -410,8 +322,11 @@ extension SweepBuilder {
         complete = false
         continue
       }
-      block.axes.append(RandomAxis(axis: sweep.axes.count, section: section, key: key, distribution: distribution, node: value))
-      sweep.axes.append(Axis(path: path, keyNode: keyNode, values: [], block: .random))
+      block.axes.append(
+        RandomAxis(
+          axis: sweep.axes.count, distribution: distribution, location: location(value),
+          value: drawnValue(section: section, key: key, path: path, node: value)))
+      sweep.axes.append(Axis(path: path, keyLocation: location(keyNode), values: [], block: .random))
     }
     if complete, samples > 0, !block.axes.isEmpty { sweep.random = block }
   }
@@ -485,6 +400,40 @@ extension SweepBuilder {
     }
   }
 
+  /// How a number drawn for a random axis becomes a value of the field: set directly
+  /// for model/training/log fields, decoded like a written value for data fields (the
+  /// bounds were checked, so every draw is valid; nil otherwise).
+  func drawnValue(section: SectionName, key: String, path: String, node: Node) -> (Double, String) -> Assignment? {
+    let location = location(node)
+    func direct<C: ConfigSection>(_ base: C, into keyPath: WritableKeyPath<RunConfig, C>) -> (Double, String) -> Assignment? {
+      guard let access = C.fieldAccess[key], let set = access.setNumber else { return { _, _ in nil } }
+      return { number, _ in
+        var value = base
+        set(&value, number)
+        return Assignment(
+          path: path, section: section, key: key, canonical: canonicalText(of: value, key: key), isNull: false,
+          location: location, apply: { config in access.copy(&config[keyPath: keyPath], value) })
+      }
+    }
+    switch section {
+    case .model: return direct(base.model, into: \.model)
+    case .training: return direct(base.training, into: \.training)
+    case .log: return direct(base.log, into: \.log)
+    case .data:
+      let (nodes, defaults, mark) = (dataNodes, dataDefaults, node.mark)
+      return { _, text in
+        let value = Node.scalar(text, at: mark)
+        let merged = nodes.setting(key, to: value).filling(from: defaults).node
+        guard let decoded = try? YAMLDecoder().decode(DataSpec.self, from: merged),
+          !DataSpecSupport.issues(in: decoded).contains(where: { $0.key == key })
+        else { return nil }
+        return Assignment(
+          path: path, section: .data, key: key, canonical: canonicalText(of: decoded, key: key), isNull: false,
+          location: location, apply: nil, dataValue: value)
+      }
+    }
+  }
+
   /// Whether a model/training/log field is numeric: true for integers, false for reals,
   /// nil when it is not numeric (or is a data field, checked by decoding instead).
   func numericField(section: SectionName, key: String) -> Bool? {
@@ -553,7 +502,7 @@ extension SweepBuilder {
         }
         matches.append((axis, parsed.canonical))
       }
-      if complete { sweep.excludes.append(ExcludeEntry(node: item, matches: matches)) }
+      if complete { sweep.excludes.append(ExcludeEntry(location: location(item), matches: matches)) }
     }
   }
 
@@ -580,11 +529,17 @@ extension SweepBuilder {
           continue
         }
         if sweep.axisIndex(path) == nil {
-          sweep.axes.append(Axis(path: path, keyNode: keyNode, values: [], block: .include))
+          sweep.axes.append(Axis(path: path, keyLocation: location(keyNode), values: [], block: .include))
         }
         assignments.append(parsed)
       }
-      if complete { sweep.includes.append(IncludeEntry(node: item, assignments: assignments)) }
+      if complete { sweep.includes.append(IncludeEntry(location: location(item), assignments: assignments)) }
     }
   }
+}
+
+/// The canonical spelling of one field of a decoded section; `null` when absent.
+func canonicalText<T: Encodable>(of value: T, key: String) -> String {
+  guard case .map(let pairs) = CanonicalYAML.value(of: value) else { return "null" }
+  return pairs.first { $0.key == key }?.value.inlineText ?? "null"
 }

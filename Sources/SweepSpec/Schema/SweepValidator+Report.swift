@@ -4,7 +4,7 @@ import Yams
 // The `report:` and `reference:` sections: decoded like the config sections, then
 // their references to axes checked against the sweep's axes.
 
-extension SweepBuilder {
+extension SweepValidator {
   func readReport(_ entry: (key: Node, value: Node)?, axisPaths: [String]) -> ReportSpec {
     var nodes = sectionEntries(
       entry, name: "report", allowed: ReportSpec.CodingKeys.allCases.map(\.rawValue))
