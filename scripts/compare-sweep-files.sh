@@ -4,7 +4,9 @@
 #   - every config (configs/*.yaml, configs/quick/*.yaml): identical `validate` output
 #     and `plan --format csv` / `--format table` (run ids hash the resolved configs);
 #   - every quick config, run for real: the same run folders, with byte-identical
-#     runs/<id>/config.yaml, sweep.yaml and manifest.json's planned runs.
+#     runs/<id>/config.yaml, sweep.yaml and manifest.json's planned runs;
+#   - the report of each folder the old binary wrote, made by both: identical
+#     report.md, report.html and summary.csv.
 # Usage: scripts/compare-sweep-files.sh OLD_BINARY NEW_BINARY   (from the repository root)
 # Exit 0 when everything matches; otherwise the differences are printed and it exits 1.
 set -u
@@ -52,6 +54,18 @@ for manifest in "$work"/old/*/manifest.json; do
     differ "$sweep/manifest.json"
   fi
 done
+for folder in "$work"/old/*/; do
+  sweep=$(basename "$folder")
+  for side in old new; do
+    binary=$old
+    [ $side = new ] && binary=$new
+    mkdir -p "$work/report-$side" && cp -R "$folder" "$work/report-$side/$sweep"
+    "$binary" report "$work/report-$side/$sweep" >/dev/null 2>&1 || differ "report failed ($side) $sweep"
+  done
+  for name in report.md report.html summary.csv; do
+    cmp -s "$work/report-old/$sweep/$name" "$work/report-new/$sweep/$name" || differ "$sweep/$name"
+  done
+done
 count=$(wc -l <"$work/old.files")
-[ $status -eq 0 ] && echo "identical: validate, plan (csv, table) of every config; $count config.yaml/sweep.yaml files of the quick runs; manifests"
+[ $status -eq 0 ] && echo "identical: validate, plan (csv, table) of every config; $count config.yaml/sweep.yaml files of the quick runs; manifests; reports"
 exit $status

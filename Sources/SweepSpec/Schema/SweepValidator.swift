@@ -8,25 +8,6 @@ import Yams
 // sections, `sweep:`, `report:`, `reference:`), every problem located `file:line:col`.
 // The result is a typed `SweepDefinition` (Expansion/) that needs no YAML to expand.
 
-/// The sections of a run's config that fields can be swept in.
-enum SectionName: String, CaseIterable {
-  case data, model, training, log
-
-  var keys: [String] {
-    switch self {
-    case .data: return DataSpecSupport.keyNames
-    case .model: return ModelConfig.keyNames
-    case .training: return TrainingConfig.keyNames
-    case .log: return LogConfig.keyNames
-    }
-  }
-
-  /// Every sweepable dotted path, section by section.
-  static var allPaths: [String] {
-    allCases.flatMap { section in section.keys.map { section.rawValue + "." + $0 } }
-  }
-}
-
 /// The validate stage's working state for one file; `validate` is its only entry
 /// point. It reads the parsed tree section by section, collects every problem with its
 /// position, and returns the typed `SweepDefinition` expansion needs.
