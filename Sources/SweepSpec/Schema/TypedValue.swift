@@ -7,7 +7,7 @@
 ///
 /// Edge cases: `.inf`, `-.inf` and `.nan` have no JSON number and stay text; a mapping
 /// value (`{window: 5}`) stays its inline text.
-public enum TypedValue: Sendable, Equatable, Encodable {
+package enum TypedValue: Sendable, Equatable, Encodable {
   case null
   case bool(Bool)
   case integer(Int64)
@@ -16,7 +16,7 @@ public enum TypedValue: Sendable, Equatable, Encodable {
   case list([TypedValue])
 
   /// The typed reading of one canonical spelling.
-  public init(canonical: String) {
+  package init(canonical: String) {
     var parser = CanonicalReader(Array(canonical.unicodeScalars))
     if let value = parser.value(), parser.atEnd {
       self = value
@@ -25,7 +25,7 @@ public enum TypedValue: Sendable, Equatable, Encodable {
     }
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.singleValueContainer()
     switch self {
     case .null: try c.encodeNil()
