@@ -6,7 +6,7 @@
 #   - every quick config, run for real: the same run folders, with byte-identical
 #     runs/<id>/config.yaml, sweep.yaml and manifest.json's planned runs;
 #   - the report of each folder the old binary wrote, made by both: identical
-#     report.md, report.html and summary.csv.
+#     report.md, report.html and summary.csv (but for the time the report was written).
 # Usage: scripts/compare-sweep-files.sh OLD_BINARY NEW_BINARY   (from the repository root)
 # Exit 0 when everything matches; otherwise the differences are printed and it exits 1.
 set -u
@@ -59,11 +59,17 @@ for folder in "$work"/old/*/; do
   for side in old new; do
     binary=$old
     [ $side = new ] && binary=$new
-    mkdir -p "$work/report-$side" && cp -R "$folder" "$work/report-$side/$sweep"
+    # -p: the report reads the wall clock from the files' times.
+    mkdir -p "$work/report-$side" && cp -pR "$folder" "$work/report-$side/$sweep"
     "$binary" report "$work/report-$side/$sweep" >/dev/null 2>&1 || differ "report failed ($side) $sweep"
   done
+  # The report states when it was written: that time is masked, nothing else.
+  mask() { sed -E 's/(Report written[^0-9]*)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z/\1TIME/' "$1"; }
   for name in report.md report.html summary.csv; do
-    cmp -s "$work/report-old/$sweep/$name" "$work/report-new/$sweep/$name" || differ "$sweep/$name"
+    if ! cmp -s <(mask "$work/report-old/$sweep/$name") <(mask "$work/report-new/$sweep/$name"); then
+      differ "$sweep/$name"
+      diff <(mask "$work/report-old/$sweep/$name") <(mask "$work/report-new/$sweep/$name") | head -6
+    fi
   done
 done
 count=$(wc -l <"$work/old.files")

@@ -101,10 +101,13 @@ struct SweepDefinition {
   var sweepLocation: SourceLocation?
   /// Where base fields (`training.steps`) and sections (`model`) are written.
   var baseLocations: [String: SourceLocation] = [:]
-  /// The data section with these data values set (paths `data.*`); the default returns
-  /// the base data section unchanged.
+  /// The data section with these data values set (fields `data.*`), decoded and
+  /// checked; called once per distinct combination of data values. The validator
+  /// supplies it; the default (a definition built without one) refuses data axes.
   var resolveData: ([Assignment]) -> DataResolution = { values in
-    DataResolution(spec: nil, problems: [ExpansionProblem(message: "data fields cannot vary here", location: values.first?.location)])
+    DataResolution(
+      spec: nil,
+      problems: [ExpansionProblem(message: "data fields cannot vary here", location: values.first?.location)])
   }
 
   func axisIndex(_ path: String) -> Int? { axes.firstIndex { $0.path == path } }
