@@ -54,17 +54,20 @@ let package = Package(
     .target(name: "GradData", dependencies: ["GradEngine", "CZlib"], swiftSettings: numeric),
     // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
     .target(name: "TidyCSV"),
-    // The sweep model: schema, defaults, located validation, expansion into runs.
+    // The results folder contract: file names, manifest.json (with the plain `report:` and
+    // `reference:` sections), status.json, atomic writes. No engine, data or YAML: the
+    // report links this and TidyCSV only.
+    .target(name: "SweepResults", dependencies: ["TidyCSV"]),
+    // The sweep file: parse (YAML/), validate (Schema/), expand (Expansion/) into runs.
     .target(
       name: "SweepSpec",
-      dependencies: ["GradEngine", "GradData", .product(name: "Yams", package: "Yams")]),
-    // The results folder contract: file names, manifest.json, status.json, atomic writes.
-    .target(name: "SweepResults", dependencies: ["SweepSpec", "TidyCSV"]),
+      dependencies: ["GradEngine", "GradData", "SweepResults", .product(name: "Yams", package: "Yams")]),
     // The scheduler: runs trainings in parallel with Dispatch and writes results.
     .target(
-      name: "SweepRunner", dependencies: ["GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV"]),
-    // Reports: Markdown and self-contained HTML with SVG charts.
-    .target(name: "SweepReport", dependencies: ["SweepSpec", "SweepResults", "TidyCSV"]),
+      name: "SweepRunner", dependencies: ["GradEngine", "GradKernels", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV"]),
+    // Reports: Markdown and self-contained HTML with SVG charts, from a results folder
+    // alone (no YAML parser, data sets or engine).
+    .target(name: "SweepReport", dependencies: ["SweepResults", "TidyCSV"]),
     // The command line wires the modules together.
     .target(
       name: "GradsweepCLI",
@@ -80,7 +83,7 @@ let package = Package(
     .testTarget(name: "GradTheoryTests", dependencies: ["GradTheory", "GradEngine"], swiftSettings: numeric),
     .testTarget(name: "GradDataTests", dependencies: ["GradData"]),
     .testTarget(name: "TidyCSVTests", dependencies: ["TidyCSV"]),
-    .testTarget(name: "SweepSpecTests", dependencies: ["SweepSpec"]),
+    .testTarget(name: "SweepSpecTests", dependencies: ["SweepSpec", "SweepResults"]),
     .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
     .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "GradTheory", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),

@@ -1,5 +1,6 @@
 import GradData
 import GradEngine
+import SweepResults
 import SweepSpec
 
 /// One line for every name a sweep file accepts, by kind: what `gradsweep list` prints.

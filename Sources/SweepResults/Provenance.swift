@@ -1,5 +1,4 @@
 import Foundation
-import GradKernels
 
 #if canImport(Glibc)
 import Glibc
@@ -202,9 +201,11 @@ public struct Provenance: Codable, Sendable, Equatable {
 extension Provenance.Environment {
   /// Reads the machine and the build once per sweep. `sweepPath` is made absolute
   /// (against the current directory) so that a later `gradsweep rerun` started from
-  /// elsewhere still finds the sweep's data files.
+  /// elsewhere still finds the sweep's data files. `kernelFamily` is the caller's
+  /// `KernelFamily.active.rawValue` (the results contract links no engine).
   public static func current(
-    version: String, sweepText: String, sweepPath: String? = nil, sourceFile: String = #filePath
+    version: String, sweepText: String, sweepPath: String? = nil, kernelFamily: String,
+    sourceFile: String = #filePath
   ) -> Self {
     Self(
       gradsweepVersion: version, gitCommit: gitCommit(near: sourceFile), swiftVersion: swiftVersion,
@@ -212,7 +213,7 @@ extension Provenance.Environment {
       cores: ProcessInfo.processInfo.activeProcessorCount,
       sweepSHA256: SHA256.hex(Array(sweepText.utf8)),
       sweepFile: sweepPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-      commandLine: CommandLine.arguments, kernelFamily: KernelFamily.active.rawValue)
+      commandLine: CommandLine.arguments, kernelFamily: kernelFamily)
   }
 
   /// The folder relative data paths of this sweep are resolved against.

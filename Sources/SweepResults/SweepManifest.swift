@@ -1,5 +1,4 @@
 import Foundation
-import SweepSpec
 
 /// `manifest.json` of a results folder: every run the sweep PLANNED, so a report can
 /// say which are missing, plus the sweep's identity, the `report:` section and the
@@ -69,21 +68,6 @@ public struct SweepManifest: Sendable, Equatable, Codable {
   /// The axes a report groups by: the manifest's axes without `seed`, because seeds
   /// are replicates (summary.csv has its own `seed` column) and are averaged over.
   public var groupingAxes: [String] { axes.filter { $0 != "seed" } }
-
-  /// The manifest of a sweep about to run: every planned run with its axis values.
-  public init(plan: SweepPlan, version: String, jobs: Int, created: Date) {
-    self.init(
-      name: plan.name, description: plan.description, axes: plan.axisPaths, zipGroups: plan.zipGroups,
-      runs: plan.runs.map { run in
-        ManifestRun(
-          runID: run.id, index: run.index,
-          axisValues: Dictionary(uniqueKeysWithValues: zip(plan.axisPaths, run.axisValues)),
-          seed: Int(truncatingIfNeeded: run.config.seed))
-      },
-      report: plan.report, reference: plan.reference, gradsweepVersion: version,
-      created: ISO8601DateFormatter().string(from: created),
-      cores: ProcessInfo.processInfo.activeProcessorCount, jobs: jobs)
-  }
 
   /// Pretty, key-sorted JSON as written to `manifest.json`.
   public func jsonData() throws -> Data {

@@ -1,6 +1,7 @@
 import Foundation
 import GradData
 import GradEngine
+import GradKernels
 import SweepResults
 import SweepSpec
 
@@ -93,7 +94,8 @@ public enum RunReplay {
     }
     let sweepText = (try? String(contentsOf: sweepFolder.appendingPathComponent("sweep.yaml"), encoding: .utf8)) ?? ""
     let environment = Provenance.Environment.current(
-      version: version, sweepText: sweepText, sweepPath: provenance?.environment.sweepFile)
+      version: version, sweepText: sweepText, sweepPath: provenance?.environment.sweepFile,
+      kernelFamily: KernelFamily.active.rawValue)
     let prediction = RunPrediction(model: config.model, input: InputStatistics(training: data.train)).file
     let executor = RunExecutor(
       layout: layout, stop: stop, environment: environment, dataSeed: { _ in dataSeed },

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GradData
 import GradEngine
+import GradKernels
 import SweepResults
 import SweepSpec
 
@@ -121,7 +122,8 @@ public enum SweepScheduler {
       total: todo.count, skipped: kept, mode: options.progress,
       costs: Dictionary(todo.map { ($0.run.id, $0.cost) }, uniquingKeysWith: +))
     let environment = Provenance.Environment.current(
-      version: options.version, sweepText: plan.effectiveText, sweepPath: plan.sourcePath)
+      version: options.version, sweepText: plan.effectiveText, sweepPath: plan.sourcePath,
+      kernelFamily: KernelFamily.active.rawValue)
     let previous = try? Provenance.read(from: layout.provenance)
     try? AtomicFile.write(Provenance.sweep(environment: environment, after: previous).jsonData(), to: layout.provenance)
     let sweepSeed = plan.seed

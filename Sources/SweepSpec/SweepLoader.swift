@@ -45,9 +45,38 @@ public enum SweepLoader {
   public static func load(
     text: String, path: String, overrides: [String] = [], checkingDataFiles: Bool = true
   ) throws -> SweepPlan {
-    let plan = try SweepBuilder(text: text, path: path, overrides: overrides).build()
+    let plan = try plan(text: text, path: path, overrides: overrides)
     if checkingDataFiles { try plan.checkDataFiles() }
     return plan
+  }
+
+  /// The three stages: parse (YAML/: Yams nodes and a source map), validate (Schema/:
+  /// a typed `SweepDefinition`, every problem located), expand (Expansion/: a pure
+  /// function of the definition). Problems of every stage are thrown together.
+  static func plan(text: String, path: String, overrides: [String]) throws -> SweepPlan {
+    let parsed = try SweepParser.parse(text: text, path: path, overrides: overrides)
+    let validated = SweepValidator.validate(parsed)
+    var diagnostics = validated.diagnostics
+    let definition = validated.definition
+    var expansion = Expansion(axisValueLocations: Array(repeating: [:], count: definition.axes.count))
+    if !validated.refusedForSize {
+      expansion = SweepExpansion.expand(definition, priorErrors: diagnostics.hasErrors)
+    }
+    for problem in expansion.problems {
+      diagnostics.report(
+        problem.message, at: problem.location, severity: problem.severity == .error ? .error : .warning,
+        note: problem.note)
+    }
+    if diagnostics.hasErrors { throw SweepDiagnostics(diagnostics: diagnostics.sorted()) }
+    let header = validated.header
+    return SweepPlan(
+      name: header.name ?? SweepHeader.defaultName(forPath: path), description: header.description,
+      sourcePath: path, sourceText: text, effectiveText: parsed.effectiveText, overrides: overrides,
+      seed: header.seed, replicates: header.replicates, axisPaths: definition.axes.map(\.path),
+      zipGroups: definition.zipGroups.filter { $0.count > 1 }.map { $0.map { definition.axes[$0].path } },
+      runs: expansion.runs, report: validated.report, reference: validated.reference,
+      warnings: diagnostics.sorted(), keyPathLocations: parsed.keyPathLocations,
+      axisValueLocations: expansion.axisValueLocations)
   }
 
   private static func fileProblem(_ path: String, _ message: String) -> SweepDiagnostics {

@@ -1,3 +1,5 @@
+import SweepResults
+
 /// One run of a sweep, fully resolved.
 public struct PlannedRun: Sendable, Hashable {
   /// 0-based position in the plan (combinations in sweep order, replicates innermost).

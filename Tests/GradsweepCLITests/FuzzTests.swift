@@ -4,6 +4,8 @@ import SweepSpec
 import Synchronization
 import Testing
 
+@testable import GradsweepCLI
+
 /// Bad input, measured: mutants of the shipped sweep files fed through validation and
 /// planning. A valid mutant must plan; an invalid one must throw `SweepDiagnostics`
 /// whose every message is located (`file:line:col:`); nothing may crash. A sample also

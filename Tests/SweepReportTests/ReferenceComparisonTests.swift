@@ -1,6 +1,5 @@
 import Foundation
 import SweepResults
-import SweepSpec
 import Testing
 import TidyCSV
 

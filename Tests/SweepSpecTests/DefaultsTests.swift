@@ -1,5 +1,6 @@
 import GradData
 import GradEngine
+import SweepResults
 import Testing
 import Yams
 

@@ -1,5 +1,6 @@
 import Foundation
 import GradEngine
+import SweepResults
 import Testing
 
 @testable import SweepSpec
@@ -71,9 +72,9 @@ import Testing
 
   @Test func topLevelSweepReportAndReferenceKeysAreDocumented() throws {
     let text = try doc()
-    for key in SweepBuilder.topLevelKeys { #expect(text.contains("| `\(key)` |"), "\(key)") }
-    for key in SweepBuilder.sweepKeys { #expect(text.contains("| `sweep.\(key)` |"), "sweep.\(key)") }
-    for key in SweepBuilder.randomKeys { #expect(text.contains("| `sweep.random.\(key)` |"), "sweep.random.\(key)") }
+    for key in SweepValidator.topLevelKeys { #expect(text.contains("| `\(key)` |"), "\(key)") }
+    for key in SweepValidator.sweepKeys { #expect(text.contains("| `sweep.\(key)` |"), "sweep.\(key)") }
+    for key in SweepValidator.randomKeys { #expect(text.contains("| `sweep.random.\(key)` |"), "sweep.random.\(key)") }
     for key in ReportSpec.CodingKeys.allCases { #expect(text.contains("| `report.\(key.rawValue)` |")) }
     for key in ReferenceSection.CodingKeys.allCases { #expect(text.contains("| `reference.\(key.rawValue)` |")) }
     for key in ReferenceClaim.CodingKeys.allCases { #expect(text.contains("| `\(key.rawValue)` |"), "\(key.rawValue)") }

@@ -251,4 +251,30 @@ let issueExample = """
     let diagnostic = plan.diagnostic(at: plan.location(ofKeyPath: "data.path", in: second), message: "no such file 'b.csv'")
     #expect(diagnostic.description == "x.yaml:4:24: error: no such file 'b.csv'\n    data.path: [a.csv, b.csv]\n                       ^")
   }
+
+  @Test func tenThousandRunsExpand() throws {
+    let plan = try plan(tenThousandRuns)
+    #expect(plan.runs.count == 10_000)
+    #expect(Set(plan.runs.map(\.id)).count == 10_000)
+    let last = plan.runs[9_999]
+    #expect(last.axisValues == ["leaky_relu", "10", "he_normal", "1.0", "128"])
+    #expect(last.config.training.batchSize == 128 && last.config.model.depth == 10)
+  }
+
+  @Test func sweepsBeyondTheLimitAreRefusedBeforeExpansion() {
+    #expect(singleError(tenThousandRuns + "\nreplicates: 11\n") == "2:1: the sweep expands to 110,000 runs; gradsweep plans at most 100,000")
+    #expect(singleError("replicates: 1000000000") == "1:13: replicates must be at most 100000, got 1000000000")
+  }
 }
+
+/// 4 × 10 × 5 × 10 × 5 = 10,000 runs.
+let tenThousandRuns = """
+  name: big
+  sweep:
+    grid:
+      model.activation: [sigmoid, tanh, relu, leaky_relu]
+      model.depth: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+      model.initializer: [standard, xavier_uniform, xavier_normal, he_uniform, he_normal]
+      training.learning_rate: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+      training.batch_size: [8, 16, 32, 64, 128]
+  """

@@ -1,3 +1,4 @@
+import SweepResults
 import Testing
 
 @testable import SweepSpec

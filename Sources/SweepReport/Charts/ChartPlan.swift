@@ -1,5 +1,5 @@
 import Foundation
-import SweepSpec
+import SweepResults
 
 /// Which charts report.html draws and which axes go where: the sweep's `report:`
 /// section where it says, otherwise chosen from the sweep.

@@ -1,4 +1,4 @@
-import SweepSpec
+import SweepResults
 
 /// The charts of report.html, in `report.charts` order (default: all six), each
 /// drawn only when the sweep has data for it.

@@ -1,5 +1,5 @@
 import Foundation
-import SweepSpec
+import SweepResults
 
 /// What the heatmap colours: the sweep's `report.heatmap_metric` (`report.heatmap:
 /// <name>`), else the report's ranking metric; and the fixed range of its colour

@@ -1,6 +1,5 @@
 import SweepResults
 import Foundation
-import SweepSpec
 import TidyCSV
 
 /// A results folder as the report reads it: the manifest (every planned run), the

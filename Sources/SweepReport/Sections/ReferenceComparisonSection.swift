@@ -1,5 +1,5 @@
 import Foundation
-import SweepSpec
+import SweepResults
 
 /// The "Published vs measured" section: one row per claim of the sweep's `reference:`
 /// section — the claim, where it is published, the published value or statement, the

@@ -1,6 +1,5 @@
 import Foundation
 import SweepResults
-import SweepSpec
 
 /// One finished run, digested for the report: its summary row, its metrics log
 /// (small: one row per logged step) and the parts of layers.csv every run needs.

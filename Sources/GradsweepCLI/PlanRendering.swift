@@ -1,19 +1,22 @@
 import Foundation
+import SweepSpec
+import TidyCSV
 
 /// How `gradsweep plan` prints a plan.
-public enum PlanFormat: String, CaseIterable, Sendable {
+enum PlanFormat: String, CaseIterable, Sendable {
   /// Aligned columns for people, then the run count.
   case table
   /// RFC 4180 CSV: `run_id,<axis paths>,seed`, one row per run, no count line.
   case csv
   /// `{"name", "description", "count", "axes", "runs": [{"run_id", "index", "axis_values", "seed"}]}`,
-  /// the run entries shaped like manifest.json's.
+  /// the run entries shaped like manifest.json's; axis values keep their types
+  /// (numbers as numbers, `[64, 32]` as a list; `TypedValue`).
   case json
 }
 
 /// The expanded runs of `plan`: id, axis values and seed of each run, and the count.
 /// Linear in the number of runs (10,000 runs render in milliseconds).
-public func renderPlan(_ plan: SweepPlan, format: PlanFormat) -> String {
+func renderPlan(_ plan: SweepPlan, format: PlanFormat) -> String {
   switch format {
   case .table: return PlanText.table(plan)
   case .csv: return PlanText.csv(plan)
@@ -63,52 +66,40 @@ enum PlanText {
     return text
   }
 
-  /// RFC 4180: quote cells holding a comma, quote, or line break; double inner quotes.
-  static func csvCell(_ cell: String) -> String {
-    guard cell.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 })
-    else { return cell }
-    return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
+  /// One cell, quoted by TidyCSV's rule (RFC 4180).
+  static func csvCell(_ cell: String) -> String { CSVCell.text(cell).field }
 
+  /// The JSON form: `JSONEncoder`, keys sorted, axis values typed.
   static func json(_ plan: SweepPlan) -> String {
-    var text = "{\n"
-    text += "  \"name\": \(jsonString(plan.name)),\n"
-    text += "  \"description\": \(jsonString(plan.description)),\n"
-    text += "  \"count\": \(plan.runs.count),\n"
-    text += "  \"axes\": [" + plan.axisPaths.map(jsonString).joined(separator: ", ") + "],\n"
-    text += "  \"runs\": ["
-    for (position, run) in plan.runs.enumerated() {
-      text += position == 0 ? "\n" : ",\n"
-      let values = zip(plan.axisPaths, run.axisValues).map { "\(jsonString($0)): \(jsonString($1))" }
-      text += "    {\"run_id\": \(jsonString(run.id)), \"index\": \(run.index), \"axis_values\": {"
-        + values.joined(separator: ", ") + "}, \"seed\": \(run.seed)}"
-    }
-    text += plan.runs.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
-    return text
+    let document = PlanDocument(
+      name: plan.name, description: plan.description, count: plan.runs.count, axes: plan.axisPaths,
+      runs: plan.runs.map { run in
+        PlanDocument.Run(
+          runID: run.id, index: run.index,
+          axisValues: Dictionary(
+            zip(plan.axisPaths, run.axisValues.map(TypedValue.init(canonical:))), uniquingKeysWith: { a, _ in a }),
+          seed: run.seed)
+      })
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Plain values only (strings, numbers, lists): encoding cannot fail.
+    let data = (try? encoder.encode(document)) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self) + "\n"
   }
+}
 
-  /// A JSON string literal (RFC 8259 escapes).
-  static func jsonString(_ s: String) -> String {
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      return "\"" + s + "\""
-    }
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
+/// `gradsweep plan --format json`.
+private struct PlanDocument: Encodable {
+  struct Run: Encodable {
+    var runID: String
+    var index: Int
+    var axisValues: [String: TypedValue]
+    var seed: UInt64
+    enum CodingKeys: String, CodingKey { case runID = "run_id", index, axisValues = "axis_values", seed }
   }
+  var name: String
+  var description: String
+  var count: Int
+  var axes: [String]
+  var runs: [Run]
 }

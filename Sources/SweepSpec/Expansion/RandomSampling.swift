@@ -1,6 +1,5 @@
 import Foundation
 import GradEngine
-import Yams
 
 // `sweep.random`: `samples` distinct combinations drawn with Xoshiro256** seeded by
 // `random.seed` (default: the sweep's seed), so a file always expands to the same runs.
@@ -52,10 +51,10 @@ enum RandomDraw {
   }
 }
 
-extension SweepBuilder {
-  /// Draws the random block's samples into its axes' value lists. Returns the number of
-  /// samples drawn (0 when it failed, with a diagnostic).
-  func drawRandomSamples(_ block: RandomBlock, into sweep: inout SweepDefinition) -> Int {
+extension RandomDraw {
+  /// The random block's samples: per sample, one value per block axis (in block
+  /// order); empty, with a problem, when the axes cannot give `samples` distinct draws.
+  static func samples(_ block: RandomBlock) -> (samples: [[Assignment]], problems: [ExpansionProblem]) {
     // How many distinct combinations exist (nil: a real-valued axis makes it unbounded).
     var space: Double? = 1
     for axis in block.axes {
@@ -68,10 +67,15 @@ extension SweepBuilder {
       }
     }
     if let space, Double(block.samples) > space {
-      error(
-        "sweep.random.samples asks for \(block.samples) distinct combinations, but its axes allow only \(Int(space))",
-        at: block.samplesNode)
-      return 0
+      return (
+        [],
+        [
+          ExpansionProblem(
+            message:
+              "sweep.random.samples asks for \(block.samples) distinct combinations, but its axes allow only \(Int(space))",
+            location: block.samplesLocation)
+        ]
+      )
     }
     var rng = Xoshiro256(seed: block.seed)
     var generated = [Int: [String: Assignment]]()  // per axis: drawn number text → assignment
@@ -84,56 +88,36 @@ extension SweepBuilder {
       var sample = [Assignment]()
       for axis in block.axes {
         if case .list(let values) = axis.distribution {
-          guard !values.isEmpty else { return 0 }
-          sample.append(values[Int(RandomDraw.index(below: UInt64(values.count), using: &rng))])
+          guard !values.isEmpty else { return ([], []) }
+          sample.append(values[Int(index(below: UInt64(values.count), using: &rng))])
           continue
         }
-        guard let number = RandomDraw.real(axis.distribution, using: &rng) else { return 0 }
+        guard let number = real(axis.distribution, using: &rng) else { return ([], []) }
         let isInteger: Bool
         if case .intUniform = axis.distribution { isInteger = true } else { isInteger = false }
         let text = isInteger ? String(Int64(number)) : CanonicalYAML.double(number)
         if let cached = generated[axis.axis]?[text] {
           sample.append(cached)
-        } else if let made = numericAssignment(axis, number: number, text: text, path: sweep.axes[axis.axis].path) {
+        } else if let made = axis.value(number, text) {
           generated[axis.axis, default: [:]][text] = made
           sample.append(made)
         } else {
-          return 0
+          return ([], [])
         }
       }
       if seen.insert(sample.map(\.canonical)).inserted { drawn.append(sample) }
     }
     if drawn.count < block.samples {
-      error(
-        "sweep.random found only \(drawn.count) distinct combinations in \(attempts) draws; samples is \(block.samples)",
-        at: block.samplesNode, note: "widen the ranges or lists, or lower samples")
-      return 0
+      return (
+        [],
+        [
+          ExpansionProblem(
+            message:
+              "sweep.random found only \(drawn.count) distinct combinations in \(attempts) draws; samples is \(block.samples)",
+            location: block.samplesLocation, note: "widen the ranges or lists, or lower samples")
+        ]
+      )
     }
-    for (position, axis) in block.axes.enumerated() {
-      sweep.axes[axis.axis].values = drawn.map { $0[position] }
-    }
-    return drawn.count
-  }
-
-  /// A drawn number as a field value: set directly for model/training/log fields,
-  /// decoded like a written value for data fields.
-  private func numericAssignment(_ axis: RandomAxis, number: Double, text: String, path: String) -> Assignment? {
-    let location = location(axis.node)
-    func direct<C: ConfigSection>(_ base: C, into keyPath: WritableKeyPath<RunConfig, C>) -> Assignment? {
-      guard let access = C.fieldAccess[axis.key], let set = access.setNumber else { return nil }
-      var value = base
-      set(&value, number)
-      return Assignment(
-        path: path, section: axis.section, key: axis.key, canonical: canonicalText(of: value, key: axis.key),
-        isNull: false, location: location, apply: { config in access.copy(&config[keyPath: keyPath], value) },
-        dataNode: nil)
-    }
-    switch axis.section {
-    case .model: return direct(base.model, into: \.model)
-    case .training: return direct(base.training, into: \.training)
-    case .log: return direct(base.log, into: \.log)
-    case .data:
-      return assignment(section: .data, key: axis.key, path: path, value: .scalar(text, at: axis.node.mark))
-    }
+    return (drawn, [])
   }
 }

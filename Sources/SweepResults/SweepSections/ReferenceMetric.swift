@@ -1,7 +1,7 @@
 // The vocabulary of a reference claim's `metric`: what number a run contributes to a
-// published-vs-measured row. Documented in docs/reproductions.md. It lives in the sweep
-// model so that loading a sweep file checks every claim's metric, per-layer forms
-// included; the report evaluates it.
+// published-vs-measured row. Documented in docs/reproductions.md. It lives in the
+// results contract so that both sides share it: loading a sweep file (SweepSpec) checks
+// every claim's metric, per-layer forms included; the report evaluates it.
 
 /// What one run contributes to a claim.
 ///

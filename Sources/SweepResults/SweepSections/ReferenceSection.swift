@@ -1,7 +1,9 @@
-import GradEngine
-
 /// The `reference:` section: the published results a sweep reproduces, each as a claim
 /// the report checks against the measured runs ("published vs measured", pass/fail).
+///
+/// A plain value: SweepSpec builds it from the sweep file with located errors
+/// (`ReferenceDecoding.swift`), the runner writes it into manifest.json, and the report
+/// reads it back from there with this type's lenient JSON decoding.
 ///
 /// ```yaml
 /// reference:
@@ -35,15 +37,15 @@ public struct ReferenceSection: Sendable, Hashable, Codable {
 
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    source = try c.optional(.source, default: nil)
-    url = try c.optional(.url, default: nil)
-    setting = try c.optional(.setting, default: nil)
-    claims = try c.optional(.claims, default: nil) ?? []
+    source = try c.decodeIfPresent(String.self, forKey: .source)
+    url = try c.decodeIfPresent(String.self, forKey: .url)
+    setting = try c.decodeIfPresent(String.self, forKey: .setting)
+    claims = try c.decodeIfPresent([ReferenceClaim].self, forKey: .claims) ?? []
   }
 }
 
 /// How the matching runs' values of `metric` are reduced to one measured number.
-public enum ReferenceStatistic: String, UserFacingName {
+public enum ReferenceStatistic: String, Sendable, Hashable, Codable, CaseIterable {
   case mean, median, min, max
 }
 
@@ -105,82 +107,30 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
   ]
 
-  /// " (did you mean …?)" for a mistyped metric; a per-layer form keeps its brackets.
-  static func metricSuggestion(_ metric: String) -> String {
-    guard let bracket = metric.firstIndex(of: "["), !metric.contains("/") else {
-      return Suggestions.didYouMean(metric, among: metrics)
-    }
-    let column = String(metric[..<bracket])
-    guard let closest = Suggestions.closest(to: column, among: ReferenceMetric.layerColumns), closest != column else {
-      return ""
-    }
-    return " (did you mean '\(closest)\(metric[bracket...])'?)"
-  }
-
-  /// What a metric may be, for error notes.
-  static let metricNote =
-    "one of: " + Suggestions.list(metrics)
-    + "; or a layers.csv column at a layer and step, COLUMN[LAYER]@STEP, e.g. grad_b_norm[1], act_std[L]@last, or a ratio A/B of two"
-
   public enum CodingKeys: String, CodingKey, CaseIterable {
     case claim, source, location, runs, metric, statistic, published
     case publishedText = "published_text", tolerance, relativeTolerance = "relative_tolerance"
     case atMost = "at_most", atLeast = "at_least", differs, predictedWithin = "predicted_within"
   }
 
+  /// Reads a claim as manifest.json holds it (written by `encode(to:)`); the sweep
+  /// file's checks (known metric, bounds that agree) ran when the sweep was loaded.
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    let s =
-      decoder.userInfo[.fieldPrefix] as? String ?? ProblemLocator.dotted("reference", c.codingPath.map(\.pathComponent))
-    // Required keys are checked last, so the loader sees the other keys' problems first.
-    claim = try c.optional(.claim, default: nil) ?? ""
-    source = try c.optional(.source, default: nil)
-    location = try c.optional(.location, default: nil)
-    runs = (try c.optional(.runs, default: [String: LooseText]()) ?? [:]).mapValues(\.text)
-    metric = try c.optional(.metric, default: nil) ?? ""
-    if !metric.isEmpty, ReferenceMetric(parsing: metric) == nil {
-      throw c.fail(
-        .metric, "unknown metric '\(metric)'" + Self.metricSuggestion(metric),
-        note: Self.metricNote)
-    }
-    statistic = try c.name(.statistic, default: .mean, kind: "statistic", in: s)
-    published = try c.optionalReal(.published, default: nil, .any, in: s)
-    publishedText = try c.optional(.publishedText, default: nil)
-    tolerance = try c.optionalReal(.tolerance, default: nil, .nonNegative, in: s)
-    relativeTolerance = try c.optionalReal(.relativeTolerance, default: nil, .nonNegative, in: s)
-    atMost = try c.optionalReal(.atMost, default: nil, .any, in: s)
-    atLeast = try c.optionalReal(.atLeast, default: nil, .any, in: s)
-    differs = try c.optional(.differs, default: nil)
-    predictedWithin = try c.optionalReal(.predictedWithin, default: nil, .positive, in: s)
-    if let predictedWithin {
-      if predictedWithin < 1 {
-        throw c.fail(
-          .predictedWithin, "\(s).predicted_within must be a factor of at least 1, got \(CanonicalYAML.double(predictedWithin))",
-          note: "1.5 accepts measured values from prediction/1.5 to prediction×1.5")
-      }
-      if metric != "grad_ratio_init" {
-        throw c.fail(
-          .predictedWithin, "\(s).predicted_within needs metric grad_ratio_init (the quantity the theory predicts per run)")
-      }
-    }
-    if published == nil {
-      if tolerance != nil {
-        throw c.fail(.tolerance, "\(s).tolerance needs \(s).published (the value it is a tolerance around)")
-      }
-      if relativeTolerance != nil {
-        throw c.fail(
-          .relativeTolerance, "\(s).relative_tolerance needs \(s).published (the value it is a tolerance around)")
-      }
-    }
-    if let atMost, let atLeast, atLeast > atMost {
-      throw c.fail(
-        .atLeast,
-        "\(s).at_least (\(CanonicalYAML.double(atLeast))) is greater than at_most (\(CanonicalYAML.double(atMost)))")
-    }
-    if claim.isEmpty { throw c.fail(.claim, "\(s).claim is required (the published statement)") }
-    if metric.isEmpty {
-      throw c.fail(.metric, "\(s).metric is required", note: Self.metricNote)
-    }
+    claim = try c.decode(String.self, forKey: .claim)
+    source = try c.decodeIfPresent(String.self, forKey: .source)
+    location = try c.decodeIfPresent(String.self, forKey: .location)
+    runs = try c.decodeIfPresent([String: String].self, forKey: .runs) ?? [:]
+    metric = try c.decode(String.self, forKey: .metric)
+    statistic = try c.decodeIfPresent(ReferenceStatistic.self, forKey: .statistic) ?? .mean
+    published = try c.decodeIfPresent(Double.self, forKey: .published)
+    publishedText = try c.decodeIfPresent(String.self, forKey: .publishedText)
+    tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance)
+    relativeTolerance = try c.decodeIfPresent(Double.self, forKey: .relativeTolerance)
+    atMost = try c.decodeIfPresent(Double.self, forKey: .atMost)
+    atLeast = try c.decodeIfPresent(Double.self, forKey: .atLeast)
+    differs = try c.decodeIfPresent(String.self, forKey: .differs)
+    predictedWithin = try c.decodeIfPresent(Double.self, forKey: .predictedWithin)
   }
 
   /// True when the run's axis values (path → canonical value) match `runs`.
@@ -257,20 +207,5 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     try c.encodeIfPresent(atLeast, forKey: .atLeast)
     try c.encodeIfPresent(differs, forKey: .differs)
     try c.encodeIfPresent(predictedWithin, forKey: .predictedWithin)
-  }
-}
-
-/// A scalar or a list of scalars read as text (`[64, 32]` for a list): values of a
-/// claim's `runs` filter before the loader spells them canonically.
-struct LooseText: Decodable {
-  let text: String
-  init(from decoder: Decoder) throws {
-    if var list = try? decoder.unkeyedContainer() {
-      var items = [String]()
-      while !list.isAtEnd { items.append(try list.decode(String.self)) }
-      text = "[" + items.joined(separator: ", ") + "]"
-    } else {
-      text = try decoder.singleValueContainer().decode(String.self)
-    }
   }
 }

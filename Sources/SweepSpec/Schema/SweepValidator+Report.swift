@@ -1,14 +1,10 @@
+import SweepResults
 import Yams
 
 // The `report:` and `reference:` sections: decoded like the config sections, then
 // their references to axes checked against the sweep's axes.
 
-extension CodingUserInfoKey {
-  /// The dotted prefix of the value being decoded, for messages (`reference.claims[2]`).
-  static let fieldPrefix = CodingUserInfoKey(rawValue: "gradsweep.fieldPrefix")!
-}
-
-extension SweepBuilder {
+extension SweepValidator {
   func readReport(_ entry: (key: Node, value: Node)?, axisPaths: [String]) -> ReportSpec {
     var nodes = sectionEntries(
       entry, name: "report", allowed: ReportSpec.CodingKeys.allCases.map(\.rawValue))
@@ -89,8 +85,8 @@ extension SweepBuilder {
     let claimsNode = nodes.value("claims")
     nodes = nodes.removing("claims")
     guard entry.value.pairs != nil else { return nil }
-    var section = decodeCollecting(ReferenceSection.self, nodes, prefix: "reference", fallback: entry.key).value
-      ?? ReferenceSection()
+    var section = decodeCollecting(LocatedReferenceHeader.self, nodes, prefix: "reference", fallback: entry.key).value?
+      .value ?? ReferenceSection()
 
     guard let claimsNode, !claimsNode.isNull else { return section }
     guard let items = claimsNode.items else {
@@ -103,8 +99,8 @@ extension SweepBuilder {
       let claimEntries = sectionEntries((item, item), name: prefix, allowed: claimKeys)
       guard item.pairs != nil else { continue }
       let decoded = decodeCollecting(
-        ReferenceClaim.self, claimEntries, prefix: prefix, userInfo: [.fieldPrefix: prefix], fallback: item)
-      guard var claim = decoded.value, decoded.nodes.entries.count == claimEntries.entries.count else { continue }
+        LocatedReferenceClaim.self, claimEntries, prefix: prefix, userInfo: [.fieldPrefix: prefix], fallback: item)
+      guard var claim = decoded.value?.value, decoded.nodes.entries.count == claimEntries.entries.count else { continue }
       // The runs filter: axis paths, values spelt canonically so they match axisValues.
       var runs = [String: String]()
       var valid = true

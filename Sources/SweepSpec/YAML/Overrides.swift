@@ -16,7 +16,7 @@ import Yams
 // applies to them, and an error in one is located at the argument: the argument's text
 // is shown as line k of `command line` (k counts the overrides), with a caret.
 
-extension SweepBuilder {
+extension SweepParser {
   static let overridableTopLevelKeys = ["name", "description", "seed", "replicates"]
   /// Fields whose value is itself a list: `[…]` sets them; an axis of them is `[[…], […]]`.
   static let listValuedPaths: Set<String> = ["model.widths"]

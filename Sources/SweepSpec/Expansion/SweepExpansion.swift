@@ -1,31 +1,41 @@
 import GradData
-import Yams
 
 // Expansion: grid × each zip group × random samples (first block outermost), minus
 // `exclude`, plus `include`; then every combination × replicates (innermost).
 //
 // Each combination's config is the base config with its assignments applied (typed
-// copies, no YAML decoding), the data section decoded once per distinct combination of
-// data values, then checked as a whole: epochs vs steps, head vs loss vs task, model
-// size, and duplicates.
+// copies, no YAML decoding), the data section resolved once per distinct combination
+// of data values, then checked as a whole: epochs vs steps, head vs loss vs task, model
+// size, and duplicates. A pure function of the definition: no parser, no file, no
+// global state (the random block's generator is seeded from the definition).
 
+/// The runs of a sweep and what expanding it found.
 struct Expansion {
   var runs: [PlannedRun] = []
+  /// Per axis: canonical value → where that value is written.
   var axisValueLocations: [[String: SourceLocation]] = []
+  var problems: [ExpansionProblem] = []
+
+  var hasErrors: Bool { problems.contains { $0.severity == .error } }
 }
 
 /// One combination before replicates: a value (or the base value: nil) per axis.
 private struct Combination {
   var values: [Assignment?]
-  /// The include entry it comes from (for locating problems).
-  var include: Node?
+  /// Where the include entry it comes from is written (for locating problems).
+  var include: SourceLocation?
 }
 
-extension SweepBuilder {
-  func expand(_ sweep: inout SweepDefinition) -> Expansion {
+enum SweepExpansion {
+  /// Plans larger than this are refused (each run is a folder of CSV files).
+  static let maxRuns = 100_000
+
+  /// Expands `definition` into runs. `priorErrors`: validation already failed, so an
+  /// unused exclude entry or an empty plan is not worth a message of its own.
+  static func expand(_ definition: SweepDefinition, priorErrors: Bool = false) -> Expansion {
+    var sweep = definition
     var expansion = Expansion()
     expansion.axisValueLocations = Array(repeating: [:], count: sweep.axes.count)
-    if refusedForSize { return expansion }
     let axisCount = sweep.axes.count
 
     // Refuse absurd sizes before building anything: the grid's size is known from
@@ -35,12 +45,9 @@ extension SweepBuilder {
     var combinationCount = gridAxes.reduce(1.0) { $0 * Double(sweep.axes[$1].values.count) }
     for group in validZipGroups { combinationCount *= Double(sweep.axes[group[0]].values.count) }
     if let random = sweep.random { combinationCount *= Double(random.samples) }
-    let total = Double(header.replicates) * (combinationCount + Double(sweep.includes.count))
-    guard total <= Double(Self.maxRuns) else {
-      error(
-        "the sweep expands to \(ModelSize.grouped(total)) runs; gradsweep plans at most \(ModelSize.grouped(Double(Self.maxRuns)))",
-        at: top["sweep"]?.key, top["replicates"]?.key,
-        note: "split it into several sweep files, or sample it with sweep.random")
+    let total = Double(sweep.replicates) * (combinationCount + Double(sweep.includes.count))
+    guard total <= Double(maxRuns) else {
+      expansion.problems.append(tooManyRuns(total, at: sweep.sweepLocation))
       return expansion
     }
 
@@ -59,9 +66,13 @@ extension SweepBuilder {
       blocks.append((0..<length).map { row in group.map { ($0, sweep.axes[$0].values[row]) } })
     }
     if let random = sweep.random {
-      let count = drawRandomSamples(random, into: &sweep)
-      if count > 0 {
-        blocks.append((0..<count).map { row in random.axes.map { ($0.axis, sweep.axes[$0.axis].values[row]) } })
+      let drawn = RandomDraw.samples(random)
+      expansion.problems += drawn.problems
+      for (position, axis) in random.axes.enumerated() {
+        sweep.axes[axis.axis].values = drawn.samples.map { $0[position] }
+      }
+      if !drawn.samples.isEmpty {
+        blocks.append((0..<drawn.samples.count).map { row in random.axes.map { ($0.axis, sweep.axes[$0.axis].values[row]) } })
       }
     }
 
@@ -90,12 +101,14 @@ extension SweepBuilder {
         }
         return false
       }
-      if !diagnostics.hasErrors {
+      if !priorErrors, !expansion.hasErrors {
         for (index, entry) in sweep.excludes.enumerated() where !used[index] {
-          warning("this exclude entry matches no run", at: entry.node)
+          expansion.problems.append(
+            ExpansionProblem(message: "this exclude entry matches no run", location: entry.location, severity: .warning))
         }
         if combinations.isEmpty, !blocks.isEmpty {
-          error("every run is excluded; nothing would run", at: sweep.excludeNode)
+          expansion.problems.append(
+            ExpansionProblem(message: "every run is excluded; nothing would run", location: sweep.excludeLocation))
         }
       }
     }
@@ -106,15 +119,24 @@ extension SweepBuilder {
       for value in entry.assignments {
         if let axis = sweep.axisIndex(value.path) { values[axis] = value }
       }
-      combinations.append(Combination(values: values, include: entry.node))
+      combinations.append(Combination(values: values, include: entry.location))
     }
 
-    buildRuns(combinations, axes: sweep.axes, into: &expansion)
+    buildRuns(combinations, sweep, into: &expansion)
     return expansion
   }
 
-  private func buildRuns(_ combinations: [Combination], axes: [Axis], into expansion: inout Expansion) {
-    let baseValues = baseCanonicalValues(axes.map(\.path))
+  /// "the sweep expands to N runs; gradsweep plans at most 100,000".
+  static func tooManyRuns(_ total: Double, at location: SourceLocation?) -> ExpansionProblem {
+    ExpansionProblem(
+      message:
+        "the sweep expands to \(ModelSize.grouped(total)) runs; gradsweep plans at most \(ModelSize.grouped(Double(maxRuns)))",
+      location: location, note: "split it into several sweep files, or sample it with sweep.random")
+  }
+
+  private static func buildRuns(_ combinations: [Combination], _ sweep: SweepDefinition, into expansion: inout Expansion) {
+    let axes = sweep.axes
+    let baseValues = baseCanonicalValues(axes.map(\.path), base: sweep.base)
     var configs = [RunConfig]()
     var accepted = [Combination]()
     var firstOfConfig = [RunConfig: Int]()
@@ -122,16 +144,18 @@ extension SweepBuilder {
     configs.reserveCapacity(combinations.count)
 
     for combination in combinations {
-      guard let config = resolve(combination, baseValues: baseValues, axes: axes, dataCache: &dataCache) else {
-        continue
-      }
+      guard
+        let config = resolve(
+          combination, sweep, dataCache: &dataCache, problems: &expansion.problems)
+      else { continue }
       if let first = firstOfConfig[config] {
         let this = describe(combination, axes: axes, baseValues: baseValues)
         let other = describe(accepted[first], axes: axes, baseValues: baseValues)
-        error(
-          "duplicate run: \(this) gives the same configuration as \(other)",
-          atLocation: location(combination.include) ?? combination.values.compactMap({ $0?.location }).last,
-          note: "every run must differ in its resolved config; remove the repeated value or entry")
+        expansion.problems.append(
+          ExpansionProblem(
+            message: "duplicate run: \(this) gives the same configuration as \(other)",
+            location: combination.include ?? combination.values.compactMap({ $0?.location }).last,
+            note: "every run must differ in its resolved config; remove the repeated value or entry"))
         continue
       }
       firstOfConfig[config] = accepted.count
@@ -143,7 +167,7 @@ extension SweepBuilder {
     var ids = Set<String>()
     // An axis value's id part depends on the value alone: spell each once.
     var partCache = [[String: String]](repeating: [:], count: axes.count)
-    expansion.runs.reserveCapacity(accepted.count * header.replicates)
+    expansion.runs.reserveCapacity(accepted.count * sweep.replicates)
     for (combination, config) in zip(accepted, configs) {
       var axisValues = [String]()
       var parts = [String]()
@@ -162,14 +186,15 @@ extension SweepBuilder {
           expansion.axisValueLocations[index][value] = assignment.location
         }
       }
-      for replicate in 0..<header.replicates {
+      for replicate in 0..<sweep.replicates {
         var run = config
-        run.seed = header.seed &+ UInt64(replicate)
+        run.seed = sweep.seed &+ UInt64(replicate)
         let id = RunID.make(parts: parts, seed: run.seed, hash: hasher.hash(of: run))
         if !ids.insert(id).inserted {
-          error(
-            "two different runs got the same id '\(id)' (a hash collision); please report this",
-            at: top["sweep"]?.key)
+          expansion.problems.append(
+            ExpansionProblem(
+              message: "two different runs got the same id '\(id)' (a hash collision); please report this",
+              location: sweep.sweepLocation))
         }
         expansion.runs.append(
           PlannedRun(index: expansion.runs.count, id: id, axisValues: axisValues, config: run, replicate: replicate))
@@ -178,25 +203,26 @@ extension SweepBuilder {
   }
 
   /// The base config's canonical value of each path.
-  private func baseCanonicalValues(_ paths: [String]) -> [String] {
+  private static func baseCanonicalValues(_ paths: [String], base: RunConfig) -> [String] {
     var fields = [String: String]()
     for (path, value) in base.canonicalFields() { fields[path] = value }
     return paths.map { fields[$0] ?? "null" }
   }
 
   /// `model.activation=relu, model.depth=8`.
-  private func describe(_ combination: Combination, axes: [Axis], baseValues: [String]) -> String {
+  private static func describe(_ combination: Combination, axes: [Axis], baseValues: [String]) -> String {
     let text = axes.indices.map { "\(axes[$0].path)=\(combination.values[$0]?.canonical ?? baseValues[$0])" }
     return text.isEmpty ? "the base configuration" : text.joined(separator: ", ")
   }
 
   /// The combination's config (seed left at the base seed), checked; nil when invalid.
-  private func resolve(
-    _ combination: Combination, baseValues: [String], axes: [Axis], dataCache: inout [String: DataSpec?]
+  private static func resolve(
+    _ combination: Combination, _ sweep: SweepDefinition, dataCache: inout [String: DataSpec?],
+    problems: inout [ExpansionProblem]
   ) -> RunConfig? {
-    var config = base
-    var explicitEpochs = baseExplicitEpochs
-    var explicitSteps = baseExplicitSteps
+    var config = sweep.base
+    var explicitEpochs = sweep.baseExplicitEpochs
+    var explicitSteps = sweep.baseExplicitSteps
     var dataValues = [Assignment]()
     var assigned = [String: Assignment]()
     for case let value? in combination.values {
@@ -210,23 +236,37 @@ extension SweepBuilder {
       if value.path == "training.steps" { explicitSteps = !value.isNull }
     }
     if !dataValues.isEmpty {
-      guard let data = dataSpec(for: dataValues, cache: &dataCache) else { return nil }
+      let key = dataValues.map { $0.path + "=" + $0.canonical }.joined(separator: "\u{1F}")
+      let data: DataSpec?
+      if let cached = dataCache[key] {
+        data = cached
+      } else {
+        let resolution = sweep.resolveData(dataValues)
+        problems += resolution.problems
+        data = resolution.spec
+        dataCache[key] = .some(data)
+      }
+      guard let data else { return nil }
       config.data = data
     }
-    config.data.seed = DataSpecSupport.resolvedSeed(of: config.data, sweepSeed: header.seed)
+    config.data.seed = DataSpecSupport.resolvedSeed(of: config.data, sweepSeed: sweep.seed)
 
     var valid = true
     if explicitEpochs, explicitSteps, config.training.epochs != nil, config.training.steps != nil {
-      error(
-        TrainingConfig.bothLengthsMessage,
-        atLocation: assigned["training.steps"]?.location ?? assigned["training.epochs"]?.location
-          ?? location(trainingNodes.value("steps")),
-        note: TrainingConfig.bothLengthsNote)
+      problems.append(
+        ExpansionProblem(
+          message: TrainingConfig.bothLengthsMessage,
+          location: assigned["training.steps"]?.location ?? assigned["training.epochs"]?.location
+            ?? sweep.baseLocations["training.steps"],
+          note: TrainingConfig.bothLengthsNote))
       valid = false
     }
     config.training.normalizeLength()
     for issue in config.consistencyIssues() {
-      error(issue.message, atLocation: locate(issue.paths, assigned: assigned, include: combination.include), note: issue.note)
+      problems.append(
+        ExpansionProblem(
+          message: issue.message, location: locate(issue.paths, assigned: assigned, combination, sweep),
+          note: issue.note))
       valid = false
     }
     return valid ? config : nil
@@ -234,56 +274,18 @@ extension SweepBuilder {
 
   /// Where a problem involving `paths` shows in one combination: the first of those
   /// fields it assigns, else the first written in the base sections, else its section.
-  private func locate(_ paths: [String], assigned: [String: Assignment], include: Node?) -> SourceLocation? {
+  private static func locate(
+    _ paths: [String], assigned: [String: Assignment], _ combination: Combination, _ sweep: SweepDefinition
+  ) -> SourceLocation? {
     for path in paths {
-      if let value = assigned[path] { return value.location ?? location(include) }
+      if let value = assigned[path] { return value.location ?? combination.include }
+    }
+    for path in paths where path.contains(".") {
+      if let location = sweep.baseLocations[path] { return location }
     }
     for path in paths {
-      let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
-      guard parts.count == 2 else { continue }
-      if let node = sectionNodes(parts[0])?.value(parts[1]) { return location(node) }
-    }
-    for path in paths {
-      let section = String(path.prefix { $0 != "." })
-      if let entry = top[section] { return location(entry.key) }
+      if let location = sweep.baseLocations[String(path.prefix { $0 != "." })] { return location }
     }
     return nil
-  }
-
-  private func sectionNodes(_ name: String) -> KeyedNodes? {
-    switch name {
-    case "data": return dataNodes
-    case "model": return modelNodes
-    case "training": return trainingNodes
-    case "log": return logNodes
-    default: return nil
-    }
-  }
-
-  /// The data section for one combination of data values, decoded once and cached.
-  private func dataSpec(for values: [Assignment], cache: inout [String: DataSpec?]) -> DataSpec? {
-    let key = values.map { $0.path + "=" + $0.canonical }.joined(separator: "\u{1F}")
-    if let cached = cache[key] { return cached }
-    var nodes = dataNodes
-    for value in values {
-      if let node = value.dataNode { nodes = nodes.setting(value.key, to: node) }
-    }
-    var result: DataSpec?
-    do {
-      let spec = try YAMLDecoder().decode(DataSpec.self, from: nodes.filling(from: dataDefaults).node)
-      let issues = DataSpecSupport.issues(in: spec)
-      for issue in issues {
-        let place =
-          values.first { $0.key == issue.key }?.location ?? location(dataNodes.value(issue.key))
-          ?? values.first?.location
-        error(issue.message, atLocation: place, note: issue.note)
-      }
-      result = issues.isEmpty ? spec : nil
-    } catch {
-      let problem = ProblemLocator.locate(error, in: nodes.node, prefix: "data")
-      self.error(problem.message, atLocation: values.first?.location, note: problem.note)
-    }
-    cache[key] = .some(result)
-    return result
   }
 }

@@ -1,43 +1,28 @@
 import Foundation
 import GradData
 import GradEngine
+import SweepResults
 import Yams
 
-/// The sections of a run's config that fields can be swept in.
-enum SectionName: String, CaseIterable {
-  case data, model, training, log
+// Stage 2, validate: the parsed tree checked key by key against the schema (the config
+// sections, `sweep:`, `report:`, `reference:`), every problem located `file:line:col`.
+// The result is a typed `SweepDefinition` (Expansion/) that needs no YAML to expand.
 
-  var keys: [String] {
-    switch self {
-    case .data: return DataSpecSupport.keyNames
-    case .model: return ModelConfig.keyNames
-    case .training: return TrainingConfig.keyNames
-    case .log: return LogConfig.keyNames
-    }
-  }
-
-  /// Every sweepable dotted path, section by section.
-  static var allPaths: [String] {
-    allCases.flatMap { section in section.keys.map { section.rawValue + "." + $0 } }
-  }
-}
-
-/// Checks a sweep file and expands it into a plan. One builder per load; it collects
-/// every problem as it goes and throws them all at the end.
-final class SweepBuilder {
+/// The validate stage's working state for one file; `validate` is its only entry
+/// point. It reads the parsed tree section by section, collects every problem with its
+/// position, and returns the typed `SweepDefinition` expansion needs.
+final class SweepValidator: NodeReporting {
   static let topLevelKeys = [
     "name", "description", "seed", "replicates", "data", "model", "training", "log", "sweep", "report",
     "reference",
   ]
   static let sweepKeys = ["grid", "zip", "random", "exclude", "include"]
   /// Plans larger than this are refused (each run is a folder of CSV files).
-  static let maxRuns = 100_000
+  static let maxRuns = SweepExpansion.maxRuns
 
   let path: String
-  let text: String
   var diagnostics: DiagnosticCollector
-  var root: Node = .mapping(Node.Mapping([]))
-  var keyPathLocations: [String: SourceLocation] = [:]
+  let root: Node
   /// Top-level entries by key.
   var top: [String: (key: Node, value: Node)] = [:]
 
@@ -57,171 +42,89 @@ final class SweepBuilder {
   let dataDefaults = DataSpecSupport.defaultPairs()
   let dataNameFields = DataSpecSupport.nameFields()
 
-  /// Command-line overrides (`Overrides.swift`), applied to the parsed file.
-  let overrides: [String]
-  /// Override k is shown as line `overrideLineOffset + k` of the display text (the
-  /// file's lines, then one line per override) and reported as `command line:k`.
-  let overrideLineOffset: Int
-
-  init(text: String, path: String, overrides: [String] = []) {
-    self.text = text
-    self.path = path
-    self.overrides = overrides
-    overrideLineOffset = SourceLines(text).count
-    let display = overrides.isEmpty ? text : text + "\n" + overrides.joined(separator: "\n")
-    self.diagnostics = DiagnosticCollector(
-      file: path, sourceText: display, overrideLines: overrides.isEmpty ? nil : overrideLineOffset)
+  private init(_ parsed: ParsedSweep) {
+    path = parsed.path
+    root = parsed.root
+    diagnostics = parsed.diagnostics
   }
 
-  // MARK: Reporting
-
-  func location(_ node: Node?) -> SourceLocation? {
-    guard let mark = node?.mark else { return nil }
-    return SourceLocation(file: path, line: mark.line, column: mark.column)
+  /// Checks every section of `parsed` and reads it into a sweep definition.
+  static func validate(_ parsed: ParsedSweep) -> ValidatedSweep {
+    let validator = SweepValidator(parsed)
+    return validator.validate()
   }
 
-  /// Reports an error at the first of `nodes` that has a position.
-  func error(_ message: String, at nodes: Node?..., note: String? = nil) {
-    let place = nodes.lazy.compactMap { self.location($0) }.first
-    diagnostics.report(message, at: place, note: note)
-  }
-
-  func error(_ message: String, atLocation location: SourceLocation?, note: String? = nil) {
-    diagnostics.report(message, at: location, note: note)
-  }
-
-  func warning(_ message: String, at node: Node?, note: String? = nil) {
-    diagnostics.report(message, at: location(node), severity: .warning, note: note)
-  }
-
-  // MARK: The whole file
-
-  func build() throws -> SweepPlan {
-    guard parseRoot() else { throw SweepDiagnostics(diagnostics: diagnostics.sorted()) }
-    applyOverrides()
-    indexLocations(root, prefix: "", depth: 0)
+  private func validate() -> ValidatedSweep {
     readTopLevelKeys()
     readHeader()
     readSections()
     var sweep = readSweep(top["sweep"])
     let report = readReport(top["report"], axisPaths: sweep.axes.map(\.path))
     let reference = readReference(top["reference"], axes: sweep.axes)
-    let expansion = expand(&sweep)
-    if diagnostics.hasErrors { throw SweepDiagnostics(diagnostics: diagnostics.sorted()) }
-    return SweepPlan(
-      name: header.name ?? SweepHeader.defaultName(forPath: path), description: header.description,
-      sourcePath: path, sourceText: text, effectiveText: effectiveText(), overrides: overrides, seed: header.seed, replicates: header.replicates,
-      axisPaths: sweep.axes.map(\.path),
-      zipGroups: sweep.zipGroups.filter { $0.count > 1 }.map { $0.map { sweep.axes[$0].path } },
-      runs: expansion.runs, report: report, reference: reference,
-      warnings: diagnostics.sorted(), keyPathLocations: keyPathLocations,
-      axisValueLocations: expansion.axisValueLocations)
+    sweep.seed = header.seed
+    sweep.replicates = header.replicates
+    sweep.base = base
+    sweep.baseExplicitEpochs = baseExplicitEpochs
+    sweep.baseExplicitSteps = baseExplicitSteps
+    sweep.sweepLocation = location(top["sweep"]?.key) ?? location(top["replicates"]?.key)
+    sweep.baseLocations = baseLocations()
+    sweep.resolveData = dataResolver()
+    return ValidatedSweep(
+      header: header, definition: sweep, report: report, reference: reference, refusedForSize: refusedForSize,
+      diagnostics: diagnostics)
   }
 
-  /// Parses the YAML; false (with a diagnostic) when it is not YAML or not a mapping.
-  private func parseRoot() -> Bool {
-    let node: Node?
-    do {
-      node = try Yams.compose(yaml: text)
-    } catch let error as YamlError {
-      reportYamlError(error)
-      return false
-    } catch {
-      diagnostics.report("invalid YAML: \(error)", at: nil)
-      return false
-    }
-    guard let node, !node.isNull else { return true }  // an empty file: every default
-    guard node.pairs != nil else {
-      self.error(
-        "a sweep file is a mapping of keys (name:, data:, model:, training:, sweep:, …), got \(node.shapeDescription)",
-        at: node)
-      return false
-    }
-    root = node
-    return true
-  }
-
-  private func reportYamlError(_ error: YamlError) {
-    func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: path, line: mark.line, column: mark.column) }
-    func contextNote(_ context: YamlError.Context?) -> String? {
-      context.map { "\($0.text) (at \($0.mark.line):\($0.mark.column))" }
-    }
-    switch error {
-    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-      .composer(let context, let problem, let mark, _):
-      diagnostics.report("invalid YAML: \(problem)", at: at(mark), note: contextNote(context))
-    case .reader(let problem, let offset, _, _):
-      diagnostics.report("invalid text: \(problem)", at: offset.map { characterLocation(offset: $0) })
-    case .duplicatedKeysInMapping(let duplicates, let context):
-      let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-      diagnostics.report(
-        "duplicate key \(names) in one mapping",
-        at: repeatedKeyLocation(duplicates.first ?? "", after: context.mark) ?? at(context.mark),
-        note: "a key may appear only once per mapping; YAML would otherwise keep only one of the values")
-    default:
-      diagnostics.report("invalid YAML: \(error)", at: nil)
-    }
-  }
-
-  /// Line and column of the `offset`-th character.
-  private func characterLocation(offset: Int) -> SourceLocation {
-    var line = 1
-    var column = 1
-    for character in text.prefix(offset) {
-      if character == "\n" || character == "\r\n" || character == "\r" {
-        line += 1
-        column = 1
-      } else {
-        column += character.unicodeScalars.count
+  /// Where the base sections' fields (`training.steps`, after validation) and the
+  /// sections themselves (`model`) are written: problems of a run that no axis causes
+  /// are shown there.
+  private func baseLocations() -> [String: SourceLocation] {
+    var locations = [String: SourceLocation]()
+    for section in SectionName.allCases {
+      if let key = location(top[section.rawValue]?.key) { locations[section.rawValue] = key }
+      for (key, _, value) in sectionNodes(section).entries {
+        if let at = location(value) { locations[section.rawValue + "." + key] = at }
       }
     }
-    return SourceLocation(file: path, line: line, column: column)
+    return locations
   }
 
-  /// Yams reports a duplicated key at its first occurrence; the second one, at the same
-  /// indentation further down, is the one to point at.
-  private func repeatedKeyLocation(_ key: String, after mark: Mark) -> SourceLocation? {
-    let lines = SourceLines(text)
-    let column = mark.column - 1
-    var number = mark.line + 1
-    while let line = lines.line(number) {
-      let scalars = Array(line.unicodeScalars)
-      let indent = scalars.prefix { $0 == " " }.count
-      if indent < scalars.count, scalars[indent] != "#" {
-        if indent < column { return nil }  // the mapping ended
-        if indent == column {
-          let rest = String(String.UnicodeScalarView(scalars[indent...]))
-          if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
-            return SourceLocation(file: path, line: number, column: mark.column)
-          }
+  private func sectionNodes(_ section: SectionName) -> KeyedNodes {
+    switch section {
+    case .data: return dataNodes
+    case .model: return modelNodes
+    case .training: return trainingNodes
+    case .log: return logNodes
+    }
+  }
+
+  /// Decodes the data section with some data values set, for expansion (which knows no
+  /// YAML): each distinct combination of data values is decoded once.
+  private func dataResolver() -> ([Assignment]) -> DataResolution {
+    let (nodes, defaults, path) = (dataNodes, dataDefaults, path)
+    func at(_ node: Node?) -> SourceLocation? {
+      node?.mark.map { SourceLocation(file: path, line: $0.line, column: $0.column) }
+    }
+    return { values in
+      var merged = nodes
+      for value in values {
+        if let node = value.dataValue as? Node { merged = merged.setting(value.key, to: node) }
+      }
+      do {
+        let spec = try YAMLDecoder().decode(DataSpec.self, from: merged.filling(from: defaults).node)
+        let issues = DataSpecSupport.issues(in: spec)
+        let problems = issues.map { issue in
+          ExpansionProblem(
+            message: issue.message,
+            location: values.first { $0.key == issue.key }?.location ?? at(nodes.value(issue.key))
+              ?? values.first?.location,
+            note: issue.note)
         }
-      }
-      number += 1
-    }
-    return nil
-  }
-
-  /// Records where every key path's value is written, for `SweepPlan.location(ofKeyPath:)`.
-  /// Nodes left to index: YAML aliases can make a small file a huge tree ("billion
-  /// laughs"); the index stops growing instead of walking it.
-  private static let indexBudget = 200_000
-
-  private func indexLocations(_ node: Node, prefix: String, depth: Int) {
-    guard depth < 32, keyPathLocations.count < Self.indexBudget else { return }
-    if let pairs = node.pairs {
-      for (key, value) in pairs {
-        guard let name = key.scalarText else { continue }
-        let path = prefix.isEmpty ? name : prefix + "." + name
-        if keyPathLocations[path] == nil {
-          keyPathLocations[path] = location(value.isNull ? key : value) ?? location(key)
-        }
-        indexLocations(value, prefix: path, depth: depth + 1)
-      }
-    } else if let items = node.items {
-      for (index, item) in items.enumerated() {
-        let path = prefix + "[\(index)]"
-        if keyPathLocations[path] == nil { keyPathLocations[path] = location(item) }
-        indexLocations(item, prefix: path, depth: depth + 1)
+        return DataResolution(spec: issues.isEmpty ? spec : nil, problems: problems)
+      } catch {
+        let problem = ProblemLocator.locate(error, in: merged.node, prefix: "data")
+        return DataResolution(
+          spec: nil,
+          problems: [ExpansionProblem(message: problem.message, location: values.first?.location, note: problem.note)])
       }
     }
   }
@@ -396,4 +299,15 @@ final class SweepBuilder {
       note: suggestion == nil ? "expected one of: " + Suggestions.list(field.names) : nil)
     return nil
   }
+}
+
+/// The validate stage's result.
+struct ValidatedSweep {
+  let header: SweepHeader
+  let definition: SweepDefinition
+  let report: ReportSpec
+  let reference: ReferenceSection?
+  /// The axis lengths alone exceed the limit: the values were not read, nothing expands.
+  let refusedForSize: Bool
+  let diagnostics: DiagnosticCollector
 }
