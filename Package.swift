@@ -51,7 +51,7 @@ let package = Package(
     // math, no dependency, so the runner, the CLI and the report can all predict.
     .target(name: "GradTheory", exclude: ["README.md"], swiftSettings: numeric),
     // Data sets: synthetic, teacher network, MNIST-1D, IDX and CSV files.
-    .target(name: "GradData", dependencies: ["GradEngine", "CZlib"], swiftSettings: numeric),
+    .target(name: "GradData", dependencies: ["GradEngine", "CZlib", "TidyCSV"], swiftSettings: numeric),
     // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
     .target(name: "TidyCSV"),
     // The sweep model: schema, defaults, located validation, expansion into runs.
