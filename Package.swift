@@ -51,18 +51,22 @@ let package = Package(
     // math, no dependency, so the runner, the CLI and the report can all predict.
     .target(name: "GradTheory", exclude: ["README.md"], swiftSettings: numeric),
     // Data sets: synthetic, teacher network, MNIST-1D, IDX and CSV files.
-    .target(name: "GradData", dependencies: ["GradEngine", "CZlib", "TidyCSV"], swiftSettings: numeric),
+    .target(name: "GradData", dependencies: ["GradEngine", "CZlib", "TidyCSV", "UserFacing"], swiftSettings: numeric),
+    // The user-facing error protocol and the named exit statuses (no dependency, so every
+    // module whose errors reach the user can conform).
+    .target(name: "UserFacing"),
     // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
     .target(name: "TidyCSV"),
     // The sweep model: schema, defaults, located validation, expansion into runs.
     .target(
       name: "SweepSpec",
-      dependencies: ["GradEngine", "GradData", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["GradEngine", "GradData", "UserFacing", .product(name: "Yams", package: "Yams")]),
     // The results folder contract: file names, manifest.json, status.json, atomic writes.
-    .target(name: "SweepResults", dependencies: ["SweepSpec", "TidyCSV"]),
+    .target(name: "SweepResults", dependencies: ["SweepSpec", "TidyCSV", "UserFacing"]),
     // The scheduler: runs trainings in parallel with Dispatch and writes results.
     .target(
-      name: "SweepRunner", dependencies: ["GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV"]),
+      name: "SweepRunner",
+      dependencies: ["GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV", "UserFacing"]),
     // Reports: Markdown and self-contained HTML with SVG charts.
     .target(name: "SweepReport", dependencies: ["SweepSpec", "SweepResults", "TidyCSV"]),
     // The command line wires the modules together.
@@ -70,7 +74,7 @@ let package = Package(
       name: "GradsweepCLI",
       dependencies: [
         "GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "SweepRunner", "SweepReport",
-        "TidyCSV", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TidyCSV", "UserFacing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "gradsweep", dependencies: ["GradsweepCLI"]),
 
@@ -84,7 +88,9 @@ let package = Package(
     .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
     .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "GradTheory", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
-    .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "gradsweep"]),
+    .testTarget(
+      name: "GradsweepCLITests",
+      dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "UserFacing", "gradsweep"]),
   ] + wideKernelTargets,
   swiftLanguageModes: [.v6]
 )
