@@ -116,9 +116,11 @@ extension Gradsweep {
       let reportID: String
       do {
         reportID = try Self.submit(sbatch, SlurmScript.reportSubmission(arrayJobID: arrayID, job: job), what: "the report job")
-      } catch {
-        printError("note: the array job \(arrayID) was submitted; merge its results with  gradsweep report \(SlurmScript.shellQuoted(job.resultsFolder))  when it ends, or cancel it with  scancel \(arrayID)")
-        throw error
+      } catch let error as CommandFailure {
+        throw CommandFailure(
+          error.exitStatus,
+          error.description
+            + "\nnote: the array job \(arrayID) was submitted; merge its results with  gradsweep report \(SlurmScript.shellQuoted(job.resultsFolder))  when it ends, or cancel it with  scancel \(arrayID)")
       }
       print("array job: \(arrayID)")
       print("report job: \(reportID)")
