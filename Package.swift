@@ -55,7 +55,8 @@ let package = Package(
     // The user-facing error protocol and the named exit statuses (no dependency, so every
     // module whose errors reach the user can conform).
     .target(name: "UserFacing"),
-    // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
+    // Tidy CSV writing and the one CSV reader (RFC 4180), shared by the data loader, the
+    // scheduler and the report.
     .target(name: "TidyCSV"),
     // The sweep model: schema, defaults, located validation, expansion into runs.
     .target(

@@ -77,5 +77,8 @@ import TidyCSV
     #expect(throws: ResultsError.damaged(
       path: bad.path, line: 2, problem: CSVSyntaxError(.textAfterClosingQuote, line: 2, column: 6).description,
       fix: ResultsError.rerunFix)) { _ = try NumericCSVReader.read(bad) }
+    let header = try write("step,\"a\"b\n0,1\n")
+    defer { try? FileManager.default.removeItem(at: header) }
+    #expect(throws: ResultsError.self) { _ = try NumericCSVReader.read(header) }
   }
 }

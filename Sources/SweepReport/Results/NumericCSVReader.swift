@@ -44,9 +44,13 @@ enum NumericCSVReader {
     func damaged(_ line: Int, _ problem: String) -> ResultsError {
       .damaged(path: path, line: line, problem: problem, fix: ResultsError.rerunFix)
     }
-    guard try scanner.next(into: &fields) != nil else {
-      return (Table(header: [], columns: [], rowCount: 0, lines: []), nil)
+    let headerLine: Int?
+    do {
+      headerLine = try scanner.next(into: &fields)
+    } catch let error as CSVSyntaxError {
+      throw damaged(error.line, error.description)
     }
+    guard headerLine != nil else { return (Table(header: [], columns: [], rowCount: 0, lines: []), nil) }
     let header = fields.map { scanner.text($0) }
     let width = header.count
     var columns = [[Double?]](repeating: [], count: width)
