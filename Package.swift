@@ -51,20 +51,27 @@ let package = Package(
     // math, no dependency, so the runner, the CLI and the report can all predict.
     .target(name: "GradTheory", exclude: ["README.md"], swiftSettings: numeric),
     // Data sets: synthetic, teacher network, MNIST-1D, IDX and CSV files.
-    .target(name: "GradData", dependencies: ["GradEngine", "CZlib"], swiftSettings: numeric),
-    // Tidy CSV writing and reading (RFC 4180), shared by the scheduler and the report.
+    .target(name: "GradData", dependencies: ["GradEngine", "CZlib", "TidyCSV", "UserFacing"], swiftSettings: numeric),
+    // The user-facing error protocol and the named exit statuses (no dependency, so every
+    // module whose errors reach the user can conform).
+    .target(name: "UserFacing"),
+    // Tidy CSV writing and the one CSV reader (RFC 4180), shared by the data loader, the
+    // scheduler and the report.
     .target(name: "TidyCSV"),
     // The results folder contract: file names, manifest.json (with the plain `report:` and
     // `reference:` sections), status.json, atomic writes. No engine, data or YAML: the
     // report links this and TidyCSV only.
-    .target(name: "SweepResults", dependencies: ["TidyCSV"]),
+    .target(name: "SweepResults", dependencies: ["TidyCSV", "UserFacing"]),
     // The sweep file: parse (YAML/), validate (Schema/), expand (Expansion/) into runs.
     .target(
       name: "SweepSpec",
-      dependencies: ["GradEngine", "GradData", "SweepResults", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["GradEngine", "GradData", "SweepResults", "UserFacing", .product(name: "Yams", package: "Yams")]),
     // The scheduler: runs trainings in parallel with Dispatch and writes results.
     .target(
-      name: "SweepRunner", dependencies: ["GradEngine", "GradKernels", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV"]),
+      name: "SweepRunner",
+      dependencies: [
+        "GradEngine", "GradKernels", "GradData", "GradTheory", "SweepSpec", "SweepResults", "TidyCSV", "UserFacing",
+      ]),
     // Reports: Markdown and self-contained HTML with SVG charts, from a results folder
     // alone (no YAML parser, data sets or engine).
     .target(name: "SweepReport", dependencies: ["SweepResults", "TidyCSV"]),
@@ -73,7 +80,7 @@ let package = Package(
       name: "GradsweepCLI",
       dependencies: [
         "GradEngine", "GradData", "GradTheory", "SweepSpec", "SweepResults", "SweepRunner", "SweepReport",
-        "TidyCSV", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TidyCSV", "UserFacing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "gradsweep", dependencies: ["GradsweepCLI"]),
 
@@ -87,7 +94,9 @@ let package = Package(
     .testTarget(name: "SweepResultsTests", dependencies: ["SweepResults"]),
     .testTarget(name: "SweepRunnerTests", dependencies: ["SweepRunner", "GradTheory", "SweepResults", "TidyCSV"]),
     .testTarget(name: "SweepReportTests", dependencies: ["SweepReport", "SweepResults", "TidyCSV"]),
-    .testTarget(name: "GradsweepCLITests", dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "gradsweep"]),
+    .testTarget(
+      name: "GradsweepCLITests",
+      dependencies: ["GradsweepCLI", "GradTheory", "SweepResults", "TidyCSV", "UserFacing", "gradsweep"]),
   ] + wideKernelTargets,
   swiftLanguageModes: [.v6]
 )

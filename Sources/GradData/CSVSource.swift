@@ -1,5 +1,6 @@
 import Foundation
 import GradEngine
+import TidyCSV
 
 /// `{name: csv, path: FILE, label_column: last|first|INDEX|NAME, header: auto|true|false,
 /// task: classification|regression[, test: FILE]}` — one example per row, every column
@@ -98,19 +99,23 @@ enum CSVSource {
     return try readTable(from: file.source, location: location, spec: spec, limit: limit)
   }
 
-  /// Reads a table from `source` in chunks (`CSVScanner`), stopping after `limit` rows;
-  /// more than 2²⁸ feature values is an error before the arrays grow past it.
+  /// Reads a table from `source` in `DataLimits.chunkSize` chunks (TidyCSV's
+  /// `CSVScanner`, RFC 4180), stopping after `limit` rows; more than 2²⁸ feature values
+  /// is an error before the arrays grow past it.
   static func readTable(from source: ByteSource, location: FileLocation, spec: DataSpec, limit: Int?) throws -> Table {
-    var scanner = CSVScanner(source: source)
+    let limits = CSVScanner.Limits(
+      chunkSize: DataLimits.chunkSize, maxRecordBytes: DataLimits.maxCSVRowBytes, maxFields: DataLimits.maxCSVColumns)
+    var scanner = CSVScanner(limits: limits, read: source.read)
     var fields: [CSVScanner.Field] = []
     func next() throws -> (line: Int, fields: [CSVScanner.Field])? {
       do {
         guard let line = try scanner.next(into: &fields) else { return nil }
         return (line, fields)
-      } catch let error as FormatError {
-        throw location.problem("line \(error.line ?? 0): \(error.message)", line: error.line)
-      } catch is CSVScanner.BinaryData {
+      } catch let error as CSVSyntaxError where error.kind == .binaryData {
         throw location.problem("looks like a binary file, not CSV text", suggestion: "give a comma-separated text file")
+      } catch let error as CSVSyntaxError {
+        let place = "line \(error.line)" + (error.column.map { ", character \($0)" } ?? "")
+        throw location.problem("\(place): \(error.description)", line: error.line)
       } catch let error as InflateError where error.exceededLimit != nil {
         throw location.problem(
           "the file inflates to more than \(DataLimits.maxCSVTextBytes >> 30) GiB of text",

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import UserFacing
 
 /// The `gradsweep` command. Each subcommand lives in its own file and only wires the
 /// library modules together.
@@ -17,6 +19,26 @@ public struct Gradsweep: ParsableCommand {
     ])
 
   public init() {}
+
+  public static func main() { main(nil) }
+
+  /// Parses and runs the command. The one place an error becomes a message and a
+  /// status: a `UserFacingError` (the scheduler's, the results folder's, the data's,
+  /// Slurm's, the sweep file's, a command's own) is printed as it describes itself —
+  /// `error: …` or `file:line:col: error: …`, control characters of user strings
+  /// escaped — and the command exits with its `ExitStatus`; anything else goes to
+  /// ArgumentParser (usage errors: 64 with the usage; help: 0; any other error: 1).
+  public static func main(_ arguments: [String]?) {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    } catch let error as UserFacingError {
+      if !error.userMessage.isEmpty { printError(error.userMessage) }
+      Foundation.exit(error.exitStatus.rawValue)
+    } catch {
+      exit(withError: error)
+    }
+  }
 }
 
 /// The version string printed by `--version` and recorded in every results folder.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepResults
 import SweepSpec
+import UserFacing
 
 extension Gradsweep {
   struct Init: ParsableCommand {
@@ -28,8 +29,9 @@ extension Gradsweep {
       let file = stem + ".yaml"
       let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
       guard fd >= 0 else {
-        printError("error: cannot write '\(file)': \(String(cString: strerror(errno))); choose another name (gradsweep init NAME)")
-        throw ExitCode(2)
+        throw CommandFailure(
+          .invalidInput,
+          "error: cannot write '\(file)': \(String(cString: strerror(errno))); choose another name (gradsweep init NAME)")
       }
       let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
       try handle.write(contentsOf: Data(Self.starter(name: stem).utf8))

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SweepRunner
+import UserFacing
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +21,7 @@ enum InterruptTrap {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        if stop.isSet { _exit(128 + number) }
+        if stop.isSet { _exit(ExitStatus.afterSignal(number).rawValue) }
         stop.set(by: number)
         if !quiet {
           printError("\ninterrupted: finishing the current step of running runs and saving them; press Ctrl-C again to quit at once")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweepReport
+import UserFacing
 
 extension Gradsweep {
   struct Report: ParsableCommand {
@@ -20,13 +21,12 @@ extension Gradsweep {
     var folder: String
 
     func run() throws {
-      let files = try exitingOnUserError { try ReportWriter.write(for: URL(fileURLWithPath: folder), now: Date()) }
+      let files = try ReportWriter.write(for: URL(fileURLWithPath: folder), now: Date())
       print(files.terminalText)
       guard files.problems.isEmpty else {
-        for problem in files.problems { printError(problem) }
         let n = files.problems.count
-        printError("error: \(n) run\(n == 1 ? " was" : "s were") left out of the report because of damaged files (listed above)")
-        throw ExitCode(2)
+        let summary = "error: \(n) run\(n == 1 ? " was" : "s were") left out of the report because of damaged files (listed above)"
+        throw CommandFailure(.invalidInput, (files.problems + [summary]).joined(separator: "\n"))
       }
     }
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepResults
 import SweepRunner
+import UserFacing
 
 extension Gradsweep {
   struct Rerun: ParsableCommand {
@@ -30,16 +31,15 @@ extension Gradsweep {
       let root =
         out.map { URL(fileURLWithPath: $0) }
         ?? FileManager.default.temporaryDirectory.appendingPathComponent("gradsweep-rerun-\(UUID().uuidString)")
-      let outcome = try exitingOnUserError {
-        try RunReplay.rerun(URL(fileURLWithPath: runFolder), into: root, stop: stop, version: GradsweepVersion.current)
-      }
+      let outcome = try RunReplay.rerun(
+        URL(fileURLWithPath: runFolder), into: root, stop: stop, version: GradsweepVersion.current)
       let old = outcome.oldStatus.map { describe($0) } ?? "no status.json"
       print("old: \(old)")
       print("new: \(describe(outcome.newStatus))")
       if let difference = outcome.difference {
         print("different: \(difference)")
         print("new run kept in \(outcome.newFolder.path)")
-        throw ExitCode(1)
+        throw CommandFailure.silent(.failure)
       }
       print("identical: metrics.csv and layers.csv match cell for cell (elapsed_s ignored)")
       if out == nil {

@@ -3,6 +3,7 @@ import Foundation
 import SweepReport
 import SweepRunner
 import SweepSpec
+import UserFacing
 
 extension Gradsweep {
   struct Run: ParsableCommand {
@@ -68,14 +69,12 @@ extension Gradsweep {
         jobs: jobs, resume: resume, force: force, retryFailed: retryFailed, retryDiverged: retryDiverged,
         shard: shard.map { ($0.index, $0.count) },
         progress: quiet ? .quiet : .automatic, version: GradsweepVersion.current)
-      let outcome = try exitingOnUserError {
-        try SweepScheduler.run(plan, outputRoot: URL(fileURLWithPath: out), options: options, stop: stop)
-      }
+      let outcome = try SweepScheduler.run(plan, outputRoot: URL(fileURLWithPath: out), options: options, stop: stop)
       if let error = outcome.outputError {
         // The folder refuses writes: a summary or report could not be written either.
-        printError(error.description)
-        printError("\(outcome.statuses.count) runs saved this time, \(outcome.kept) kept from before; the rest are missing and --resume will train them")
-        throw ExitCode(outcome.exitCode)
+        throw CommandFailure(
+          outcome.exitStatus,
+          "\(error.description)\n\(outcome.statuses.count) runs saved this time, \(outcome.kept) kept from before; the rest are missing and --resume will train them")
       }
       do {
         // The summary first, so the report reads a current summary.csv. After a signal
@@ -88,9 +87,9 @@ extension Gradsweep {
           _ = try ReportWriter.write(for: outcome.resultsFolder, now: Date())
         }
       } catch {
-        printError("\(error)")
-        printError("every finished run is saved in \(outcome.resultsFolder.path)/runs; rebuild the summary and report with  gradsweep report \(outcome.resultsFolder.path)")
-        throw ExitCode(1)
+        throw CommandFailure(
+          .failure,
+          "\(error)\nevery finished run is saved in \(outcome.resultsFolder.path)/runs; rebuild the summary and report with  gradsweep report \(outcome.resultsFolder.path)")
       }
       if !quiet {
         var line = "\(outcome.statuses.count == 1 ? "1 run" : "\(outcome.statuses.count) runs") trained: \(outcome.completed) completed, \(outcome.diverged) diverged, "
@@ -108,7 +107,7 @@ extension Gradsweep {
           print("results: \(outcome.resultsFolder.path)/  (summary.csv; the report: gradsweep report \(outcome.resultsFolder.path))")
         }
       }
-      if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+      if outcome.exitStatus != .success { throw CommandFailure.silent(outcome.exitStatus) }
     }
   }
 }

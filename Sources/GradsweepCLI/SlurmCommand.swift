@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepRunner
 import SweepSpec
+import UserFacing
 
 extension Gradsweep {
   struct Slurm: ParsableCommand {
@@ -81,9 +82,9 @@ extension Gradsweep {
     func run() throws {
       let plan = try sweep.loadPlan()
       guard tasks <= plan.runs.count else {
-        printError(
+        throw CommandFailure(
+          .usage,
           "error: --tasks \(tasks) is more than the \(plan.runs.count) runs of sweep '\(plan.name)': use at most \(plan.runs.count) tasks (each task trains at least one run).")
-        throw ExitCode.validationFailure
       }
       let outputRoot = Self.absolute(out)
       var job = SlurmJob(
@@ -94,9 +95,7 @@ extension Gradsweep {
         account: account, extraDirectives: extraDirectives)
       job.overrides = sweep.overrides
 
-      let (arrayText, reportText) = try exitingOnUserError {
-        (try SlurmScript.arrayScript(job), try SlurmScript.reportScript(job))
-      }
+      let (arrayText, reportText) = (try SlurmScript.arrayScript(job), try SlurmScript.reportScript(job))
       try write(arrayText, to: job.scriptPath)
       try write(reportText, to: job.reportScriptPath)
       // Slurm opens the log files before the job starts and does not create their folder.
@@ -117,9 +116,11 @@ extension Gradsweep {
       let reportID: String
       do {
         reportID = try Self.submit(sbatch, SlurmScript.reportSubmission(arrayJobID: arrayID, job: job), what: "the report job")
-      } catch {
-        printError("note: the array job \(arrayID) was submitted; merge its results with  gradsweep report \(SlurmScript.shellQuoted(job.resultsFolder))  when it ends, or cancel it with  scancel \(arrayID)")
-        throw error
+      } catch let error as CommandFailure {
+        throw CommandFailure(
+          error.exitStatus,
+          error.description
+            + "\nnote: the array job \(arrayID) was submitted; merge its results with  gradsweep report \(SlurmScript.shellQuoted(job.resultsFolder))  when it ends, or cancel it with  scancel \(arrayID)")
       }
       print("array job: \(arrayID)")
       print("report job: \(reportID)")
@@ -134,11 +135,12 @@ extension Gradsweep {
         try createFolder(url.deletingLastPathComponent().path)
         try Data(text.utf8).write(to: url, options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-      } catch let error as ExitCode {
+      } catch let error as CommandFailure {
         throw error
       } catch {
-        printError("error: cannot write '\(path)': \(error.localizedDescription); choose a writable --out folder or --script path")
-        throw ExitCode(1)
+        throw CommandFailure(
+          .failure,
+          "error: cannot write '\(path)': \(error.localizedDescription); choose a writable --out folder or --script path")
       }
     }
 
@@ -146,8 +148,8 @@ extension Gradsweep {
       do {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
       } catch {
-        printError("error: cannot create the folder '\(path)': \(error.localizedDescription); choose a writable --out folder")
-        throw ExitCode(1)
+        throw CommandFailure(
+          .failure, "error: cannot create the folder '\(path)': \(error.localizedDescription); choose a writable --out folder")
       }
     }
 
@@ -175,12 +177,13 @@ extension Gradsweep {
         let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("sbatch")
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
       }
-      printError("""
+      throw CommandFailure(
+        .failure,
+        """
         error: sbatch was not found in PATH, so --submit cannot submit the scripts. \
         Install Slurm's client (e.g. `apt-get install slurm-client`) and point it at your cluster, \
         or drop --submit and submit the scripts written above yourself.
         """)
-      throw ExitCode(1)
     }
 
     /// Runs `sbatch ARGUMENTS` and returns the job id; a rejection shows Slurm's own message.
@@ -203,19 +206,20 @@ extension Gradsweep {
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
       } catch {
-        printError("error: cannot run \(command): \(error.localizedDescription)")
-        throw ExitCode(1)
+        throw CommandFailure(.failure, "error: cannot run \(command): \(error.localizedDescription)")
       }
       let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       process.waitUntilExit()
       let message = ((try? String(contentsOf: errorFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
       guard process.terminationStatus == 0 else {
-        printError("error: Slurm rejected \(what) (\(command) exited with status \(process.terminationStatus)):\n\(message.isEmpty ? "(no message)" : message)")
-        throw ExitCode(1)
+        throw CommandFailure(
+          .failure,
+          "error: Slurm rejected \(what) (\(command) exited with status \(process.terminationStatus)):\n\(message.isEmpty ? "(no message)" : message)")
       }
       guard let id = SlurmScript.jobID(fromParsable: output) else {
-        printError("error: \(command) printed no job id (output: '\(output.trimmingCharacters(in: .whitespacesAndNewlines))'\(message.isEmpty ? "" : "; message: \(message)"))")
-        throw ExitCode(1)
+        throw CommandFailure(
+          .failure,
+          "error: \(command) printed no job id (output: '\(output.trimmingCharacters(in: .whitespacesAndNewlines))'\(message.isEmpty ? "" : "; message: \(message)"))")
       }
       if !message.isEmpty { printError(message) }  // warnings about an accepted job, e.g. about limits
       return id

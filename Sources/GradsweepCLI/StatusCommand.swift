@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweepReport
 import SweepResults
+import UserFacing
 
 /// How `gradsweep status` prints.
 enum StatusFormat: String, CaseIterable, ExpressibleByArgument {
@@ -48,14 +49,14 @@ extension Gradsweep {
       let url = URL(fileURLWithPath: folder)
       let interactive = isatty(STDOUT_FILENO) != 0 && format == .text
       while true {
-        let status = try exitingOnUserError { try SweepStatus(folder: url) }
+        let status = try SweepStatus(folder: url)
         if watch && interactive { print("\u{1B}[H\u{1B}[2J", terminator: "") }
         switch format {
         case .text: print(status.text(limit: all ? nil : 20), terminator: "")
         case .json: print(String(decoding: try status.jsonData(), as: UTF8.self))
         }
         if !watch || status.missing.isEmpty && status.interrupted.isEmpty {
-          if exitCode && status.remaining > 0 { throw ExitCode(1) }
+          if exitCode && status.remaining > 0 { throw CommandFailure.silent(.failure) }
           return
         }
         Thread.sleep(forTimeInterval: interval)

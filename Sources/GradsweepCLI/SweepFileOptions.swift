@@ -13,18 +13,13 @@ struct SweepFileOptions: ParsableArguments {
     valueName: "path=value"))
   var overrides: [String] = []
 
-  /// Loads and validates the sweep; prints every problem compiler-style and exits 2
-  /// when the file is invalid, creating nothing. Warnings (an exclude entry that matches
-  /// no run, …) are printed and the command goes on.
+  /// Loads and validates the sweep; an invalid file throws `SweepDiagnostics` (every
+  /// problem compiler-style, exit 2), creating nothing. Warnings (an exclude entry that
+  /// matches no run, …) are printed and the command goes on.
   func loadPlan() throws -> SweepPlan {
-    do {
-      let plan = try SweepLoader.load(path: file, overrides: overrides)
-      for warning in plan.warnings { printError(warning.description) }
-      return plan
-    } catch let diagnostics as SweepDiagnostics {
-      printError(diagnostics.description)
-      throw ExitCode(2)
-    }
+    let plan = try SweepLoader.load(path: file, overrides: overrides)
+    for warning in plan.warnings { printError(warning.description) }
+    return plan
   }
 }
 

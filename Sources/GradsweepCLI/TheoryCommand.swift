@@ -4,6 +4,7 @@ import GradTheory
 import SweepRunner
 import SweepSpec
 import TidyCSV
+import UserFacing
 
 /// How `gradsweep theory` prints its predictions.
 enum TheoryFormat: String, CaseIterable, ExpressibleByArgument {
@@ -31,13 +32,7 @@ extension Gradsweep {
 
     func run() throws {
       let plan = try sweep.loadPlan()
-      let inputs: [String: InputStatistics]
-      do {
-        inputs = try InputStatistics.forRuns(of: plan)
-      } catch let error as DataCatalogError {
-        printError(error.description)
-        throw ExitCode(2)
-      }
+      let inputs = try InputStatistics.forRuns(of: plan)
       let cache = TheoryCache()
       let rows = plan.runs.map { run in
         (run.id, RunPrediction(model: run.config.model, input: inputs[run.id]!, cache: cache))

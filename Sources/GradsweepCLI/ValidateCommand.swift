@@ -1,5 +1,6 @@
 import ArgumentParser
 import SweepSpec
+import UserFacing
 
 extension Gradsweep {
   struct Validate: ParsableCommand {
@@ -37,7 +38,7 @@ extension Gradsweep {
         }
       }
       if files.count > 1 { print("\(files.count - invalid) of \(files.count) files valid") }
-      if invalid > 0 { throw ExitCode(2) }
+      if invalid > 0 { throw CommandFailure.silent(.invalidInput) }
     }
 
     static func describe(_ plan: SweepPlan) -> String {

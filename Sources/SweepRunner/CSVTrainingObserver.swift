@@ -78,7 +78,4 @@ public final class StopFlag: Sendable {
     let value = flag.load(ordering: .relaxed)
     return value > 0 ? value : nil
   }
-  /// The shell's convention: 128 + the signal (130 after SIGINT, 143 after SIGTERM);
-  /// 130 when stopped otherwise.
-  public var exitCode: Int32 { 128 + (signal ?? 2) }
 }

@@ -64,10 +64,6 @@ public struct SweepOutcome: Sendable {
 
   /// The signal that stopped the sweep (SIGINT, SIGTERM), when one did.
   public let signal: Int32?
-
-  /// 130 after Ctrl-C (SIGINT), 143 after SIGTERM, 1 when any run failed or could not be
-  /// saved, else 0 (diverged and stalled runs are results).
-  public var exitCode: Int32 { interrupted ? 128 + (signal ?? 2) : (failed > 0 || outputError != nil ? 1 : 0) }
 }
 
 /// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.

@@ -10,79 +10,43 @@ public struct CSVTable: Sendable, Equatable {
     self.rows = rows
   }
 
-  /// Parses `text`. `path` only names the source in error messages.
-  /// Rows must have the header's width; a trailing newline is optional.
+  /// Parses `text` with `CSVScanner` (RFC 4180; see its rule). `path` only names the
+  /// source in error messages. Rows must have the header's width; a trailing newline
+  /// is optional; blank lines are skipped.
+  ///
+  /// Errors: `CSVError.malformed` (`path:line:col: error: …`) for text that breaks the
+  /// quoting rule, `CSVError.ragged` (`path:line: error: …`) for a row of another width.
   public init(parsing text: String, path: String = "<csv>") throws {
-    var records: [[String]] = []
-    var recordLines: [Int] = []
-    var field = ""
-    var record: [String] = []
-    var inQuotes = false
-    var line = 1
-    var recordStartLine = 1
-    var fieldStarted = false
-    var it = Array(text.unicodeScalars)[...]
-    while let c = it.popFirst() {
-      if inQuotes {
-        if c == "\"" {
-          if it.first == "\"" {
-            field.unicodeScalars.append("\"")
-            it.removeFirst()
-          } else {
-            inQuotes = false
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          field.unicodeScalars.append(c)
+    try self.init(bytes: Array(text.utf8), path: path)
+  }
+
+  /// Parses CSV bytes (UTF-8; invalid sequences are read as U+FFFD).
+  public init(bytes: [UInt8], path: String = "<csv>") throws {
+    var scanner = CSVScanner(bytes: bytes)
+    var fields: [CSVScanner.Field] = []
+    var header: [String]? = nil
+    var rows: [[String]] = []
+    do {
+      while let line = try scanner.next(into: &fields) {
+        let record = fields.map { scanner.text($0) }
+        guard let width = header?.count else {
+          header = record
+          continue
         }
-        continue
-      }
-      switch c {
-      case "\"" where field.isEmpty:
-        inQuotes = true
-        fieldStarted = true
-      case ",":
-        record.append(field)
-        field = ""
-        fieldStarted = true
-      case "\r":
-        continue
-      case "\n":
-        if fieldStarted || !field.isEmpty || !record.isEmpty {
-          record.append(field)
-          records.append(record)
-          recordLines.append(recordStartLine)
+        guard record.count == width else {
+          throw CSVError.ragged(path: path, line: line, expected: width, found: record.count)
         }
-        record = []
-        field = ""
-        fieldStarted = false
-        line += 1
-        recordStartLine = line
-      default:
-        field.unicodeScalars.append(c)
-        fieldStarted = true
+        rows.append(record)
       }
+    } catch let error as CSVSyntaxError {
+      throw CSVError.malformed(path: path, line: error.line, column: error.column, problem: error.description)
     }
-    if inQuotes { throw CSVError.unterminatedQuote(path: path, line: recordStartLine) }
-    if fieldStarted || !field.isEmpty || !record.isEmpty {
-      record.append(field)
-      records.append(record)
-      recordLines.append(recordStartLine)
-    }
-    guard let first = records.first else {
-      self.init(header: [], rows: [])
-      return
-    }
-    for (i, r) in records.enumerated().dropFirst() where r.count != first.count {
-      throw CSVError.ragged(path: path, line: recordLines[i], expected: first.count, found: r.count)
-    }
-    self.init(header: first, rows: Array(records.dropFirst()))
+    self.init(header: header ?? [], rows: rows)
   }
 
   /// Reads and parses a file.
   public init(contentsOf url: URL) throws {
-    let text = try String(contentsOf: url, encoding: .utf8)
-    try self.init(parsing: text, path: url.path)
+    try self.init(bytes: [UInt8](try Data(contentsOf: url)), path: url.path)
   }
 
   /// The index of a column, or nil.

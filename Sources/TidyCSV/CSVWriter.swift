@@ -58,20 +58,3 @@ public final class CSVWriter {
     if !closed { try? close() }
   }
 }
-
-public enum CSVError: Error, CustomStringConvertible, Equatable {
-  case cannotCreate(path: String)
-  case unterminatedQuote(path: String, line: Int)
-  case ragged(path: String, line: Int, expected: Int, found: Int)
-  case missingColumn(path: String, column: String)
-
-  public var description: String {
-    switch self {
-    case .cannotCreate(let path): "cannot create '\(path)': check that the folder exists and is writable"
-    case .unterminatedQuote(let path, let line): "\(path):\(line): error: a quoted field is never closed"
-    case .ragged(let path, let line, let expected, let found):
-      "\(path):\(line): error: row has \(found) fields, the header has \(expected)"
-    case .missingColumn(let path, let column): "\(path): error: no column named '\(column)'"
-    }
-  }
-}

@@ -85,7 +85,7 @@ import Testing
     let range = problem { _ = try Self.loadCSV("1,0\n2,4\n3,1\n") { $0.classes = 3 } }
     #expect(range?.message == "line 2: label 4 is out of range for classes: 3 (0…2)")
     let quote = problem { _ = try Self.loadCSV("1,2\n3,\"4\n") }
-    #expect(quote?.message.contains("line 2: a quoted field opened here is never closed") == true)
+    #expect(quote?.message == "line 2, character 3: a quoted field opened here is never closed")
     let ids = problem { _ = try Self.loadCSV("1,0\n2,123456\n") }
     #expect(ids?.message.contains("the largest label is 123456") == true && ids?.description.contains("task: regression") == true)
     let oneClass = problem { _ = try Self.loadCSV("1,0\n2,0\n") }
@@ -102,7 +102,7 @@ import Testing
     let ok = try Self.loadCSV("x,label\r\n\"1.5\",\"cat, black\"\r2,dog\n3,\"cat, black\"") .train
     #expect(ok.features == [1.5, 2, 3] && labels(ok) == [0, 1, 0])
     let late = problem { _ = try Self.loadCSV("x,label\n1,0\n\"2\"x,1\n") }
-    #expect(late?.message == "line 3: text after a closing quote")
+    #expect(late?.message.hasPrefix("line 3, character 4: text after a closing quote") == true)
   }
 
   @Test func gzipCompressedCSVAndBinaryFiles() throws {
@@ -114,25 +114,5 @@ import Testing
     try Data([0, 0, 8, 1, 0, 0, 0, 2, 1, 2]).write(to: folder.appendingPathComponent("labels.idx"))
     let p = problem { _ = try load(spec(.csv) { $0.path = "labels.idx" }, base: folder) }
     #expect(p?.message == "looks like a binary file, not CSV text")
-  }
-
-  @Test func fastNumberPathAgreesWithTheStandardLibrary() {
-    var rng = Xoshiro256(seed: 3)
-    var samples = ["0", "-0", "+7", "255", "5.1", "-12.5", ".5", "5.", "123456789012345", "1234567890123456",
-      "0.1", "0.30000000000000004", "1e3", "-2.5E-3", "nan", "inf", "12a", "-", ".", "1.2.3", " 4.25 "]
-    for _ in 0..<2000 {
-      let digits = 1 + rng.nextIndex(below: 15)
-      var text = String((0..<digits).map { _ in Character(String(rng.nextIndex(below: 10))) })
-      text.insert(".", at: text.index(text.startIndex, offsetBy: rng.nextIndex(below: digits + 1)))
-      samples.append(rng.nextIndex(below: 2) == 0 ? "-" + text : text)
-    }
-    for text in samples {
-      let bytes = Array(text.utf8)
-      let scanner = CSVScanner(bytes: bytes)
-      let field = CSVScanner.Field(start: 0, end: bytes.count, escapedQuotes: false)
-      let expected = Double(text.trimmingCharacters(in: .whitespaces))
-      let actual = scanner.number(field)
-      #expect(actual?.bitPattern == expected?.bitPattern || (actual?.isNaN == true && expected?.isNaN == true), "\(text)")
-    }
   }
 }

@@ -57,11 +57,28 @@ import TidyCSV
     }
   }
 
-  @Test func quotedFilesGoThroughTheFullParser() throws {
-    let url = try write("step,\"loss, train\"\n0,\"1.5\"\n")
+  @Test func quotedFieldsReadLikeAnyOtherAndKeepTheirLines() throws {
+    let url = try write("step,\"loss, train\"\n0,\"1.5\"\n\"1\n0\",2\n20,3\n")
     defer { try? FileManager.default.removeItem(at: url) }
     let (table, _) = try NumericCSVReader.read(url)
     #expect(table.header == ["step", "loss, train"])
-    #expect(table.column("loss, train") == [1.5])
+    #expect(table.column("loss, train") == [1.5, 2, 3])
+    // "1\n0" is not a number; the record after it starts on line 5.
+    #expect(table.column("step") == [0, nil, 20] && table.lines == [2, 3, 5])
+  }
+
+  @Test func aQuoteLeftOpenByAKilledWriterIsACutOffLastLine() throws {
+    let url = try write("step,note\n0,\"ok\"\n10,\"cut")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let (table, warning) = try NumericCSVReader.read(url)
+    #expect(table.rowCount == 1 && warning?.contains("incomplete") == true)
+    let bad = try write("step,note\n0,\"a\"b\n")
+    defer { try? FileManager.default.removeItem(at: bad) }
+    #expect(throws: ResultsError.damaged(
+      path: bad.path, line: 2, problem: CSVSyntaxError(.textAfterClosingQuote, line: 2, column: 6).description,
+      fix: ResultsError.rerunFix)) { _ = try NumericCSVReader.read(bad) }
+    let header = try write("step,\"a\"b\n0,1\n")
+    defer { try? FileManager.default.removeItem(at: header) }
+    #expect(throws: ResultsError.self) { _ = try NumericCSVReader.read(header) }
   }
 }

@@ -39,7 +39,7 @@ struct SchedulerTests {
     #expect(a.count == 12 * 4)
     #expect(a == (try runContents(two.resultsFolder)))
     #expect(a == (try runContents(four.resultsFolder)))
-    #expect(one.exitCode == 0)
+    #expect(one.exitStatus.rawValue == 0)
   }
 
   @Test func resumeRedoesWhatIsMissingAndRetriesOnlyWhatItIsTold() throws {
@@ -183,7 +183,7 @@ struct SchedulerTests {
       """, in: dir)
     let out = dir.appendingPathComponent("out")
     let outcome = try runSweep(plan, into: out, jobs: 2)
-    #expect(outcome.exitCode == 0, "stalled is a result")
+    #expect(outcome.exitStatus.rawValue == 0, "stalled is a result")
     let layout = ResultsLayout(root: outcome.resultsFolder)
     let full = try require(plan.runs.first { $0.config.training.stall == nil }, "run without stall")
     let stopped = try require(plan.runs.first { $0.config.training.stall != nil }, "run with stall")

@@ -1,25 +1,18 @@
-import SweepResults
 import Foundation
+import SweepResults
 import TidyCSV
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads the all-numeric run logs (metrics.csv, layers.csv) column by column, fast.
 ///
-/// A sweep's logs run to hundreds of megabytes and the report reads them all, so
-/// this works on the bytes: split at commas and newlines, each field parsed by
-/// strtod (which reads `nan`, `inf`, `-inf` as IEEE values), an empty field as
-/// missing — the same values `CSVTable.numbers(_:)` gives. Files with a quoted
-/// field are not plain numeric logs and go through `CSVTable` instead.
+/// A sweep's logs run to hundreds of megabytes and the report reads them all, so this
+/// reads bytes with TidyCSV's `CSVScanner` (the one CSV rule of every reader) and
+/// parses each field as a number without building a string (`CSVScanner.number`:
+/// `nan`, `inf`, `-inf` as IEEE values, an empty field as missing) — the values
+/// `CSVTable.numbers(_:)` gives. Quoted fields read like any other.
 ///
-/// A last line with fewer fields than the header is what a killed writer leaves:
-/// it is dropped and reported as a warning. A short line anywhere else is an error.
+/// A last record with fewer fields than the header, or with a quote never closed, is
+/// what a killed writer leaves: it is dropped and reported as a warning. A short or
+/// long record anywhere else, or a quoting error, is `ResultsError.damaged` at its line.
 enum NumericCSVReader {
   struct Table {
     var header: [String]
@@ -35,100 +28,59 @@ enum NumericCSVReader {
   }
 
   static func read(_ url: URL) throws -> (table: Table, warning: String?) {
-    let data: Data
+    let bytes: [UInt8]
     do {
-      data = try Data(contentsOf: url)
+      bytes = [UInt8](try Data(contentsOf: url))
     } catch {
       throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
     }
-    let quoted = data.withUnsafeBytes { raw in
-      raw.count > 0 && memchr(raw.baseAddress!, Int32(UInt8(ascii: "\"")), raw.count) != nil
-    }
-    if quoted {
-      let (table, warning) = try readTolerantCSV(url)
-      let columns = try table.header.map { try table.numbers($0) }
-      // Records of a quoted file are counted, not located: row r is taken to be line r + 2.
-      let lines = Array(2 ..< 2 + table.rows.count)
-      return (Table(header: table.header, columns: columns, rowCount: table.rows.count, lines: lines), warning)
-    }
-    return try data.withUnsafeBytes { raw -> (Table, String?) in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      return try parse(bytes, path: url.path)
-    }
+    return try parse(bytes, path: url.path)
   }
 
-  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> (Table, String?) {
-    let n = bytes.count
-    let newline = UInt8(ascii: "\n")
-    let comma = UInt8(ascii: ",")
-    let cr = UInt8(ascii: "\r")
-    // Header.
-    var i = 0
-    while i < n, bytes[i] != newline { i += 1 }
-    let lineEnd = i
-    var headerEnd = i
-    if headerEnd > 0, bytes[headerEnd - 1] == cr { headerEnd -= 1 }
-    let headerText = String(decoding: UnsafeBufferPointer(rebasing: bytes[0 ..< headerEnd]), as: UTF8.self)
-    guard !headerText.isEmpty else { return (Table(header: [], columns: [], rowCount: 0, lines: []), nil) }
-    let header = headerText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+  static func parse(_ bytes: [UInt8], path: String) throws -> (Table, String?) {
+    var scanner = CSVScanner(bytes: bytes)
+    var fields: [CSVScanner.Field] = []
+    let incomplete = "\(path): the last line is incomplete and was ignored (was the run killed?)"
+    func damaged(_ line: Int, _ problem: String) -> ResultsError {
+      .damaged(path: path, line: line, problem: problem, fix: ResultsError.rerunFix)
+    }
+    let headerLine: Int?
+    do {
+      headerLine = try scanner.next(into: &fields)
+    } catch let error as CSVSyntaxError {
+      throw damaged(error.line, error.description)
+    }
+    guard headerLine != nil else { return (Table(header: [], columns: [], rowCount: 0, lines: []), nil) }
+    let header = fields.map { scanner.text($0) }
     let width = header.count
     var columns = [[Double?]](repeating: [], count: width)
-    var rowCount = 0
     var lines: [Int] = []
     var warning: String? = nil
-    var line = 1
-    var buffer = [CChar](repeating: 0, count: 64)
-    var fields = [Double?](repeating: nil, count: width)
-    var lineStart = lineEnd + 1
-    while lineStart < n {
-      line += 1
-      var lineEnd = lineStart
-      while lineEnd < n, bytes[lineEnd] != newline { lineEnd += 1 }
-      let next = lineEnd + 1
-      var contentEnd = lineEnd
-      if contentEnd > lineStart, bytes[contentEnd - 1] == cr { contentEnd -= 1 }
-      defer { lineStart = next }
-      if contentEnd == lineStart { continue }  // blank line
-      var count = 0
-      var fieldStart = lineStart
-      for k in lineStart ... contentEnd where k == contentEnd || bytes[k] == comma {
-        if count < width { fields[count] = number(bytes, fieldStart, k, &buffer) }
-        count += 1
-        fieldStart = k + 1
+    reading: while true {
+      let line: Int
+      do {
+        guard let next = try scanner.next(into: &fields) else { break }
+        line = next
+      } catch let error as CSVSyntaxError where error.kind == .unterminatedQuote {
+        // A quote still open at the end of the file: the writer was killed inside it.
+        warning = incomplete
+        break
+      } catch let error as CSVSyntaxError {
+        throw damaged(error.line, error.description)
       }
-      if count != width {
-        // Only the final line may be short: a writer killed mid-line.
-        var rest = next
-        while rest < n, bytes[rest] == newline || bytes[rest] == cr { rest += 1 }
-        if count < width, rest >= n {
-          warning = "\(path): the last line is incomplete and was ignored (was the run killed?)"
-          break
+      guard fields.count == width else {
+        // Only the final record may be short: a writer killed mid-line.
+        let count = fields.count
+        var rest = scanner
+        if count < width, (try? rest.next(into: &fields)) == .some(nil) {
+          warning = incomplete
+          break reading
         }
-        throw ResultsError.damaged(
-          path: path, line: line, problem: "the line has \(count) fields, the header has \(width)", fix: ResultsError.rerunFix)
+        throw damaged(line, "the line has \(count) fields, the header has \(width)")
       }
-      for c in 0 ..< width { columns[c].append(fields[c]) }
+      for c in 0..<width { columns[c].append(scanner.number(fields[c])) }
       lines.append(line)
-      rowCount += 1
     }
-    return (Table(header: header, columns: columns, rowCount: rowCount, lines: lines), warning)
-  }
-
-  /// One field: nil when empty or not a number.
-  @inline(__always)
-  static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ buffer: inout [CChar]) -> Double? {
-    let length = end - start
-    guard length > 0 else { return nil }
-    if length >= buffer.count - 1 {
-      return CSVTable.number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self))
-    }
-    return buffer.withUnsafeMutableBufferPointer { buf -> Double? in
-      for k in 0 ..< length { buf[k] = CChar(bitPattern: bytes[start + k]) }
-      buf[length] = 0
-      var stop: UnsafeMutablePointer<CChar>? = nil
-      let value = strtod(buf.baseAddress!, &stop)
-      guard let stop, stop - buf.baseAddress! == length else { return nil }
-      return value
-    }
+    return (Table(header: header, columns: columns, rowCount: lines.count, lines: lines), warning)
   }
 }

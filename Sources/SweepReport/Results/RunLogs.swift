@@ -2,30 +2,6 @@ import SweepResults
 import Foundation
 import TidyCSV
 
-/// Reads a CSV log, tolerating what a killed writer leaves behind: when the last
-/// line is cut short (fewer fields than the header), it is dropped and reported.
-func readTolerantCSV(_ url: URL) throws -> (table: CSVTable, warning: String?) {
-  let text: String
-  do {
-    text = try String(contentsOf: url, encoding: .utf8)
-  } catch {
-    throw ResultsError.unreadable(path: url.path, reason: error.localizedDescription)
-  }
-  do {
-    return (try CSVTable(parsing: text, path: url.path), nil)
-  } catch let error as CSVError {
-    // A truncated final record: retry without the last line.
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    while lines.last?.isEmpty == true { lines.removeLast() }
-    guard lines.count > 1 else { throw ResultsError.unreadable(path: url.path, reason: error.description) }
-    lines.removeLast()
-    guard let table = try? CSVTable(parsing: lines.joined(separator: "\n"), path: url.path) else {
-      throw ResultsError.unreadable(path: url.path, reason: error.description)
-    }
-    return (table, "\(url.path): the last line is incomplete and was ignored (was the run killed?)")
-  }
-}
-
 /// A run's `metrics.csv` as numeric columns (nil = empty field, NaN/±Inf as written).
 public struct MetricsLog: Sendable, Equatable {
   public var step: [Int]

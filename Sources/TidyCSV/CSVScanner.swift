@@ -1,65 +1,102 @@
-/// Reads a CSV file record by record, per RFC 4180 — fields separated by commas,
-/// quoted fields may hold commas, doubled quotes and newlines, CRLF, LF or CR line
-/// ends — straight from its bytes, without building strings for fields that are only
-/// numbers. Blank lines are skipped; a UTF-8 byte-order mark is dropped. Each record
-/// comes with the 1-based line it starts on, for error messages.
+/// gradsweep's one CSV reader: it reads records straight from bytes, without building
+/// strings for fields that are only numbers. `CSVTable` (whole files of text),
+/// the report's numeric log reader and the data loader's streamed CSV files all
+/// read through it, so every CSV file gradsweep reads follows one rule.
 ///
-/// From a `ByteSource` it reads `DataLimits.chunkSize` bytes at a time and holds only
-/// the record being read and what follows it in the current chunk.
+/// The rule is RFC 4180's, the one `CSVWriter` writes:
+/// - fields are separated by commas; records end with LF, CR LF or a lone CR;
+/// - a field that starts with `"` is quoted: it may hold commas, line breaks (kept as
+///   they are in the file) and doubled quotes (`""` reads as `"`); after its closing
+///   quote only blanks (spaces, tabs, which are dropped), a comma or the end of the
+///   record may follow — anything else is `CSVSyntaxError.textAfterClosingQuote`;
+/// - a `"` anywhere else in a field is an ordinary character;
+/// - blank lines are skipped, a UTF-8 byte-order mark at the start is dropped.
+/// Each record comes with the 1-based line it starts on.
 ///
-/// Edge cases: a chunk holding a zero byte throws `BinaryData` before it is parsed (so
-/// a sparse or binary file costs one chunk); a row longer than `maxCSVRowBytes` or
-/// with more than `maxCSVColumns` fields is an error, so memory stays bounded.
-struct CSVScanner {
+/// From a chunked source (`init(limits:read:)`) it holds only the record being read and
+/// the rest of the current chunk, so memory stays bounded whatever the file.
+///
+/// Errors: `CSVSyntaxError` with the line and column; an error of `read` is passed on.
+///
+/// Edge cases: from a source, a chunk holding a zero byte throws `.binaryData` before
+/// it is parsed (a sparse or binary file costs one chunk); a record longer than
+/// `maxRecordBytes` or with more than `maxFields` fields is an error.
+package struct CSVScanner {
   /// A field: its bytes are `bytes[start..<end]`, quotes removed; `escapedQuotes` when
   /// a doubled quote inside must become one. Valid until the next call of `next`.
-  struct Field {
-    var start: Int
-    var end: Int
-    var escapedQuotes: Bool
+  package struct Field: Sendable, Equatable {
+    package var start: Int
+    package var end: Int
+    package var escapedQuotes: Bool
+
+    package init(start: Int, end: Int, escapedQuotes: Bool) {
+      self.start = start
+      self.end = end
+      self.escapedQuotes = escapedQuotes
+    }
   }
 
-  /// The data holds a zero byte: a binary file, not CSV text.
-  struct BinaryData: Error {}
+  /// How much a chunked source is read at a time, and the largest record accepted.
+  package struct Limits: Sendable {
+    package var chunkSize: Int
+    package var maxRecordBytes: Int
+    package var maxFields: Int
+
+    package init(chunkSize: Int = 1 << 20, maxRecordBytes: Int = 16 << 20, maxFields: Int = 1 << 20) {
+      self.chunkSize = chunkSize
+      self.maxRecordBytes = maxRecordBytes
+      self.maxFields = maxFields
+    }
+  }
 
   /// The bytes held: all of them for a scanner made from bytes; from a source, the
   /// record being read and the rest of the chunk.
-  private(set) var bytes: [UInt8]
+  package private(set) var bytes: [UInt8]
   private var position = 0
   private var line = 1
-  private let source: ByteSource?
+  /// Where the current line starts in `bytes` (for the column of an error).
+  private var lineStart = 0
+  private let read: ((Int) throws -> [UInt8])?
+  private let limits: Limits
   /// No more bytes will come.
   private var atEnd: Bool
   private var sawFirstChunk = false
 
-  init(bytes: [UInt8]) {
+  package init(bytes: [UInt8]) {
     self.bytes = bytes
-    source = nil
+    read = nil
+    limits = Limits(maxRecordBytes: .max, maxFields: .max)
     atEnd = true
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+    if bytes.starts(with: Self.byteOrderMark) { position = 3 }
+    lineStart = position
   }
 
-  init(source: ByteSource) {
+  /// A scanner over a stream: `read(n)` returns the next bytes, at most `n` and fewer
+  /// only at the end, empty at the end.
+  package init(limits: Limits = Limits(), read: @escaping (Int) throws -> [UInt8]) {
     bytes = []
-    self.source = source
+    self.read = read
+    self.limits = limits
     atEnd = false
   }
 
+  private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
   private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""),
     newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r"),
     space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 
   /// Reads the next record's fields into `fields` (reusing its storage) and returns the
-  /// line it starts on, or nil at the end of the file.
-  mutating func next(into fields: inout [Field]) throws -> Int? {
+  /// line it starts on, or nil at the end of the data.
+  package mutating func next(into fields: inout [Field]) throws -> Int? {
     while true {
       try skipBlankLines()
       guard position < bytes.count else { return nil }
-      let start = position, startLine = line
+      let start = position, startLine = line, startOfLine = lineStart
       if let recordLine = try scanRecord(into: &fields) { return recordLine }
       // The record runs past the bytes held: read on and scan it again.
       position = start
       line = startLine
+      lineStart = startOfLine
       try refill()
     }
   }
@@ -83,18 +120,18 @@ struct CSVScanner {
     let recordLine = line
     fields.removeAll(keepingCapacity: true)
     while true {
-      guard fields.count < DataLimits.maxCSVColumns else {
-        throw FormatError(message: "the row has more than \(DataLimits.maxCSVColumns) fields", line: recordLine)
+      guard fields.count < limits.maxFields else {
+        throw CSVSyntaxError(.tooManyFields(limits.maxFields), line: recordLine, column: column(at: position))
       }
       if position < n, bytes[position] == Self.quote {
-        let quoteLine = line
+        let quoteLine = line, quoteColumn = column(at: position)
         position += 1
         let start = position
         var escaped = false
         while true {
           guard position < n else {
             if more { return nil }
-            throw FormatError(message: "a quoted field opened here is never closed", line: quoteLine)
+            throw CSVSyntaxError(.unterminatedQuote, line: quoteLine, column: quoteColumn)
           }
           let b = bytes[position]
           if more && position + 1 >= n && (b == Self.quote || b == Self.carriageReturn) { return nil }
@@ -108,6 +145,7 @@ struct CSVScanner {
           }
           if b == Self.newline || (b == Self.carriageReturn && (position + 1 >= n || bytes[position + 1] != Self.newline)) {
             line += 1
+            lineStart = position + 1
           }
           position += 1
         }
@@ -118,7 +156,7 @@ struct CSVScanner {
         if position < n, bytes[position] != Self.comma, bytes[position] != Self.newline,
           bytes[position] != Self.carriageReturn
         {
-          throw FormatError(message: "text after a closing quote", line: line)
+          throw CSVSyntaxError(.textAfterClosingQuote, line: line, column: column(at: position))
         }
       } else {
         let start = position
@@ -141,9 +179,15 @@ struct CSVScanner {
     }
   }
 
+  /// The 1-based column (in characters) of byte `index` on the current line.
+  private func column(at index: Int) -> Int {
+    let from = min(max(lineStart, 0), index)
+    return String(decoding: bytes[from..<min(index, bytes.count)], as: UTF8.self).count + 1
+  }
+
   /// A scanner over a copy of just the bytes of `fields` (one record), and the fields
   /// in it: for a record that must outlive the next call of `next`.
-  func detached(_ fields: [Field]) -> (CSVScanner, [Field]) {
+  package func detached(_ fields: [Field]) -> (CSVScanner, [Field]) {
     let start = fields.first?.start ?? 0, end = fields.last?.end ?? 0
     let moved = fields.map { Field(start: $0.start - start, end: $0.end - start, escapedQuotes: $0.escapedQuotes) }
     return (CSVScanner(bytes: Array(bytes[start..<end])), moved)
@@ -152,29 +196,32 @@ struct CSVScanner {
   /// Drops the bytes before `position` and appends the next chunk (at least as large
   /// as what is held, so a long record is rescanned a bounded number of times).
   private mutating func refill() throws {
-    guard let source, !atEnd else { return }
+    guard let read, !atEnd else { return }
     if position > 0 {
       bytes.removeSubrange(0..<position)
+      lineStart -= position
       position = 0
     }
-    guard bytes.count < DataLimits.maxCSVRowBytes else {
-      throw FormatError(message: "the row is longer than \(DataLimits.maxCSVRowBytes >> 20) MiB", line: line)
+    guard bytes.count < limits.maxRecordBytes else {
+      throw CSVSyntaxError(.recordTooLong(limits.maxRecordBytes), line: line, column: nil)
     }
-    try append(source.read(max(DataLimits.chunkSize, bytes.count)))
+    try append(read, max(limits.chunkSize, bytes.count))
     if !sawFirstChunk {
       // The byte-order mark, once 3 bytes are held (a source may hand out fewer).
-      while bytes.count < 3 && !atEnd { try append(source.read(DataLimits.chunkSize)) }
+      while bytes.count < 3 && !atEnd { try append(read, limits.chunkSize) }
       sawFirstChunk = true
-      if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+      if bytes.starts(with: Self.byteOrderMark) { position = 3 }
+      lineStart = position
     }
   }
 
-  private mutating func append(_ piece: [UInt8]) throws {
+  private mutating func append(_ read: (Int) throws -> [UInt8], _ count: Int) throws {
+    let piece = try read(count)
     guard !piece.isEmpty else {
       atEnd = true
       return
     }
-    if piece.contains(0) { throw BinaryData() }
+    if piece.contains(0) { throw CSVSyntaxError(.binaryData, line: line, column: nil) }
     bytes += piece
   }
 
@@ -185,57 +232,6 @@ struct CSVScanner {
     }
     position += 1
     line += 1
+    lineStart = position
   }
-
-  /// The field's bytes without surrounding spaces and tabs.
-  func trimmed(_ field: Field) -> Range<Int> {
-    var a = field.start, b = field.end
-    while a < b, bytes[a] == Self.space || bytes[a] == Self.tab { a += 1 }
-    while b > a, bytes[b - 1] == Self.space || bytes[b - 1] == Self.tab { b -= 1 }
-    return a..<b
-  }
-
-  /// The field as text (spaces kept; a doubled quote becomes one; invalid UTF-8 repaired).
-  func text(_ field: Field, trimming: Bool = false) -> String {
-    let range = trimming ? trimmed(field) : field.start..<field.end
-    let text = String(decoding: bytes[range], as: UTF8.self)
-    return field.escapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
-  }
-
-  /// The field as a number, nil when it is not one. Plain decimals of up to 15 digits
-  /// (`-12.5`, `255`) take a fast path that is exact: the digits form an integer
-  /// m < 2⁵³ and m / 10ᵏ is one correctly rounded IEEE division (Clinger's fast path);
-  /// anything else (exponents, `nan`, long mantissas) goes through the standard library.
-  func number(_ field: Field) -> Double? {
-    let range = trimmed(field)
-    guard !range.isEmpty else { return nil }
-    var i = range.lowerBound
-    var negative = false
-    if bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-      negative = bytes[i] == UInt8(ascii: "-")
-      i += 1
-    }
-    var mantissa: UInt64 = 0, digits = 0, fraction = 0, sawPoint = false, simple = i < range.upperBound
-    while i < range.upperBound {
-      let b = bytes[i]
-      if b >= 0x30 && b <= 0x39 {
-        mantissa = mantissa &* 10 &+ UInt64(b - 0x30)
-        digits += 1
-        if sawPoint { fraction += 1 }
-      } else if b == UInt8(ascii: ".") && !sawPoint {
-        sawPoint = true
-      } else {
-        simple = false
-        break
-      }
-      i += 1
-    }
-    if simple && digits > 0 && digits <= 15 {
-      let value = Double(mantissa) / Self.powersOfTen[fraction]
-      return negative ? -value : value
-    }
-    return Double(String(decoding: bytes[range], as: UTF8.self))
-  }
-
-  private static let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
 }

@@ -1,0 +1,7 @@
+import UserFacing
+
+/// An invalid sweep file (or override): every problem printed `file:line:col: error: …`
+/// with its line and caret; nothing is planned, trained or written.
+extension SweepDiagnostics: UserFacingError {
+  public var exitStatus: ExitStatus { .invalidInput }
+}
