@@ -10,7 +10,8 @@ import TidyCSV
 ///
 /// It also ends a training early: when Ctrl-C was pressed (→ `interrupted`) and, with
 /// `training.stall`, when the logged loss has stopped improving (→ `stalled`, see
-/// `StallDetector`). The engine polls `shouldStop()` before each update and logs the
+/// `StallDetector`); the engine polls `stopRequest()` before each update, ends the
+/// training as `interrupted` or `stalled` accordingly, and logs the
 /// record of step t together with update t + 1, so a run that stalls at logged step t
 /// ends with t + 1 updates and its last record is step t.
 struct CSVTrainingObserver: TrainingObserver {
@@ -20,7 +21,7 @@ struct CSVTrainingObserver: TrainingObserver {
   private let stopRequested: StopFlag
   private var stall: StallDetector?
   /// The logged step at which the stall rule fired; nil while the run is moving.
-  private(set) var stalledAtStep: Int?
+  private var stalledAtStep: Int?
 
   init(folder: URL, stopRequested: StopFlag, stall: StallDetector? = nil) throws {
     metrics = try CSVWriter(
@@ -54,7 +55,10 @@ struct CSVTrainingObserver: TrainingObserver {
   }
 
   /// A stall is checked first: it is a result even if Ctrl-C came at the same time.
-  func shouldStop() -> Bool { stalledAtStep != nil || stopRequested.isSet }
+  func stopRequest() -> StopRequest? {
+    if stalledAtStep != nil, let stall { return .stall(reason: stall.explanation) }
+    return stopRequested.isSet ? .interrupt : nil
+  }
 
   func close() throws {
     try metrics.close()
