@@ -20,8 +20,8 @@ struct CSVTrainingObserver: TrainingObserver {
   private let started: ContinuousClock.Instant
   private let stopRequested: StopFlag
   private var stall: StallDetector?
-  /// The logged step at which the stall rule fired; nil while the run is moving.
-  private var stalledAtStep: Int?
+  /// Why the stall rule fired; nil while the run is moving.
+  private var stallReason: String?
 
   init(folder: URL, stopRequested: StopFlag, stall: StallDetector? = nil) throws {
     metrics = try CSVWriter(
@@ -51,12 +51,12 @@ struct CSVTrainingObserver: TrainingObserver {
         .optional(s.gammaNorm), .optional(s.betaNorm),
       ])
     }
-    if stalledAtStep == nil, stall?.observe(step.loss) == true { stalledAtStep = step.step }
+    if stallReason == nil, stall?.observe(step.loss) == true { stallReason = stall?.explanation }
   }
 
   /// A stall is checked first: it is a result even if Ctrl-C came at the same time.
   func stopRequest() -> StopRequest? {
-    if stalledAtStep != nil, let stall { return .stall(reason: stall.explanation) }
+    if let stallReason { return .stall(reason: stallReason) }
     return stopRequested.isSet ? .interrupt : nil
   }
 

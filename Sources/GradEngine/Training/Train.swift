@@ -147,12 +147,10 @@ extension TrainingSession {
     let startStep = updatesApplied
     var step = 0
     while step < total {
-      switch observer.stopRequest() {
-      case nil: break
-      case .interrupt: outcome = .interrupted(atStep: updatesApplied)
-      case .stall(let reason): outcome = .stalled(atStep: updatesApplied, reason: reason)
+      if let request = observer.stopRequest() {
+        outcome = request.outcome(atStep: updatesApplied)
+        break
       }
-      if outcome != .completed { break }
       let range = schedule.next(shuffling: &shuffling)
       let logged = plan.isLogged(step: step, totalSteps: total)
       let result = schedule.order.withUnsafeBufferPointer { order in

@@ -129,6 +129,14 @@ public enum StopRequest: Sendable, Equatable {
   /// `StallDetector`): the training is `stalled`, a result whose final losses are evaluated
   /// as for a completed one. `reason` says why, for the run's record.
   case stall(reason: String)
+
+  /// How a training stopped by this request after `updates` updates ends.
+  func outcome(atStep updates: Int) -> TrainingOutcome {
+    switch self {
+    case .interrupt: .interrupted(atStep: updates)
+    case .stall(let reason): .stalled(atStep: updates, reason: reason)
+    }
+  }
 }
 
 /// How a training ended.

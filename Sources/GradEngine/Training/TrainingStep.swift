@@ -40,12 +40,8 @@ extension TrainingSession {
   ) -> StepOutcome {
     let rows = loadBatch(batch)
     let masks = plan.network.dropout > 0 ? requestedMasks : .off
-    let lossSum = forwardPass(
-      network: network, workspace: workspace, loss: loss, rows: rows,
-      keepPreactivations: collect || needsPreactivations, collectStatistics: collect,
-      dropout: masks, generator: &dropoutGenerator)
+    let batchLoss = forward(rows: rows, collect: collect, dropout: masks)
     backwardPass(network: network, workspace: workspace, rows: rows, dropout: masks != .off)
-    let batchLoss = lossSum / Double(rows)
     let learningRate = plan.schedule.learningRate(
       at: updatesApplied, base: plan.optimizer.learningRate, totalSteps: totalSteps)
     // The record describes the network before this step's update.
@@ -74,6 +70,15 @@ extension TrainingSession {
     }
     workspace.inputAbsoluteSums[0] = inputSum
     return rows
+  }
+
+  /// The forward pass and the loss (with δ of the output layer): the batch's mean loss.
+  private func forward(rows: Int, collect: Bool, dropout: DropoutMasks) -> Double {
+    let lossSum = forwardPass(
+      network: network, workspace: workspace, loss: loss, rows: rows,
+      keepPreactivations: collect || needsPreactivations, collectStatistics: collect,
+      dropout: dropout, generator: &dropoutGenerator)
+    return lossSum / Double(rows)
   }
 
   /// What the divergence check and the update learned about a step's gradients.
