@@ -12,10 +12,10 @@
 // the same activation sweep, so no separate "plain" pass is kept — it did not pay.
 // Measured against the engine with a plain and a general pass (646f920), release builds,
 // Intel Xeon AVX-512 host (2 cores, load average ~13 from other builds): CPU time
-// (`perf stat -e task-clock`) of fixed-step runs shaped like bench's W1, W2, W3, W4 and a
-// logged Adam run, 5 alternating pairs each, new/old medians 1.001, 1.006, 0.980, 0.997,
-// 1.006; `gradsweep bench` steps/s, 5 alternating pairs per workload, new/old medians
-// W1 1.08, W2 1.04, W2b128 1.07, W3 0.99, W4 0.92, within the ±30 % pair-to-pair noise of
+// (`perf stat -e task-clock`) of fixed-step runs shaped like bench's W1, W2, W2b128, W3,
+// W4 and a logged Adam run, 7 alternating pairs each: new/old medians 1.006, 1.010,
+// 1.005, 1.006, 1.005, 1.002 (pair-to-pair spread ±2–5 %); `gradsweep bench` wall-clock
+// steps/s, 3 alternating pairs, medians 0.74–1.08 with pairs from 0.69 to 2.07 under
 // that load. BackwardPass.swift runs the same stages in reverse.
 
 import GradKernels
