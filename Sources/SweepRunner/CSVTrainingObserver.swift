@@ -10,7 +10,8 @@ import TidyCSV
 ///
 /// It also ends a training early: when Ctrl-C was pressed (→ `interrupted`) and, with
 /// `training.stall`, when the logged loss has stopped improving (→ `stalled`, see
-/// `StallDetector`). The engine polls `shouldStop()` before each update and logs the
+/// `StallDetector`); the engine polls `stopRequest()` before each update, ends the
+/// training as `interrupted` or `stalled` accordingly, and logs the
 /// record of step t together with update t + 1, so a run that stalls at logged step t
 /// ends with t + 1 updates and its last record is step t.
 struct CSVTrainingObserver: TrainingObserver {
@@ -19,8 +20,8 @@ struct CSVTrainingObserver: TrainingObserver {
   private let started: ContinuousClock.Instant
   private let stopRequested: StopFlag
   private var stall: StallDetector?
-  /// The logged step at which the stall rule fired; nil while the run is moving.
-  private(set) var stalledAtStep: Int?
+  /// Why the stall rule fired; nil while the run is moving.
+  private var stallReason: String?
 
   init(folder: URL, stopRequested: StopFlag, stall: StallDetector? = nil) throws {
     metrics = try CSVWriter(
@@ -50,11 +51,14 @@ struct CSVTrainingObserver: TrainingObserver {
         .optional(s.gammaNorm), .optional(s.betaNorm),
       ])
     }
-    if stalledAtStep == nil, stall?.observe(step.loss) == true { stalledAtStep = step.step }
+    if stallReason == nil, stall?.observe(step.loss) == true { stallReason = stall?.explanation }
   }
 
   /// A stall is checked first: it is a result even if Ctrl-C came at the same time.
-  func shouldStop() -> Bool { stalledAtStep != nil || stopRequested.isSet }
+  func stopRequest() -> StopRequest? {
+    if let stallReason { return .stall(reason: stallReason) }
+    return stopRequested.isSet ? .interrupt : nil
+  }
 
   func close() throws {
     try metrics.close()

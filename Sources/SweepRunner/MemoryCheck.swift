@@ -16,18 +16,18 @@ enum MemoryCheck {
   /// Bytes a training of `run` on `data` holds at once. The engine sizes its batch
   /// buffers for min(batch size, training rows), so a batch larger than the data
   /// costs no more than the data.
-  static func bytesNeeded(_ run: PlannedRun, data: DataSplit) -> Int {
-    var plan = run.config.trainingPlan(for: data.train)
-    plan.batchSize = max(1, min(plan.batchSize, data.train.count))
+  static func bytesNeeded(_ prepared: PreparedRun) -> Int {
+    var plan = prepared.plan
+    plan.batchSize = max(1, min(plan.batchSize, prepared.data.train.count))
     return plan.estimatedMemoryBytes
   }
 
   /// Throws `SchedulerError.tooLarge` with one located message per offending model.
-  static func check(_ plan: SweepPlan, runs: [PlannedRun], catalog: DataCatalog, limit: UInt64) throws {
+  static func check(_ plan: SweepPlan, runs: [PreparedRun], limit: UInt64) throws {
     var messages: [String] = []
     var seen = Set<String>()
-    for run in runs {
-      guard let data = catalog[DataCatalog.key(for: run, sweepSeed: plan.seed)] else { continue }
+    for prepared in runs {
+      let (run, data) = (prepared.run, prepared.data)
       if let message = run.config.training.totalStepsProblem(trainingRows: data.train.count) {
         let path = run.config.training.steps != nil ? "training.steps" : "training.epochs"
         let diagnostic = plan.diagnostic(
@@ -35,7 +35,7 @@ enum MemoryCheck {
           note: "train for fewer epochs, or use a larger batch_size; nothing was allocated or written")
         if seen.insert(diagnostic.description).inserted { messages.append(diagnostic.description) }
       }
-      let bytes = bytesNeeded(run, data: data)
+      let bytes = bytesNeeded(prepared)
       guard bytes > 0, UInt64(bytes) > limit else { continue }
       let field = run.config.model.widths != nil ? "model.widths" : "model.width"
       let message =

@@ -32,7 +32,8 @@ struct RunExecutor: Sendable {
   /// What theory predicts for each run (by id), written as its prediction.json.
   var predictions: [String: PredictionFile] = [:]
 
-  func execute(_ run: PlannedRun, data: DataSplit) -> RunExecution {
+  func execute(_ prepared: PreparedRun) -> RunExecution {
+    let run = prepared.run
     let clock = ContinuousClock()
     let started = clock.now
     let temporary = layout.temporaryRunFolder(run.id)
@@ -52,7 +53,7 @@ struct RunExecutor: Sendable {
       try? fm.removeItem(at: temporary)
       try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
       try Data(run.config.yamlText().utf8).write(to: temporary.appendingPathComponent(ResultsLayout.configFile))
-      status = try train(run, data: data, into: temporary, started: started, clock: clock)
+      status = try train(prepared, into: temporary, started: started, clock: clock)
     } catch let error as EngineError {
       status = RunStatus(status: .failed, steps: 0, error: error.message, seconds: Self.seconds(clock.now - started))
     } catch let error as EncodingError {
@@ -76,17 +77,17 @@ struct RunExecutor: Sendable {
   }
 
   private func train(
-    _ run: PlannedRun, data: DataSplit, into folder: URL, started: ContinuousClock.Instant,
-    clock: ContinuousClock
+    _ prepared: PreparedRun, into folder: URL, started: ContinuousClock.Instant, clock: ContinuousClock
   ) throws -> RunStatus {
-    let plan = run.config.trainingPlan(for: data.train)
+    let (run, data, plan) = (prepared.run, prepared.data, prepared.plan)
     let streams = SeedStreams(runSeed: run.config.seed)
     var initialization = streams.generator(for: .initialization)
     var shuffling = streams.generator(for: .shuffling)
+    var dropout = streams.generator(for: .dropout)
     var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run))
-    let (session, result) = try Self.train(
-      plan, data: data, initialization: &initialization, shuffling: &shuffling,
-      dropout: streams.generator(for: .dropout), observer: &observer)
+    let result = try GradEngine.train(
+      plan, on: data.train, validation: data.validation, test: data.test, initialization: &initialization,
+      shuffling: &shuffling, dropout: &dropout, observer: &observer)
     try observer.close()
     try provenance(of: run, plan: plan, streams: streams, result: result).jsonData()
       .write(to: folder.appendingPathComponent(ResultsLayout.provenanceFile))
@@ -94,18 +95,13 @@ struct RunExecutor: Sendable {
       try prediction.jsonData().write(to: folder.appendingPathComponent(PredictionFile.fileName))
     }
     let seconds = Self.seconds(clock.now - started)
-    // The held-out test split, once, at the end of a run that is a result.
-    func test() throws -> Evaluation? {
-      try data.test.map { try session.evaluate($0) }
-    }
     switch result.outcome {
-    case .completed:
-      let test = try test()
+    case .completed, .stalled:
       return RunStatus(
-        status: .completed, steps: result.steps, seconds: seconds,
+        status: result.outcome == .completed ? .completed : .stalled, steps: result.steps, seconds: seconds,
         finalLoss: result.finalTrainLoss, finalAccuracy: result.finalTrainAccuracy,
         finalValLoss: result.finalValidationLoss, finalValAccuracy: result.finalValidationAccuracy,
-        testLoss: test?.loss, testAccuracy: test?.accuracy)
+        testLoss: result.test?.loss, testAccuracy: result.test?.accuracy)
     case .diverged(let step, var reason):
       if step == 0, result.initialWeightStd.contains(where: { !$0.isFinite }) {
         reason = "the initial weights are not finite (the initializer's scale overflows 32-bit floats): \(reason)"
@@ -114,31 +110,9 @@ struct RunExecutor: Sendable {
         status: .diverged, steps: result.steps, divergedAtStep: step, error: reason, seconds: seconds,
         finalLoss: result.finalTrainLoss, finalAccuracy: result.finalTrainAccuracy,
         finalValLoss: result.finalValidationLoss, finalValAccuracy: result.finalValidationAccuracy)
-    case .interrupted(let step) where observer.stalledAtStep != nil:
-      let train = try session.evaluate(data.train)
-      let validation = try data.validation.map { try session.evaluate($0) }
-      let test = try test()
-      return RunStatus(
-        status: .stalled, steps: step, seconds: Self.seconds(clock.now - started),
-        finalLoss: train.loss, finalAccuracy: train.accuracy,
-        finalValLoss: validation?.loss, finalValAccuracy: validation?.accuracy,
-        testLoss: test?.loss, testAccuracy: test?.accuracy)
     case .interrupted(let step):
       return RunStatus(status: .interrupted, steps: step, error: "interrupted by the user", seconds: seconds)
     }
-  }
-
-  /// Exactly `GradEngine.train(_:on:validation:initialization:shuffling:dropout:observer:)`
-  /// (a test holds them equal), keeping the session: a stalled run is stopped like an
-  /// interrupted one, and its final losses are then evaluated on that session.
-  static func train<Observer: TrainingObserver>(
-    _ plan: TrainingPlan, data: DataSplit, initialization: inout Xoshiro256, shuffling: inout Xoshiro256,
-    dropout: Xoshiro256, observer: inout Observer
-  ) throws -> (TrainingSession, TrainingResult) {
-    try plan.validate(for: data.train, validation: data.validation)
-    let session = try TrainingSession(plan: plan, data: data.train, initialization: &initialization, dropout: dropout)
-    let result = try session.run(validation: data.validation, shuffling: &shuffling, observer: &observer)
-    return (session, result)
   }
 
   /// The run's `training.stall` rule, nil when off (the default).

@@ -69,11 +69,11 @@ public enum RunReplay {
       throw DataCatalogError(messages: ["\(configURL.path): error: \(error)"])
     }
 
-    let run = PlannedRun(index: 0, id: runID, axisValues: [], config: config, replicate: 0)
+    let run = PreparedRun(PlannedRun(index: 0, id: runID, axisValues: [], config: config, replicate: 0), data: data)
     if let message = config.training.totalStepsProblem(trainingRows: data.train.count) {
       throw SchedulerError.tooLarge("\(configURL.path): error: \(message)")
     }
-    let bytes = MemoryCheck.bytesNeeded(run, data: data)
+    let bytes = MemoryCheck.bytesNeeded(run)
     if bytes > 0, UInt64(bytes) > memoryLimit {
       throw SchedulerError.tooLarge(
         "\(configURL.path): error: the run needs \(MemoryCheck.gibibytes(bytes)) of memory for its model, more than the \(MemoryCheck.gibibytes(Int(clamping: memoryLimit))) this machine has")
@@ -100,7 +100,7 @@ public enum RunReplay {
     let executor = RunExecutor(
       layout: layout, stop: stop, environment: environment, dataSeed: { _ in dataSeed },
       predictions: [runID: prediction])
-    let execution = executor.execute(run, data: data)
+    let execution = executor.execute(run)
     if let problem = execution.outputProblem {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: problem)
     }

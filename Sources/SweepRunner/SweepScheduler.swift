@@ -96,27 +96,27 @@ public enum SweepScheduler {
     }
     // Everything that can fail on bad input happens before the folder is touched.
     let catalog = try DataCatalog(plan: plan, runs: selected, sweepSeed: plan.seed)
-    try MemoryCheck.check(plan, runs: selected, catalog: catalog, limit: options.memoryLimit)
+    let prepared = selected.map { PreparedRun($0, data: catalog[DataCatalog.key(for: $0, sweepSeed: plan.seed)]!) }
+    try MemoryCheck.check(plan, runs: prepared, limit: options.memoryLimit)
     let layout = ResultsLayout(root: outputRoot.appendingPathComponent(plan.name, isDirectory: true))
     let locks = try prepareFolder(layout, plan: plan, selected: selected, options: options)
     defer { withExtendedLifetime(locks) {} }
 
-    var todo: [(run: PlannedRun, data: DataSplit, cost: Double)] = []
+    var todo: [(prepared: PreparedRun, cost: Double)] = []
     var kept = 0
-    for run in selected {
-      if (options.resume || options.shard != nil) && keeps(run, in: layout, options: options) {
+    for item in prepared {
+      if (options.resume || options.shard != nil) && keeps(item.run, in: layout, options: options) {
         kept += 1
         continue
       }
-      let data = catalog[DataCatalog.key(for: run, sweepSeed: plan.seed)]!
-      todo.append((run, data, estimatedCost(run, data: data)))
+      todo.append((item, estimatedCost(item)))
     }
     // Longest first, ties by plan order: a deterministic, well-packed schedule.
-    todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.run.index < $1.run.index }
+    todo.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.prepared.run.index < $1.prepared.run.index }
 
     let progress = ProgressReporter(
       total: todo.count, skipped: kept, mode: options.progress,
-      costs: Dictionary(todo.map { ($0.run.id, $0.cost) }, uniquingKeysWith: +))
+      costs: Dictionary(todo.map { ($0.prepared.run.id, $0.cost) }, uniquingKeysWith: +))
     let environment = Provenance.Environment.current(
       version: options.version, sweepText: plan.effectiveText, sweepPath: plan.sourcePath,
       kernelFamily: KernelFamily.active.rawValue)
@@ -124,7 +124,7 @@ public enum SweepScheduler {
     try? AtomicFile.write(Provenance.sweep(environment: environment, after: previous).jsonData(), to: layout.provenance)
     let sweepSeed = plan.seed
     var inputs: [DataCatalog.Key: InputStatistics] = [:]
-    let predictions = RunPrediction.files(for: todo.map(\.run)) { run in
+    let predictions = RunPrediction.files(for: todo.map(\.prepared.run)) { run in
       let key = DataCatalog.key(for: run, sweepSeed: sweepSeed)
       if let known = inputs[key] { return known }
       let statistics = InputStatistics(training: catalog[key]!.train)
@@ -146,9 +146,9 @@ public enum SweepScheduler {
           return i
         }
         guard let position else { return }
-        let item = work[position]
+        let item = work[position].prepared
         progress.started(item.run.id)
-        let execution = executor.execute(item.run, data: item.data)
+        let execution = executor.execute(item)
         if let problem = execution.outputProblem {
           outputProblem.withLock { if $0 == nil { $0 = problem } }
         } else {
@@ -163,7 +163,7 @@ public enum SweepScheduler {
     var statuses: [String: RunStatus] = [:]
     let finished = slots.withLock { $0 }
     for (item, status) in zip(work, finished) {
-      if let status { statuses[item.run.id] = status }
+      if let status { statuses[item.prepared.run.id] = status }
     }
     let interrupted = stop.isSet && (statuses.count < work.count || statuses.values.contains { $0.status == .interrupted })
     let outputError = outputProblem.withLock { $0 }.map { SchedulerError.cannotWrite(path: layout.root.path, reason: $0) }
@@ -254,9 +254,8 @@ public enum SweepScheduler {
 
   /// Multiply-adds of the whole training: orders the queue, never changes a result.
   /// In Double, so no setting can overflow it.
-  static func estimatedCost(_ run: PlannedRun, data: DataSplit) -> Double {
-    let plan = run.config.trainingPlan(for: data.train)
-    let steps = run.config.training.totalSteps(trainingRows: data.train.count)
-    return 6 * Double(plan.network.parameterCount) * Double(plan.batchSize) * steps
+  static func estimatedCost(_ prepared: PreparedRun) -> Double {
+    let steps = prepared.run.config.training.totalSteps(trainingRows: prepared.data.train.count)
+    return 6 * Double(prepared.plan.network.parameterCount) * Double(prepared.plan.batchSize) * steps
   }
 }

@@ -71,7 +71,6 @@ struct CuresGradientCheckTests {
     var initialization = Xoshiro256(seed: 99)
     let session = try TrainingSession(
       plan: plan, data: lossCase.data, initialization: &initialization, dropout: Xoshiro256(seed: 5))
-    #expect(session.network.usesGeneralPasses)
     let hidden = setup.widths.count
     var draws = Xoshiro256(seed: 7)
     for layer in 1...hidden {

@@ -43,27 +43,6 @@ struct CuresTrainingTests {
   let data = TestData.classification(rows: 50, features: 4, classes: 3, seed: 21)
   let validation = TestData.classification(rows: 20, features: 4, classes: 3, seed: 22)
 
-  @Test("a plain network gives the same bits through the general passes as through the plain ones")
-  func generalPassesMatchPlainOnes() throws {
-    for optimizer in [OptimizerSpec(kind: .sgd, learningRate: 0.1), OptimizerSpec(kind: .adam, learningRate: 0.01)] {
-      var bits: [[UInt32]] = []
-      var fingerprints: [[UInt64]] = []
-      for general in [false, true] {
-        let plan = curedPlan(.sigmoid, widths: [13, 9], optimizer: optimizer, batch: 7, logEvery: 3)
-        var initialization = Xoshiro256(seed: 3), shuffling = Xoshiro256(seed: 4)
-        let session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
-        #expect(!session.network.usesGeneralPasses)
-        session.network.usesGeneralPasses = general
-        var observer = RecordingObserver()
-        _ = try session.run(validation: validation, shuffling: &shuffling, observer: &observer)
-        bits.append(parameterBits(session.network))
-        fingerprints.append(observer.fingerprint)
-      }
-      #expect(bits[0] == bits[1])
-      #expect(fingerprints[0] == fingerprints[1])
-    }
-  }
-
   @Test("the options draw nothing at initialisation: same seed, same weights as the plain network")
   func sameInitialWeights() throws {
     var first = Xoshiro256(seed: 4), second = Xoshiro256(seed: 4)

@@ -145,11 +145,13 @@ struct ReferenceNetwork {
   }
 }
 
-/// An observer that keeps everything it is given and can ask to stop after some records.
+/// An observer that keeps everything it is given and can ask to stop after some records
+/// (`stopAfterRecords`, with `request`).
 struct RecordingObserver: TrainingObserver {
   var records: [StepRecord] = []
   var layers: [[LayerStatistics]] = []
   var stopAfterRecords: Int? = nil
+  var request = StopRequest.interrupt
   var polls = 0
 
   mutating func record(_ step: StepRecord, layers: [LayerStatistics]) throws {
@@ -157,9 +159,9 @@ struct RecordingObserver: TrainingObserver {
     self.layers.append(layers)
   }
 
-  func shouldStop() -> Bool {
-    if let stopAfterRecords { return records.count >= stopAfterRecords }
-    return false
+  func stopRequest() -> StopRequest? {
+    if let stopAfterRecords, records.count >= stopAfterRecords { return request }
+    return nil
   }
 
   /// Every logged number as bits (NaN-safe equality of whole trainings).

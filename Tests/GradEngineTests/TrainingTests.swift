@@ -139,6 +139,33 @@ struct TrainingTests {
     #expect(observer.records.map(\.step) == [0, 2, 4])
   }
 
+  @Test("a stall request ends the training as stalled, a result: final and test losses evaluated as when completed")
+  func stall() throws {
+    let streams = SeedStreams(runSeed: 1)
+    var initialization = streams.generator(for: .initialization)
+    var shuffling = streams.generator(for: .shuffling)
+    var dropout = streams.generator(for: .dropout)
+    var observer = RecordingObserver(stopAfterRecords: 3, request: .stall(reason: "flat"))
+    let test = TestData.classification(rows: 15, features: 4, classes: 3, seed: 23)
+    let result = try train(
+      plan(logEvery: 2), on: data, validation: validation, test: test, initialization: &initialization,
+      shuffling: &shuffling, dropout: &dropout, observer: &observer)
+    #expect(result.outcome == .stalled(atStep: 5, reason: "flat"))
+    #expect(result.steps == 5 && observer.records.map(\.step) == [0, 2, 4])
+
+    // The same five updates, then the network evaluated directly.
+    initialization = streams.generator(for: .initialization)
+    shuffling = streams.generator(for: .shuffling)
+    var interrupted = RecordingObserver(stopAfterRecords: 3)
+    let session = try TrainingSession(plan: plan(logEvery: 2), data: data, initialization: &initialization)
+    let stopped = try session.run(validation: validation, shuffling: &shuffling, observer: &interrupted)
+    #expect(stopped.outcome == .interrupted(atStep: 5) && stopped.finalTrainLoss.isNaN && stopped.test == nil)
+    let train = try session.evaluate(data), held = try session.evaluate(validation), tested = try session.evaluate(test)
+    #expect(result.finalTrainLoss == train.loss && result.finalTrainAccuracy == train.accuracy)
+    #expect(result.finalValidationLoss == held.loss && result.test == tested)
+    #expect(train.loss.isFinite && tested.accuracy.isFinite)
+  }
+
   @Test("ReLU with all-negative biases is dead: dead and saturated fractions 1, no gradient below")
   func deadReLU() throws {
     let p = plan(.relu, widths: [10, 10], batch: 50, length: .steps(1), logEvery: 1,

@@ -11,10 +11,6 @@ public final class Network {
   let layers: [DenseLayer]
   /// The skip connections of `spec.residualBlocks`.
   let residualLayout: ResidualLayout
-  /// Whether the passes must handle normalisation, residual blocks or dropout. False for
-  /// a plain network, which then runs the plain passes unchanged (internal `var` so that
-  /// a test can send a plain network through the general passes and compare bits).
-  var usesGeneralPasses: Bool
 
   /// Builds and initialises a network.
   /// - Throws: `EngineError` for a spec that cannot be built (zero widths, an orthogonal bias).
@@ -37,7 +33,6 @@ public final class Network {
     }
     self.layers = layers
     residualLayout = ResidualLayout(spec)
-    usesGeneralPasses = spec.normalization != .none || !residualLayout.isEmpty || spec.dropout > 0
     let a = spec.negativeSlope
     for layer in layers {
       spec.weightInitializer.fillWeights(

@@ -112,36 +112,11 @@ final class Evaluator {
     return result
   }
 
-  /// Logits of the `rows` rows in `input`.
+  /// Logits of the `rows` rows in `input`, in evaluation mode: the training pass's
+  /// stages (ForwardPass.swift) with batch norm on its running statistics, layer norm on
+  /// the example's own, and no dropout (inverted dropout needs no rescaling at
+  /// evaluation). A plain network has no stage but the activation.
   private func forward(rows: Int) {
-    if network.usesGeneralPasses { return generalForward(rows: rows) }
-    let layers = network.layers
-    let kind = network.spec.activation.kind
-    var source = UnsafePointer(input.pointer)
-    for (index, layer) in layers.enumerated() {
-      let isOutput = index == layers.count - 1
-      let z = isOutput ? logits.pointer : preactivations.pointer
-      sgemm(
-        .none, .none, m: rows, n: layer.fanOut, k: layer.fanIn, alpha: 1,
-        a: source, lda: layer.fanIn, b: layer.weights.value.pointer, ldb: layer.fanOut,
-        beta: 0, c: z, ldc: layer.fanOut)
-      if isOutput {
-        if let bias = layer.bias { addBias(z, bias: bias.value.pointer, rows: rows, width: layer.fanOut) }
-      } else {
-        let a = index % 2 == 0 ? activations.0.pointer : activations.1.pointer
-        _ = activationForward(
-          kind, slope: network.activationSlope(index), preactivations: z,
-          bias: layer.bias.map { UnsafePointer($0.value.pointer) }, activations: a, derivatives: nil,
-          rows: rows, width: layer.fanOut, keepPreactivations: false)
-        source = UnsafePointer(a)
-      }
-    }
-  }
-
-  /// `forward` with normalisation and residual blocks in evaluation mode: batch norm uses
-  /// its running statistics, layer norm the example's own, and dropout is off (inverted
-  /// dropout needs no rescaling at evaluation).
-  private func generalForward(rows: Int) {
     let layers = network.layers
     let layout = network.residualLayout
     let kind = network.spec.activation.kind

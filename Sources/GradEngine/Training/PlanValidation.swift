@@ -1,13 +1,45 @@
 // What the engine checks before it allocates or draws anything. User settings are
 // validated (with file positions) when a sweep loads; these checks make the engine safe
 // to call directly and turn every impossible combination into a thrown `EngineError`,
-// never a trap.
+// never a trap. They run once per training: `validated(for:validation:)` returns a
+// `ValidatedPlan`, the only thing a `TrainingSession` is built from.
+
+/// A training plan checked on its own and against its training set (and validation set),
+/// with what the checks resolved: the loss the head computes and the number of updates.
+/// Made only by `TrainingPlan.validated(for:validation:)`, so holding one proves the
+/// checks passed; a data set given later (`TrainingSession.evaluate`, `run(validation:)`)
+/// is checked against the network alone.
+public struct ValidatedPlan: Sendable {
+  public let plan: TrainingPlan
+  /// The training set the plan was checked against (the batch indices refer to it).
+  public let data: Dataset
+  /// The validation set it was checked against, if any.
+  public let validation: Dataset?
+  /// The head's loss, resolved from `plan.network.head` and `plan.loss`.
+  let loss: ResolvedLoss
+  /// T: the updates of the whole training on `data` (the schedule's horizon).
+  public let totalSteps: Int
+
+  fileprivate init(plan: TrainingPlan, data: Dataset, validation: Dataset?, loss: ResolvedLoss) {
+    self.plan = plan
+    self.data = data
+    self.validation = validation
+    self.loss = loss
+    totalSteps = plan.totalSteps(trainingCount: data.count)
+  }
+
+  /// Checks one more data set (evaluation, validation) against the network: features,
+  /// rows and targets.
+  public func check(_ other: Dataset, role: String) throws(EngineError) {
+    try plan.check(other, role: role)
+  }
+}
 
 extension TrainingPlan {
-  /// Checks the plan on its own and against its data.
-  public func validate(for data: Dataset, validation: Dataset? = nil) throws(EngineError) {
+  /// Checks the plan on its own and against its data, once.
+  public func validated(for data: Dataset, validation: Dataset? = nil) throws(EngineError) -> ValidatedPlan {
     try network.validate()
-    _ = try ResolvedLoss.resolve(head: network.head, loss: loss)
+    let resolvedLoss = try ResolvedLoss.resolve(head: network.head, loss: loss)
     guard batchSize >= 1 else { throw EngineError("the batch size must be at least 1, not \(batchSize)") }
     switch length {
     case .epochs(let epochs) where epochs < 0: throw EngineError("epochs must be ≥ 0, not \(epochs)")
@@ -24,9 +56,10 @@ extension TrainingPlan {
     guard data.count >= 1 else { throw EngineError("the training set is empty") }
     try check(data, role: "training")
     if let validation { try check(validation, role: "validation") }
+    return ValidatedPlan(plan: self, data: data, validation: validation, loss: resolvedLoss)
   }
 
-  private func check(_ data: Dataset, role: String) throws(EngineError) {
+  fileprivate func check(_ data: Dataset, role: String) throws(EngineError) {
     guard data.featureCount == network.inputSize else {
       throw EngineError(
         "the \(role) set has \(data.featureCount) features but the network takes \(network.inputSize) inputs")

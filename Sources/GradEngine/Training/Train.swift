@@ -13,14 +13,16 @@
 ///   ‖ΔW‖/‖W‖. With `validateAtLogSteps`, the whole validation set is evaluated at each
 ///   record. Logging never changes the trajectory: a run logged every step and one
 ///   logged only at 0 and T apply bitwise identical updates.
-/// - **Stopping.** `observer.shouldStop()` is polled before each update
-///   (→ `.interrupted(atStep:)`, with t updates applied; the final losses are then nan,
-///   to stop quickly). A NaN or ±∞ batch loss or gradient stops the training before
+/// - **Stopping.** `observer.stopRequest()` is polled before each update: `.interrupt`
+///   → `.interrupted(atStep:)`, with t updates applied; the final losses are then nan,
+///   to stop quickly. `.stall(reason:)` → `.stalled(atStep:reason:)`, a result: its
+///   final losses are evaluated as for a completed training. A NaN or ±∞ batch loss or gradient stops the training before
 ///   that update (→ `.diverged(atStep:reason:)`); that step's record is logged too. A
 ///   non-finite loss at the final record also reports `.diverged`.
 /// - **Result.** Loss and accuracy over the whole training and validation sets after
-///   the last update (forward passes in chunks of 256 rows), and each layer's initial
-///   weight standard deviation.
+///   the last update (forward passes in chunks of 256 rows), over the test set when one
+///   is given and the training is a result (completed or stalled), and each layer's
+///   initial weight standard deviation.
 ///
 /// Deterministic: single-threaded with a fixed summation order, so the same plan, data
 /// and generator states give the same bits.
@@ -31,7 +33,7 @@
 /// - Parameters:
 ///   - initialization: draws the initial weights and biases.
 ///   - shuffling: draws the mini-batch order (a fresh permutation each epoch).
-///   - observer: receives every logged step; its `shouldStop()` is polled before each update.
+///   - observer: receives every logged step; its `stopRequest()` is polled before each update.
 /// - Throws: `EngineError` (before anything is drawn) when the plan cannot train on this
 ///   data; otherwise only what the observer throws (e.g. a disk error). Divergence is an
 ///   outcome, not an error.
@@ -40,9 +42,9 @@ public func train<Observer: TrainingObserver>(
   initialization: inout Xoshiro256, shuffling: inout Xoshiro256,
   observer: inout Observer
 ) throws -> TrainingResult {
-  try plan.validate(for: data, validation: validation)
-  let session = try TrainingSession(plan: plan, data: data, initialization: &initialization)
-  return try session.run(validation: validation, shuffling: &shuffling, observer: &observer)
+  let validated = try plan.validated(for: data, validation: validation)
+  let session = try TrainingSession(validated: validated, initialization: &initialization)
+  return try session.run(validated.validation, test: nil, shuffling: &shuffling, observer: &observer)
 }
 
 /// `train(_:on:validation:initialization:shuffling:observer:)` with the stream of the
@@ -50,15 +52,19 @@ public func train<Observer: TrainingObserver>(
 /// `dropout` (see `drawDropoutMask`), the final record's pass one more set; nothing when
 /// the plan has no dropout, so passing the run's `SeedStreams.generator(for: .dropout)`
 /// always is correct and changes nothing for plans without dropout.
+///
+/// - Parameter test: a held-out set evaluated once at the end of a training that is a
+///   result (`TrainingResult.test`); checked against the network like the others.
 public func train<Observer: TrainingObserver>(
-  _ plan: TrainingPlan, on data: Dataset, validation: Dataset?,
+  _ plan: TrainingPlan, on data: Dataset, validation: Dataset?, test: Dataset? = nil,
   initialization: inout Xoshiro256, shuffling: inout Xoshiro256, dropout: inout Xoshiro256,
   observer: inout Observer
 ) throws -> TrainingResult {
-  try plan.validate(for: data, validation: validation)
-  let session = try TrainingSession(plan: plan, data: data, initialization: &initialization, dropout: dropout)
+  let validated = try plan.validated(for: data, validation: validation)
+  if let test { try validated.check(test, role: "test") }
+  let session = try TrainingSession(validated: validated, initialization: &initialization, dropout: dropout)
   defer { dropout = session.dropoutGenerator }
-  return try session.run(validation: validation, shuffling: &shuffling, observer: &observer)
+  return try session.run(validated.validation, test: test, shuffling: &shuffling, observer: &observer)
 }
 
 extension TrainingPlan {
@@ -108,14 +114,23 @@ struct BatchSchedule {
 }
 
 extension TrainingSession {
-  /// Runs the whole schedule of `plan` (see `train(_:on:…)`).
+  /// Runs the whole schedule of `plan` (see `train(_:on:…)`); `validation` is checked
+  /// against the network (the plan was checked when the session started).
   public func run<Observer: TrainingObserver>(
     validation: Dataset?, shuffling: inout Xoshiro256, observer: inout Observer
   ) throws -> TrainingResult {
-    try plan.validate(for: data, validation: validation)
+    if let validation { try validated.check(validation, role: "validation") }
+    return try run(validation, test: nil, shuffling: &shuffling, observer: &observer)
+  }
+
+  /// `run(validation:shuffling:observer:)` on checked sets, evaluating `test` at the end
+  /// of a training that is a result.
+  func run<Observer: TrainingObserver>(
+    _ validation: Dataset?, test: Dataset?, shuffling: inout Xoshiro256, observer: inout Observer
+  ) throws -> TrainingResult {
     let initialWeightStd = network.weightStandardDeviations()
     let perEpoch = plan.updatesPerEpoch(trainingCount: data.count)
-    let total = plan.totalSteps(trainingCount: data.count)
+    let total = totalSteps
     let validationSet = plan.validateAtLogSteps ? validation : nil
     var schedule = BatchSchedule(count: data.count, batchSize: plan.batchSize, shuffling: &shuffling)
     var outcome = TrainingOutcome.completed
@@ -132,8 +147,8 @@ extension TrainingSession {
     let startStep = updatesApplied
     var step = 0
     while step < total {
-      if observer.shouldStop() {
-        outcome = .interrupted(atStep: updatesApplied)
+      if let request = observer.stopRequest() {
+        outcome = request.outcome(atStep: updatesApplied)
         break
       }
       let range = schedule.next(shuffling: &shuffling)
@@ -181,9 +196,10 @@ extension TrainingSession {
       finalTrain = evaluateUnchecked(data)
       finalValidation = validation.map { evaluateUnchecked($0) }
     }
+    let testResult = outcome.isResult ? test.map { evaluateUnchecked($0) } : nil
     return TrainingResult(
       outcome: outcome, steps: updatesApplied - startStep, finalTrainLoss: finalTrain.loss,
       finalTrainAccuracy: finalTrain.accuracy, finalValidationLoss: finalValidation?.loss,
-      finalValidationAccuracy: finalValidation?.accuracy, initialWeightStd: initialWeightStd)
+      finalValidationAccuracy: finalValidation?.accuracy, test: testResult, initialWeightStd: initialWeightStd)
   }
 }

@@ -116,8 +116,27 @@ public struct LayerStatistics: Sendable, Equatable {
 public protocol TrainingObserver {
   /// Called at every logged step with the metrics and the per-layer statistics.
   mutating func record(_ step: StepRecord, layers: [LayerStatistics]) throws
-  /// Polled before every update; returning true stops the training as `interrupted`.
-  func shouldStop() -> Bool
+  /// Polled before every update; a request stops the training there, and its kind
+  /// decides how the training ends (`StopRequest`). nil: go on.
+  func stopRequest() -> StopRequest?
+}
+
+/// Why an observer stops a training; the engine turns it into the outcome.
+public enum StopRequest: Sendable, Equatable {
+  /// Stop now (e.g. Ctrl-C): the training is `interrupted`, its final losses not computed.
+  case interrupt
+  /// The observer judged the training finished (e.g. its logged loss stopped moving, see
+  /// `StallDetector`): the training is `stalled`, a result whose final losses are evaluated
+  /// as for a completed one. `reason` says why, for the run's record.
+  case stall(reason: String)
+
+  /// How a training stopped by this request after `updates` updates ends.
+  func outcome(atStep updates: Int) -> TrainingOutcome {
+    switch self {
+    case .interrupt: .interrupted(atStep: updates)
+    case .stall(let reason): .stalled(atStep: updates, reason: reason)
+    }
+  }
 }
 
 /// How a training ended.
@@ -129,6 +148,18 @@ public enum TrainingOutcome: Sendable, Equatable {
   /// The observer asked to stop (e.g. Ctrl-C) after this many updates. The final
   /// losses of an interrupted training are nan (not computed, to stop quickly).
   case interrupted(atStep: Int)
+  /// The observer judged the training finished after this many updates
+  /// (`StopRequest.stall`); the final losses are evaluated, as for `completed`.
+  case stalled(atStep: Int, reason: String)
+
+  /// Whether the training is a result (completed or stalled): the held-out test set is
+  /// evaluated only then.
+  public var isResult: Bool {
+    switch self {
+    case .completed, .stalled: true
+    case .diverged, .interrupted: false
+    }
+  }
 }
 
 /// What a finished training returns.
@@ -142,14 +173,19 @@ public struct TrainingResult: Sendable, Equatable {
   public var finalTrainAccuracy: Double
   public var finalValidationLoss: Double?
   public var finalValidationAccuracy: Double?
+  /// Loss and accuracy over the held-out test set given to `train`, once, after a
+  /// training that is a result (`TrainingOutcome.isResult`); nil otherwise.
+  public var test: Evaluation?
   /// Per-layer standard deviation of the initial weights, layers 1…L+1 (for provenance;
   /// `NetworkSpec.weightInitializationFormulas` gives the distributions they came from).
   public var initialWeightStd: [Double]
 
   public init(
     outcome: TrainingOutcome, steps: Int, finalTrainLoss: Double, finalTrainAccuracy: Double,
-    finalValidationLoss: Double?, finalValidationAccuracy: Double?, initialWeightStd: [Double]
+    finalValidationLoss: Double?, finalValidationAccuracy: Double?, test: Evaluation? = nil,
+    initialWeightStd: [Double]
   ) {
+    self.test = test
     self.outcome = outcome
     self.steps = steps
     self.finalTrainLoss = finalTrainLoss

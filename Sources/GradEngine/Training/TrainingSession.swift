@@ -26,24 +26,26 @@ public final class TrainingSession {
   /// The training set the batch indices refer to.
   public let data: Dataset
   /// Updates applied so far.
-  public private(set) var updatesApplied = 0
+  public internal(set) var updatesApplied = 0
 
-  let loss: ResolvedLoss
-  private(set) var optimizer: Optimizer
-  private var workspace: Workspace
-  private lazy var evaluator = Evaluator(network: network, loss: loss)
-  /// Every trainable tensor, layer by layer.
-  private let parameters: [Parameter]
-  /// Plain SGD without clipping: the weight update can be fused into the gradient product.
-  private let updateCanBeFused: Bool
-  /// PReLU reads its pre-activations in the backward pass, so they are always stored.
-  private let needsPreactivations: Bool
-  /// The stream of the dropout masks (unused without dropout).
-  private(set) var dropoutGenerator: Xoshiro256
+  /// The plan with what its checks resolved (loss, T), checked once when the session starts.
+  let validated: ValidatedPlan
+  var loss: ResolvedLoss { validated.loss }
   /// T of the plan on this data set (the learning-rate schedule's horizon).
-  let totalSteps: Int
+  var totalSteps: Int { validated.totalSteps }
+  var optimizer: Optimizer
+  /// How every update is applied, chosen once from the plan (UpdateStrategy.swift).
+  let updateStrategy: UpdateStrategy
+  var workspace: Workspace
+  private(set) lazy var evaluator = Evaluator(network: network, loss: loss)
+  /// Every trainable tensor, layer by layer.
+  let parameters: [Parameter]
+  /// PReLU reads its pre-activations in the backward pass, so they are always stored.
+  let needsPreactivations: Bool
+  /// The stream of the dropout masks (unused without dropout).
+  var dropoutGenerator: Xoshiro256
   /// Whether any hidden layer is normalised (γ and β to check, update and report).
-  private let hasNormalization: Bool
+  let hasNormalization: Bool
 
   /// A session on a freshly initialised network (weights drawn from `initialization`).
   /// - Parameter dropout: the stream of the dropout masks; required when
@@ -53,42 +55,46 @@ public final class TrainingSession {
   public convenience init(
     plan: TrainingPlan, data: Dataset, initialization: inout Xoshiro256, dropout: Xoshiro256? = nil
   ) throws(EngineError) {
-    try plan.validate(for: data)
-    try Self.checkDropoutStream(plan, dropout)
-    let network = try Network(plan.network, initialization: &initialization)
-    try self.init(plan: plan, data: data, network: network, dropout: dropout)
+    try self.init(validated: plan.validated(for: data), initialization: &initialization, dropout: dropout)
+  }
+
+  /// A session on a freshly initialised network, from a plan already checked against its data.
+  public convenience init(
+    validated: ValidatedPlan, initialization: inout Xoshiro256, dropout: Xoshiro256? = nil
+  ) throws(EngineError) {
+    try Self.checkDropoutStream(validated.plan, dropout)
+    let network = try Network(validated.plan.network, initialization: &initialization)
+    try self.init(validated: validated, network: network, dropout: dropout)
   }
 
   /// A session continuing from an existing network (built from `plan.network`).
   /// - Parameter dropout: as for `init(plan:data:initialization:dropout:)`.
-  public init(plan: TrainingPlan, data: Dataset, network: Network, dropout: Xoshiro256? = nil) throws(EngineError) {
+  public convenience init(plan: TrainingPlan, data: Dataset, network: Network, dropout: Xoshiro256? = nil)
+    throws(EngineError)
+  {
+    try self.init(validated: plan.validated(for: data), network: network, dropout: dropout)
+  }
+
+  /// A session continuing from an existing network, from a checked plan.
+  public init(validated: ValidatedPlan, network: Network, dropout: Xoshiro256? = nil) throws(EngineError) {
+    let plan = validated.plan
     guard network.spec == plan.network else {
       throw EngineError("the network was built from a different spec than the plan's")
     }
-    try plan.validate(for: data)
     try Self.checkDropoutStream(plan, dropout)
+    self.validated = validated
     dropoutGenerator = dropout ?? Xoshiro256(seed: 0)
-    totalSteps = plan.totalSteps(trainingCount: data.count)
     hasNormalization = plan.network.normalization != .none
     self.plan = plan
     self.network = network
-    self.data = data
-    loss = try ResolvedLoss.resolve(head: plan.network.head, loss: plan.loss)
+    self.data = validated.data
     optimizer = Optimizer(plan.optimizer)
     parameters = network.parameters
     for parameter in parameters { optimizer.prepare(parameter) }
     workspace = Workspace(spec: plan.network, capacity: min(plan.batchSize, max(data.count, 1)))
-    updateCanBeFused =
-      Self.fusesPlainSGDUpdate && plan.optimizer.kind == .sgd && plan.optimizer.clipGradNorm == nil
+    updateStrategy = UpdateStrategy(plan: plan, network: network)
     needsPreactivations = plan.network.activation.kind == .prelu
   }
-
-  /// Whether plain SGD folds the weight update into the gradient product
-  /// (W ← βW + α·Aᵀδ in one `sgemm`; at logged steps `sgemmUpdateSums`, which also
-  /// measures it). It saves a write and a read of every weight gradient per step. It relies on `sgemm` evaluating α·Σ + β·c with the
-  /// same Σ for β = 0 and β ≠ 0, which the test "logging does not change the trajectory"
-  /// checks; a kernel that breaks it can be accommodated by setting this to false.
-  static let fusesPlainSGDUpdate = true
 
   private static func checkDropoutStream(_ plan: TrainingPlan, _ dropout: Xoshiro256?) throws(EngineError) {
     if plan.network.dropout > 0 && dropout == nil {
@@ -149,7 +155,7 @@ public final class TrainingSession {
   /// against the plan; a set that does not fit gives `EngineError`), in evaluation
   /// mode: batch norm on its running statistics, no dropout.
   public func evaluate(_ data: Dataset) throws(EngineError) -> Evaluation {
-    try plan.validate(for: self.data, validation: data)
+    try validated.check(data, role: "validation")
     return evaluator.evaluate(data)
   }
 
@@ -173,255 +179,6 @@ public final class TrainingSession {
     precondition(!batch.isEmpty, "empty batch")
     let count = data.count
     precondition(batch.allSatisfy { $0 >= 0 && $0 < count }, "batch index outside the training set")
-  }
-
-  // MARK: - The step
-
-  /// What one step produced.
-  struct StepOutcome {
-    var loss: Double
-    var accuracy: Double
-    /// Global ‖∇‖ (nan when it was not needed and not computed).
-    var gradientNorm: Double
-    var layers: [LayerStatistics]
-    var divergence: String?
-    var validation: Evaluation?
-    /// η_t of the update that follows (see `StepRecord.learningRate`).
-    var learningRate: Double
-  }
-
-  /// Evaluates the data set without validating it (the caller did).
-  func evaluateUnchecked(_ data: Dataset) -> Evaluation { evaluator.evaluate(data) }
-
-  /// Forward and backward on `batch`, then (when `update`) one optimizer update.
-  ///
-  /// - Parameters:
-  ///   - collect: compute the statistics (gradient norms, activation statistics, ‖W‖ and
-  ///     the update ratio); without it the step computes only what the update needs.
-  ///   - validation: evaluated after the gradients and before the update (the record
-  ///     describes the network before this step's update).
-  ///   - dropout: `.draw` fresh masks (training), `.reuse` the last pass's, or `.off`;
-  ///     ignored for a network without dropout.
-  ///
-  /// A step diverges, and applies no update, when the batch loss or the global gradient
-  /// norm is NaN or ±∞. The norm is formed before the update only when something needs
-  /// it (clipping) or when the overflow bound of `weightGradientsAreBounded` fails, so a
-  /// bounded step skips that pass; either way the same steps diverge, and every path
-  /// applies bitwise the same update.
-  func performStep(
-    _ batch: UnsafeBufferPointer<Int>, update: Bool, collect: Bool, validation: Dataset?,
-    dropout requestedMasks: DropoutMasks = .draw
-  ) -> StepOutcome {
-    let rows = batch.count
-    precondition(rows > 0, "empty batch")
-    if rows > workspace.capacity { workspace = Workspace(spec: plan.network, capacity: rows) }
-    let outputSize = plan.network.outputSize
-    let inputSum = workspace.labels.withUnsafeMutableBufferPointer { labels in
-      gatherRows(
-        batch, from: data, outputSize: outputSize, input: workspace.input.pointer,
-        targets: workspace.targets.pointer, labels: labels.baseAddress!)
-    }
-    workspace.inputAbsoluteSums[0] = inputSum
-    let lossSum: Double
-    if network.usesGeneralPasses {
-      let masks = plan.network.dropout > 0 ? requestedMasks : .off
-      lossSum = generalForwardPass(
-        network: network, workspace: workspace, loss: loss, rows: rows,
-        keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect,
-        dropout: masks, generator: &dropoutGenerator)
-      generalBackwardPass(network: network, workspace: workspace, rows: rows, dropout: masks != .off)
-    } else {
-      lossSum = forwardPass(
-        network: network, workspace: workspace, loss: loss, rows: rows,
-        keepPreactivations: collect || needsPreactivations, withGradient: true, collectStatistics: collect)
-      backwardPass(network: network, workspace: workspace, rows: rows)
-    }
-    let batchLoss = lossSum / Double(rows)
-    let bounded =
-      batchLoss.isFinite && weightGradientsAreBounded(workspace) && slopeGradientsAreFinite
-      && (!hasNormalization || normalizationGradientsAreFinite)
-    let learningRate = plan.schedule.learningRate(
-      at: updatesApplied, base: plan.optimizer.learningRate, totalSteps: totalSteps)
-
-    let clip = plan.optimizer.clipGradNorm
-    // The record describes the network before this step's update.
-    let slopesBefore: [Double?] = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
-    var measures: [Optimizer.Measure] = []
-    var sums: [(squares: Double, absolute: Double)] = []
-    var gradientNorm = Double.nan
-    var divergence: String? = nil
-    var validationResult: Evaluation? = nil
-
-    if update && bounded && clip == nil {
-      // The gradients are known to be finite and nothing needs their norm first, so each
-      // layer's weight gradient is formed and applied while it is still in cache (and,
-      // for plain SGD, never formed: fused into the product, and at a logged step
-      // measured in its epilogue unless the Float sums could overflow).
-      validationResult = validation.map { evaluator.evaluate($0) }
-      optimizer.learningRate = learningRate
-      optimizer.beginUpdate()
-      for (index, layer) in network.layers.enumerated() {
-        let fuses =
-          updateCanBeFused
-          && (!collect || fusedUpdateSumsStayFinite(layer: index, network: network, workspace: workspace))
-        if fuses {
-          let measure = fusedSGDWeightUpdate(
-            layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)
-          if collect { measures.append(measure) }
-        } else if usesBlockedUpdate(fanIn: layer.fanIn, fanOut: layer.fanOut) {
-          let measure = blockedWeightUpdate(
-            layer: index, network: network, workspace: workspace, rows: rows, optimizer: optimizer, measuring: collect)
-          if collect { measures.append(measure) }
-        } else {
-          weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
-          let measure = optimizer.update(layer.weights, along: 1, measuring: collect)
-          if collect { measures.append(measure) }
-        }
-        if let bias = layer.bias {
-          let measure = optimizer.update(bias, along: 1, measuring: collect)
-          if collect { measures.append(measure) }
-        }
-        if let slope = layer.slope {
-          let measure = optimizer.update(slope, along: 1, measuring: collect)
-          if collect { measures.append(measure) }
-        }
-        if let norm = layer.normalization {
-          for parameter in [norm.scale, norm.shift] {
-            let measure = optimizer.update(parameter, along: 1, measuring: collect)
-            if collect { measures.append(measure) }
-          }
-        }
-      }
-      if hasNormalization { updateRunningStatistics(network: network, workspace: workspace, rows: rows) }
-      updatesApplied += 1
-      if collect {
-        // A Float block that overflowed is summed again in Double (the gradient is intact).
-        sums = zip(parameters, measures).map { parameter, measure in
-          measure.gradientSquares.isFinite
-            ? (measure.gradientSquares, measure.gradientAbsoluteSum)
-            : gradientSums(parameter.gradient.pointer, count: parameter.count)
-        }
-        gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
-      }
-    } else {
-      for index in network.layers.indices {
-        weightGradient(layer: index, network: network, workspace: workspace, rows: rows)
-      }
-      if collect {
-        sums = parameters.map { gradientSums($0.gradient.pointer, count: $0.count) }
-        gradientNorm = sums.reduce(0) { $0 + $1.squares }.squareRoot()
-      } else if clip != nil || !bounded {
-        var squares = 0.0
-        for parameter in parameters { squares += gradientSums(parameter.gradient.pointer, count: parameter.count).squares }
-        gradientNorm = squares.squareRoot()
-      }
-      if !batchLoss.isFinite {
-        divergence = "loss is \(describe(batchLoss))"
-      } else if !gradientNorm.isFinite && !bounded {
-        divergence = "gradient norm is \(describe(gradientNorm))"
-      }
-      validationResult = validation.map { evaluator.evaluate($0) }
-      if update && divergence == nil {
-        var scale: Float = 1
-        if let clip, gradientNorm > clip { scale = Float(clip / gradientNorm) }
-        optimizer.learningRate = learningRate
-        optimizer.beginUpdate()
-        for parameter in parameters {
-          let measure = optimizer.update(parameter, along: scale, measuring: collect)
-          if collect { measures.append(measure) }
-        }
-        if hasNormalization { updateRunningStatistics(network: network, workspace: workspace, rows: rows) }
-        updatesApplied += 1
-      }
-    }
-
-    var accuracy = Double.nan
-    var layers: [LayerStatistics] = []
-    if collect {
-      if case .classes = data.targets {
-        let correct = workspace.labels.withUnsafeBufferPointer {
-          correctPredictions(
-            outputs: workspace.activations[network.layerCount - 1].pointer, labels: $0.baseAddress!,
-            rows: rows, width: outputSize)
-        }
-        accuracy = Double(correct) / Double(rows)
-      }
-      layers = layerStatistics(
-        rows: rows, gradientSums: sums, measures: measures.isEmpty ? nil : measures, slopes: slopesBefore)
-    }
-    return StepOutcome(
-      loss: batchLoss, accuracy: accuracy, gradientNorm: gradientNorm, layers: layers,
-      divergence: divergence, validation: validationResult, learningRate: learningRate)
-  }
-
-  private var slopeGradientsAreFinite: Bool {
-    network.layers.allSatisfy { $0.slope?.gradient.pointer[0].isFinite ?? true }
-  }
-
-  /// Whether every γ and β gradient is finite (their sums are NaN or ∞ otherwise).
-  private var normalizationGradientsAreFinite: Bool {
-    network.layers.allSatisfy { layer in
-      guard let norm = layer.normalization else { return true }
-      return absoluteSum(norm.scale.gradient.pointer, count: norm.width).isFinite
-        && absoluteSum(norm.shift.gradient.pointer, count: norm.width).isFinite
-    }
-  }
-
-  /// Assembles layers 1…L+1's statistics from the buffers of the step just taken.
-  /// `gradientSums` and `measures` are per parameter, in `parameters` order.
-  private func layerStatistics(
-    rows: Int, gradientSums sums: [(squares: Double, absolute: Double)], measures: [Optimizer.Measure]?,
-    slopes: [Double?]
-  ) -> [LayerStatistics] {
-    var parameterIndex = 0
-    var result: [LayerStatistics] = []
-    for (index, layer) in network.layers.enumerated() {
-      let weightSums = sums[parameterIndex]
-      let weightMeasure = measures?[parameterIndex]
-      parameterIndex += 1
-      var biasNorm = Double.nan
-      if layer.bias != nil {
-        biasNorm = sums[parameterIndex].squares.squareRoot()
-        parameterIndex += 1
-      }
-      if layer.slope != nil { parameterIndex += 1 }
-      var gradGammaNorm: Double? = nil, gradBetaNorm: Double? = nil
-      var gammaNorm: Double? = nil, betaNorm: Double? = nil
-      if let norm = layer.normalization {
-        // Norms before this step's update: measured by the update, else read now.
-        func valueNorm(_ parameter: Parameter, _ index: Int) -> Double {
-          measures.map { $0[index].valueSquaredNorm.squareRoot() }
-            ?? gradientSums(parameter.value.pointer, count: parameter.count).squares.squareRoot()
-        }
-        gradGammaNorm = sums[parameterIndex].squares.squareRoot()
-        gammaNorm = valueNorm(norm.scale, parameterIndex)
-        gradBetaNorm = sums[parameterIndex + 1].squares.squareRoot()
-        betaNorm = valueNorm(norm.shift, parameterIndex + 1)
-        parameterIndex += 2
-      }
-      let weightNorm =
-        weightMeasure.map { $0.valueSquaredNorm.squareRoot() }
-        ?? gradientSums(layer.weights.value.pointer, count: layer.weights.count).squares.squareRoot()
-      let updateRatio = weightMeasure.map { $0.changeSquaredNorm.squareRoot() / weightNorm } ?? .nan
-      let isOutput = index == network.layerCount - 1
-      let summary: ActivationSummary
-      if isOutput {
-        summary = summarizeLogits(workspace.preactivations[index].pointer, rows: rows, width: layer.fanOut)
-      } else {
-        summary = workspace.summaries[index]
-      }
-      result.append(
-        LayerStatistics(
-          layer: index + 1, gradWNorm: weightSums.squares.squareRoot(),
-          gradWMeanAbs: weightSums.absolute / Double(max(layer.weights.count, 1)),
-          gradBNorm: biasNorm, weightNorm: weightNorm, updateRatio: updateRatio,
-          preactMean: summary.preactMean, preactStd: summary.preactStd,
-          actMean: summary.actMean, actStd: summary.actStd, derivMean: summary.derivMean,
-          saturatedFraction: summary.saturatedFraction, deadFraction: summary.deadFraction,
-          preluSlope: slopes[index], gradGammaNorm: gradGammaNorm, gradBetaNorm: gradBetaNorm,
-          gammaNorm: gammaNorm, betaNorm: betaNorm))
-    }
-    return result
   }
 }
 
