@@ -44,6 +44,8 @@ public final class TrainingSession {
   let totalSteps: Int
   /// Whether any hidden layer is normalised (γ and β to check, update and report).
   private let hasNormalization: Bool
+  /// The optional instruments' state (nil when the plan asks for none).
+  private let instruments: SessionInstruments?
 
   /// A session on a freshly initialised network (weights drawn from `initialization`).
   /// - Parameter dropout: the stream of the dropout masks; required when
@@ -81,6 +83,8 @@ public final class TrainingSession {
     updateCanBeFused =
       Self.fusesPlainSGDUpdate && plan.optimizer.kind == .sgd && plan.optimizer.clipGradNorm == nil
     needsPreactivations = plan.network.activation.kind == .prelu
+    instruments =
+      plan.instruments.isEmpty ? nil : SessionInstruments(options: plan.instruments, network: network, data: data)
   }
 
   /// Whether plain SGD folds the weight update into the gradient product
@@ -188,6 +192,8 @@ public final class TrainingSession {
     var validation: Evaluation?
     /// η_t of the update that follows (see `StepRecord.learningRate`).
     var learningRate: Double
+    /// The Jacobian's spectrum when `plan.instruments` asks for it at this step.
+    var jacobian: JacobianSpectrum? = nil
   }
 
   /// Evaluates the data set without validating it (the caller did).
@@ -245,6 +251,7 @@ public final class TrainingSession {
 
     let clip = plan.optimizer.clipGradNorm
     // The record describes the network before this step's update.
+    let measured = collect ? instruments?.measure(network: network, workspace: workspace, rows: rows, step: updatesApplied) : nil
     let slopesBefore: [Double?] = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
     var measures: [Optimizer.Measure] = []
     var sums: [(squares: Double, absolute: Double)] = []
@@ -348,10 +355,11 @@ public final class TrainingSession {
       }
       layers = layerStatistics(
         rows: rows, gradientSums: sums, measures: measures.isEmpty ? nil : measures, slopes: slopesBefore)
+      if let measured { for index in layers.indices { layers[index].instruments = measured.layers[index] } }
     }
     return StepOutcome(
       loss: batchLoss, accuracy: accuracy, gradientNorm: gradientNorm, layers: layers,
-      divergence: divergence, validation: validationResult, learningRate: learningRate)
+      divergence: divergence, validation: validationResult, learningRate: learningRate, jacobian: measured?.jacobian)
   }
 
   private var slopeGradientsAreFinite: Bool {
