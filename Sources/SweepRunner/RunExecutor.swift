@@ -83,7 +83,8 @@ struct RunExecutor: Sendable {
     let streams = SeedStreams(runSeed: run.config.seed)
     var initialization = streams.generator(for: .initialization)
     var shuffling = streams.generator(for: .shuffling)
-    var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run))
+    var observer = try CSVTrainingObserver(
+      folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run), instruments: plan.instruments)
     let (session, result) = try Self.train(
       plan, data: data, initialization: &initialization, shuffling: &shuffling,
       dropout: streams.generator(for: .dropout), observer: &observer)
