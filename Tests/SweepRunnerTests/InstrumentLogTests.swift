@@ -85,4 +85,29 @@ struct InstrumentLogTests {
       #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("jacobian.csv").path))
     }
   }
+
+  /// `gradsweep rerun` repeats the instruments bit for bit and compares jacobian.csv too.
+  @Test func rerunComparesTheSpectrum() throws {
+    let dir = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let plan = try loadPlan("""
+      name: again
+      data: {name: moons, samples: 80}
+      model: {width: 6, depth: 2, activation: tanh}
+      training: {batch_size: 8, steps: 4}
+      log: {every: 2, jacobian: true, jacobian_every: 2, correlation: 0.5, spectral_norm: true, grad_quantiles: true,
+            weight_distance: true, preact_grad_norm: true}
+      """, in: dir)
+    let outcome = try runSweep(plan, into: dir.appendingPathComponent("out"), jobs: 1)
+    let folder = ResultsLayout(root: outcome.resultsFolder).runFolder(plan.runs[0].id)
+    let same = try RunReplay.rerun(folder, into: dir.appendingPathComponent("same"), stop: StopFlag(), version: "test")
+    #expect(same.identical, "\(String(describing: same.difference))")
+    let spectrumURL = folder.appendingPathComponent(ResultsLayout.jacobianFile)
+    var lines = try String(contentsOf: spectrumURL, encoding: .utf8).split(separator: "\n").map(String.init)
+    lines[1] = "0,1,0.5,0.25"
+    try (lines.joined(separator: "\n") + "\n").write(to: spectrumURL, atomically: true, encoding: .utf8)
+    let changed = try RunReplay.rerun(folder, into: dir.appendingPathComponent("changed"), stop: StopFlag(), version: "test")
+    let difference = try require(changed.difference, "difference")
+    #expect(difference.file == "jacobian.csv" && difference.line == 2 && difference.column == "singular_value")
+  }
 }
