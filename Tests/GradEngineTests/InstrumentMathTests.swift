@@ -158,5 +158,9 @@ struct InstrumentMathTests {
     }
     #expect(correlatedProbePair(features: [1, 2, 2, 4, 3, 6], featureCount: 2, correlation: 0.5) == nil)
     #expect(correlatedProbePair(features: [1, 2, 3], featureCount: 1, correlation: 0.5) == nil)
+    // One feature: no pair, but the Jacobian's probe input exists (√(n₀q⁰) = √(14/3)).
+    let single = try #require(probeInput(features: [2, 1, 3], featureCount: 1))
+    #expect(single.count == 1 && abs(single[0] - (14.0 / 3).squareRoot()) < 1e-12)
+    #expect(probeInput(features: [0, 0, 1, 1], featureCount: 2) == nil)
   }
 }

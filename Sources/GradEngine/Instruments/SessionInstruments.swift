@@ -7,8 +7,8 @@ final class SessionInstruments {
   private let initialWeights: [[Float]]
   /// The probe pair at (q⁰, c⁰) (nil when off or when the data give none).
   private let pair: (first: [Double], second: [Double])?
-  /// The Jacobian's input: the first of the pair at c⁰ = 0 (the first training row
-  /// rescaled to squared length n₀·q⁰); nil when off.
+  /// The Jacobian's input (`probeInput`: the first training row rescaled to squared
+  /// length n₀·q⁰, the pair's first member); nil when off.
   private let jacobianInput: [Double]?
   /// The probe models a plain dense network only (see `ProbeNetwork`).
   private let probeApplies: Bool
@@ -20,9 +20,7 @@ final class SessionInstruments {
     pair = options.correlation.flatMap {
       correlatedProbePair(features: data.features, featureCount: data.featureCount, correlation: $0)
     }
-    jacobianInput =
-      options.jacobian
-      ? correlatedProbePair(features: data.features, featureCount: data.featureCount, correlation: 0)?.first : nil
+    jacobianInput = options.jacobian ? probeInput(features: data.features, featureCount: data.featureCount) : nil
   }
 
   /// The per-layer instruments (layers 1…L+1) and, when due at `step`, the Jacobian's
