@@ -36,6 +36,12 @@ struct EnsembleReportTests {
     let gap = try #require(figure.range(of: "Largest gap: measured/predicted = "))
     let ratio = try #require(Double(figure[gap.upperBound...].prefix(while: { "0123456789.e-".contains($0) })))
     #expect(ratio > 1 / 1.5 && ratio < 1.5, "largest gap \(ratio)")
+    // The "Predicted vs measured" table names each configuration's worst layer.
+    let markdown = try String(contentsOf: dir.appendingPathComponent("out/ensemble/report.md"), encoding: .utf8)
+    let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+    let header = try #require(lines.firstIndex { $0.contains("worst measured / predicted (layer)") })
+    let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }
+    #expect(rows.count == 2 && rows.allSatisfy { $0.hasSuffix(") |") }, "\(rows)")
   }
 
   @Test func oneSeedDrawsNoEnsemble() throws {

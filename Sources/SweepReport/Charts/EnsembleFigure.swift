@@ -67,6 +67,23 @@ enum EnsembleFigure {
     return shared
   }
 
+  /// The layer whose ensemble E[g_l²]/E[g_L²] is farthest (as a factor) from its
+  /// prediction, among the runs of one configuration at step 0: (measured/predicted,
+  /// layer). nil with fewer than 2 such runs, mixed depths, or no common prediction.
+  static func worstGradientGap(_ data: ReportData, _ group: [RunDigest]) -> (ratio: Double, layer: Int)? {
+    let runs = group.filter { $0.hiddenLayers > 0 && $0.firstLoggedStep == 0 }
+    guard runs.count >= 2, Set(runs.map(\.hiddenLayers)).count == 1, let predicted = commonPrediction(data, runs)
+    else { return nil }
+    var worst: (ratio: Double, layer: Int)? = nil
+    for point in EnsembleProfile.squaredRelative(runs.map(\.gradientsAtStart)) {
+      guard let p = predicted.first(where: { $0.layer == point.layer })?.gradSqNormRel, p > 0, point.centre > 0
+      else { continue }
+      let ratio = point.centre / p
+      if max(ratio, 1 / ratio) > (worst.map { max($0.ratio, 1 / $0.ratio) } ?? 0) { worst = (ratio, point.layer) }
+    }
+    return worst
+  }
+
   private static func close(_ a: Double?, _ b: Double?) -> Bool {
     guard let a, let b else { return a == nil && b == nil }
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
