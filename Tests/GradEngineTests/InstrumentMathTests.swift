@@ -133,6 +133,9 @@ struct InstrumentMathTests {
       #expect(value >= lo && value <= hi, "p = \(p): \(value) not in [\(lo), \(hi)]")
       #expect(abs(value - (lo + (h - h.rounded(.down)) * (hi - lo))) < 1e-12)
     }
+    // A NaN sorts last: it is the max, and a band interpolating towards it (h = 9.332 of 10) is NaN too.
+    let withNaN = QuantileBands.absoluteQuantiles([3, .nan, -1, 2, 5, 4, 0, 6, -7, 8, 9], count: 11)
+    #expect(withNaN[8].isNaN && withNaN[0] == 0 && withNaN[4] == 5 && withNaN[7].isNaN && withNaN.prefix(7).allSatisfy(\.isFinite))
     let empty = QuantileBands.absoluteQuantiles([], count: 0)
     #expect(empty.count == 9 && empty.allSatisfy { $0.isNaN })
   }

@@ -18,11 +18,19 @@ package enum QuantileBands {
   /// Costs a copy and a sort of the n values (only at logged steps, when asked).
   ///
   /// Edge cases: `count == 0` gives nine NaNs. NaNs are sorted last (they count as the
-  /// largest values), so a tensor with a NaN has max NaN and, if most are NaN, NaN bands.
+  /// largest values), so a tensor with a NaN has max NaN, and so has every band whose
+  /// interpolation reaches a NaN (with m NaNs of n, those above p = (n − m − 1)/(n − 1)).
   package static func absoluteQuantiles(_ x: UnsafePointer<Float>, count: Int) -> [Double] {
     guard count > 0 else { return [Double](repeating: .nan, count: fractions.count) }
-    var values = (0..<count).map { abs(x[$0]) }
-    values.sort { a, b in a < b || (!a.isNaN && b.isNaN) }
+    var values: [Float] = []
+    values.reserveCapacity(count)
+    var nans = 0
+    for i in 0..<count {
+      let v = abs(x[i])
+      if v.isNaN { nans += 1 } else { values.append(v) }
+    }
+    values.sort()
+    values += repeatElement(.nan, count: nans)
     return fractions.map { interpolatedQuantile(sorted: values, fraction: $0) }
   }
 
