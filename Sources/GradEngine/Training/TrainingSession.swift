@@ -251,7 +251,8 @@ public final class TrainingSession {
 
     let clip = plan.optimizer.clipGradNorm
     // The record describes the network before this step's update.
-    let measured = collect ? instruments?.measure(network: network, workspace: workspace, rows: rows, step: updatesApplied) : nil
+    let measured =
+      collect ? instruments?.measure(network: network, workspace: workspace, rows: rows, step: updatesApplied) : nil
     let slopesBefore: [Double?] = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
     var measures: [Optimizer.Measure] = []
     var sums: [(squares: Double, absolute: Double)] = []
