@@ -32,8 +32,13 @@ public enum RunLogComparison {
 
   /// The first difference between `runs/<id>` folders `old` and `new`, nil when every
   /// log is identical.
+  /// The Jacobian's spectrum (`log.jacobian`) is compared too when either run wrote one.
   public static func firstDifference(old: URL, new: URL) throws -> Difference? {
-    for file in files {
+    let fm = FileManager.default
+    let spectrum = [ResultsLayout.jacobianFile].filter {
+      fm.fileExists(atPath: old.appendingPathComponent($0).path) || fm.fileExists(atPath: new.appendingPathComponent($0).path)
+    }
+    for file in files + spectrum {
       let a = try read(old.appendingPathComponent(file))
       let b = try read(new.appendingPathComponent(file))
       if let difference = firstDifference(old: a, new: b, file: file) { return difference }

@@ -84,7 +84,8 @@ struct RunExecutor: Sendable {
     var initialization = streams.generator(for: .initialization)
     var shuffling = streams.generator(for: .shuffling)
     var dropout = streams.generator(for: .dropout)
-    var observer = try CSVTrainingObserver(folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run))
+    var observer = try CSVTrainingObserver(
+      folder: folder, stopRequested: stop, stall: Self.stallDetector(for: run), instruments: plan.instruments)
     let result = try GradEngine.train(
       plan, on: data.train, validation: data.validation, test: data.test, initialization: &initialization,
       shuffling: &shuffling, dropout: &dropout, observer: &observer)

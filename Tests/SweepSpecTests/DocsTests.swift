@@ -60,6 +60,7 @@ import Testing
       ("model.residual_every", Limits.residualEvery), ("training.batch_size", Limits.batchSize),
       ("training.epochs", Limits.epochs), ("training.steps", Limits.steps), ("training.step_size", Limits.stepSize),
       ("training.warmup_steps", Limits.warmupSteps), ("log.every", Limits.logEvery),
+      ("log.jacobian_every", Limits.logEvery),
     ]
     for (path, range) in ranges {
       let row = text.split(separator: "\n").first { $0.hasPrefix("| `\(path)` |") }

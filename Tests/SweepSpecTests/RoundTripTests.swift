@@ -72,7 +72,10 @@ import Yams
     config.data.seed = 1
     #expect(config.yamlText().hasPrefix("seed: 1\ndata:\n  name: spirals\n  samples: 2000\n"))
     #expect(config.yamlText().contains("\nmodel:\n  width: 32\n  depth: 4\n  widths: null\n  activation: relu\n"))
-    #expect(config.yamlText().hasSuffix("\nlog:\n  every: 10\n  validate: true\n"))
+    #expect(
+      config.yamlText().hasSuffix(
+        "\nlog:\n  every: 10\n  validate: true\n  preact_grad_norm: false\n  correlation: null\n  jacobian: false\n"
+          + "  jacobian_every: 0\n  weight_distance: false\n  spectral_norm: false\n  grad_quantiles: false\n"))
   }
 
   @Test func decodingChecksTheConfigToo() {

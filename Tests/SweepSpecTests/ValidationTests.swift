@@ -46,7 +46,9 @@ import Testing
   @Test func unknownKeyWithoutSuggestionListsTheKeys() {
     let diagnostics = problems("log: {colour: red}")
     #expect(diagnostics.map(\.message) == ["unknown key 'colour' in log"])
-    #expect(diagnostics.first?.note == "log keys: every, validate")
+    #expect(
+      diagnostics.first?.note
+        == "log keys: every, validate, preact_grad_norm, correlation, jacobian, jacobian_every, weight_distance, spectral_norm, grad_quantiles")
   }
 
   @Test func unknownTopLevelKeys() {

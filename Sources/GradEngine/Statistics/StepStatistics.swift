@@ -4,10 +4,13 @@
 //
 // ┌ Adding a per-layer instrument ──────────────────────────────────────────────────────┐
 // │ 1. Write it as a pure function of a layer's buffers (GradEngine/Instruments/), e.g. │
-// │      func perExampleDeltaNorm(_ layer: LayerBuffers) -> Double                       │
-// │ 2. Give `LayerStatistics` a field for it (TrainingRecords.swift).                    │
-// │ 3. Set the field in `statistics(of:…)` below, at the line marked "instruments".      │
+// │      func perExampleDeltaNorm(_ layer: LayerBuffers) -> Double                      │
+// │ 2. Give `LayerStatistics` a field for it (TrainingRecords.swift).                   │
+// │ 3. Set the field in `statistics(of:…)` below, at the line marked "instruments".     │
 // │ The observer receives it with the other statistics; the CSV writer adds the column. │
+// │ Instruments that read W_t or probe the network (log: weight_distance, spectral_norm,│
+// │ grad_quantiles, correlation, jacobian) run before the update instead, in            │
+// │ `SessionInstruments.measure` (Instruments/), called once from `performStep`.        │
 // └─────────────────────────────────────────────────────────────────────────────────────┘
 
 /// One layer's buffers after a logged step, as the statistics stage and the instruments

@@ -136,11 +136,12 @@ extension TrainingSession {
     var outcome = TrainingOutcome.completed
 
     func emit(_ step: Int, _ result: StepOutcome) throws {
-      let record = StepRecord(
+      var record = StepRecord(
         step: step, epoch: Double(step) / Double(perEpoch), loss: result.loss,
         accuracy: result.accuracy, validationLoss: result.validation?.loss,
         validationAccuracy: result.validation?.accuracy, gradientNorm: result.gradientNorm,
         learningRate: result.learningRate)
+      record.jacobian = result.jacobian
       try observer.record(record, layers: result.layers)
     }
 

@@ -162,6 +162,8 @@ public struct TrainingPlan: Sendable, Equatable {
   /// How the learning rate varies with the update number (YAML `training.schedule` and
   /// its parameters; default constant).
   public var schedule: LearningRateSchedule
+  /// The optional instruments computed at logged steps (YAML `log:`; all off by default).
+  public var instruments = InstrumentOptions()
 
   public init(
     network: NetworkSpec, optimizer: OptimizerSpec, loss: LossKind, batchSize: Int,

@@ -19,6 +19,9 @@ public struct StepRecord: Sendable, Equatable {
   /// the final step, the rate an update would have used). nil only in records made
   /// outside the engine.
   public var learningRate: Double?
+  /// The input–output Jacobian's spectrum, at the steps `InstrumentOptions.jacobian`
+  /// asks for (nil otherwise).
+  public var jacobian: JacobianSpectrum? = nil
 
   public init(
     step: Int, epoch: Double, loss: Double, accuracy: Double, validationLoss: Double?,
@@ -84,6 +87,8 @@ public struct LayerStatistics: Sendable, Equatable {
   /// ‖γ‖₂ and ‖β‖₂ before this step's update (nil without normalisation).
   public var gammaNorm: Double?
   public var betaNorm: Double?
+  /// The optional instruments of `TrainingPlan.instruments` (nil when none is on).
+  public var instruments: LayerInstruments? = nil
 
   public init(
     layer: Int, gradWNorm: Double, gradWMeanAbs: Double, gradBNorm: Double, weightNorm: Double,

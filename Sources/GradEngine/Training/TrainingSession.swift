@@ -46,6 +46,8 @@ public final class TrainingSession {
   var dropoutGenerator: Xoshiro256
   /// Whether any hidden layer is normalised (γ and β to check, update and report).
   let hasNormalization: Bool
+  /// The optional instruments' state (nil when the plan asks for none).
+  let instruments: SessionInstruments?
 
   /// A session on a freshly initialised network (weights drawn from `initialization`).
   /// - Parameter dropout: the stream of the dropout masks; required when
@@ -94,6 +96,8 @@ public final class TrainingSession {
     workspace = Workspace(spec: plan.network, capacity: min(plan.batchSize, max(data.count, 1)))
     updateStrategy = UpdateStrategy(plan: plan, network: network)
     needsPreactivations = plan.network.activation.kind == .prelu
+    instruments =
+      plan.instruments.isEmpty ? nil : SessionInstruments(options: plan.instruments, network: network, data: data)
   }
 
   private static func checkDropoutStream(_ plan: TrainingPlan, _ dropout: Xoshiro256?) throws(EngineError) {

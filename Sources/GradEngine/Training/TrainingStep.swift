@@ -20,6 +20,8 @@ extension TrainingSession {
     var validation: Evaluation?
     /// η_t of the update that follows (see `StepRecord.learningRate`).
     var learningRate: Double
+    /// The Jacobian's spectrum when `plan.instruments` asks for it at this step.
+    var jacobian: JacobianSpectrum? = nil
   }
 
   /// Forward and backward on `batch`, then (when `update`) one optimizer update.
@@ -47,14 +49,18 @@ extension TrainingSession {
     // The record describes the network before this step's update.
     let slopesBefore = collect ? network.layers.map { $0.slope.map { Double($0.value.pointer[0]) } } : []
     var gradients = checkDivergence(loss: batchLoss, rows: rows, update: update, measure: collect)
+    // The optional instruments read W_t, so they run here, before the update.
+    let measured = collect ? instruments?.measure(network: network, workspace: workspace, rows: rows, step: updatesApplied) : nil
     let validationResult = validation.map { evaluator.evaluate($0) }
     let updated = update && gradients.divergence == nil
     if updated { applyUpdate(&gradients, rows: rows, learningRate: learningRate, measuring: collect) }
-    let layers =
+    var layers =
       collect ? statistics(of: stepBuffers(rows: rows, gradients, updated: updated), gradients, slopes: slopesBefore) : []
+    if let measured { for index in layers.indices { layers[index].instruments = measured.layers[index] } }
     return StepOutcome(
       loss: batchLoss, accuracy: collect ? batchAccuracy(rows: rows) : .nan, gradientNorm: gradients.norm,
-      layers: layers, divergence: gradients.divergence, validation: validationResult, learningRate: learningRate)
+      layers: layers, divergence: gradients.divergence, validation: validationResult, learningRate: learningRate,
+      jacobian: measured?.jacobian)
   }
 
   /// Gathers the rows `batch` into the workspace (regrown for a larger batch); returns

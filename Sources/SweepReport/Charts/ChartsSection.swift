@@ -26,6 +26,8 @@ enum ChartsSection {
       case .updateRatio: figure = LayerTrainingFigures.updateRatio(data, plan: plan, panels: panels())
       }
       if let figure { figures.append(figure) } else { skipped.append(chart.rawValue) }
+      // An initialisation ensemble with predictions: its per-layer profile beside theory's.
+      if chart == .layers, let ensemble = EnsembleFigure.make(data) { figures.append(ensemble) }
       if chart == .heatmap, figure == nil, let metric = data.folder.reportSpec.heatmapMetric {
         warnings.append("report.heatmap_metric: no finished run has a value of \(metric); no heatmap drawn")
       }

@@ -19,7 +19,8 @@ import SweepResults
 /// And the file's size, before it is read: a run logs at most ⌊T/E⌋ + 3 steps (step 0,
 /// every E-th, the last, a divergence; `log.every` E from config.yaml, 0 = only the
 /// first and last), one metrics row and L+1 layer rows each, of at most
-/// `maxBytesPerRow` bytes (a row of 19 numbers written by gradsweep is under 500).
+/// `maxBytesPerRow` bytes (a row of 19 numbers written by gradsweep is under 500; with
+/// every optional instrument of `log:`, 33 numbers, under 900).
 ///
 /// Edge cases: a config.yaml that is absent, larger than 1 MiB or not in the canonical
 /// form `gradsweep run` writes gives no depth and no log interval (the row-count bound

@@ -11,6 +11,8 @@ enum PredictionSection {
     guard !predicted.isEmpty else { return nil }
     var rows: [[ReportCell]] = []
     var ratios: [Double] = []
+    // Ensembles (≥ 2 seeds at step 0): the worst layer of the per-layer profile.
+    var gaps: [(ratio: Double, layer: Int)?] = []
     for combo in data.plannedCombinations(of: data.axes) {
       let group = data.runs(where: data.axes, equal: combo).filter { $0.row.predictedGradRatioInit?.isFinite == true }
       guard let first = group.first, let prediction = first.row.predictedGradRatioInit else { continue }
@@ -23,15 +25,28 @@ enum PredictionSection {
       cells.append(ReportCell(VanishingGradientSection.cell(prediction)))
       cells.append(measured.map { ReportCell(VanishingGradientSection.cell($0)) } ?? ReportCell("—", style: .muted))
       cells.append(ratio.map { ReportCell(NumberFormatting.significant($0)) } ?? ReportCell("—", style: .muted))
+      gaps.append(EnsembleFigure.worstGradientGap(data, group))
       rows.append(cells)
     }
     guard !rows.isEmpty else { return nil }
-    let header = data.axes + ["runs", "χ₁", "predicted", "measured (geometric mean)", "measured / predicted"]
+    var header = data.axes + ["runs", "χ₁", "predicted", "measured (geometric mean)", "measured / predicted"]
+    let hasProfiles = gaps.contains { $0 != nil }
+    if hasProfiles {
+      header.append("per-layer E[g²]: worst measured / predicted (layer)")
+      for (i, gap) in gaps.enumerated() {
+        rows[i].append(
+          gap.map { ReportCell("\(NumberFormatting.significant($0.ratio)) (\($0.layer))") } ?? ReportCell("—", style: .muted))
+      }
+    }
     var blocks: [ReportBlock] = [
       .table(ReportTable(header: header, rows: rows, numericColumns: Set(data.axes.count ..< header.count)))
     ]
     var text =
       "grad_ratio_init (layer 1's shift gradient over the last hidden layer's, at step 0) against mean-field theory's prediction for each configuration's own σ_w², σ_b², activation and data (docs/theory.md). The prediction is a per-example law; grad_b_norm sums a batch's examples, whose cross terms move the measured ratio (batch_size 1 measures the per-example quantity)."
+    if hasProfiles {
+      text +=
+        " For configurations measured over several seeds at step 0, the last column compares the whole profile: per hidden layer l, E[g_l²]/E[g_L²] over the seeds against prediction.json's grad_sq_norm_rel, and names the layer farthest from it (the figure \"The ensemble at initialisation against theory\" draws every layer)."
+    }
     if let low = ratios.min(), let high = ratios.max() {
       text += " Here measured/predicted spans \(NumberFormatting.significant(low))–\(NumberFormatting.significant(high))."
     }

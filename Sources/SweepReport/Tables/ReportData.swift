@@ -15,6 +15,9 @@ public struct RunDigest: Sendable {
   public var gradientsAtEnd: [Double?]
   /// `act_std` of layers 1…L at the first logged step (index 0 ↔ layer 1).
   public var activationStdAtStart: [Double?] = []
+  /// The pre-activations' mean square `preact_std`² + `preact_mean`² (q^l, measured) of
+  /// layers 1…L at the first logged step (index 0 ↔ layer 1).
+  public var preactMeanSquareAtStart: [Double?] = []
   public var firstLoggedStep: Int?
   public var lastLoggedStep: Int?
   /// The first logged step with training loss ≤ the report's threshold.
@@ -31,6 +34,7 @@ struct LogDigest: Sendable {
   var gradientsAtStart: [Double?] = []
   var gradientsAtEnd: [Double?] = []
   var activationStdAtStart: [Double?] = []
+  var preactMeanSquareAtStart: [Double?] = []
   var firstLoggedStep: Int? = nil
   var lastLoggedStep: Int? = nil
 
@@ -44,6 +48,12 @@ struct LogDigest: Sendable {
     if let s = layers.firstStep {
       gradientsAtStart = layers.shiftGradientProfile(at: s, through: L)
       activationStdAtStart = layers.profile("act_std", at: s, through: L)
+      preactMeanSquareAtStart = zip(
+        layers.profile("preact_std", at: s, through: L), layers.profile("preact_mean", at: s, through: L)
+      ).map { std, mean in
+        guard let std, let mean else { return nil }
+        return std * std + mean * mean
+      }
     }
     if let s = layers.lastStep { gradientsAtEnd = layers.shiftGradientProfile(at: s, through: L) }
   }
@@ -175,6 +185,7 @@ public struct ReportData: Sendable {
           gradientsAtEnd: logs.gradientsAtEnd, firstLoggedStep: logs.firstLoggedStep, lastLoggedStep: logs.lastLoggedStep,
           stepsToThreshold: logs.metrics?.firstStep(lossAtMost: threshold)))
       runs[runs.count - 1].activationStdAtStart = logs.activationStdAtStart
+      runs[runs.count - 1].preactMeanSquareAtStart = logs.preactMeanSquareAtStart
     }
     self.runs = runs
     chanceAccuracy = ChanceLevel.accuracy(folder: folder, runs: runs)

@@ -39,6 +39,8 @@ enum RealRange {
   case positive
   /// [0, 1)
   case unitHalfOpen
+  /// [−1, 1] (a correlation)
+  case signedUnit
 
   func contains(_ x: Double) -> Bool {
     guard x.isFinite else { return false }
@@ -47,6 +49,7 @@ enum RealRange {
     case .nonNegative: return x >= 0
     case .positive: return x > 0
     case .unitHalfOpen: return x >= 0 && x < 1
+    case .signedUnit: return x >= -1 && x <= 1
     }
   }
 
@@ -56,6 +59,7 @@ enum RealRange {
     case .nonNegative: return "at least 0"
     case .positive: return "greater than 0"
     case .unitHalfOpen: return "in [0, 1)"
+    case .signedUnit: return "in [-1, 1]"
     }
   }
 }

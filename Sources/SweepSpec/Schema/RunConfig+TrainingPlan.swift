@@ -67,12 +67,14 @@ extension RunConfig {
       kind: training.optimizer, learningRate: training.learningRate, momentum: training.momentum,
       beta1: training.beta1, beta2: training.beta2, epsilon: training.epsilon,
       weightDecay: training.weightDecay, clipGradNorm: training.clipGradNorm)
-    return TrainingPlan(
+    var plan = TrainingPlan(
       network: network, optimizer: optimizer, loss: loss, batchSize: training.batchSize,
       length: training.length, logEvery: log.every, validateAtLogSteps: log.validate,
       schedule: LearningRateSchedule(
         training.schedule, stepSize: training.stepSize, gamma: training.gamma,
         minLearningRate: training.minLearningRate, warmupSteps: training.warmupSteps))
+    plan.instruments = log.instruments
+    return plan
   }
 
   /// The model-size check with the real input and output widths (the load-time check

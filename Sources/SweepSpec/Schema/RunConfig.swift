@@ -144,12 +144,44 @@ extension RunConfig {
       let paths = model.widths != nil ? ["model.widths"] : ["model.width", "model.depth"]
       issues.append(ConsistencyIssue(paths: paths, message: problem.message, note: problem.note))
     }
+    issues += instrumentIssues()
     // Generated data: its size is known now (files: once read, `totalStepsProblem(trainingRows:)`).
     if !data.name.readsFiles, let message = training.totalStepsProblem(trainingRows: data.samples) {
       issues.append(
         ConsistencyIssue(
           paths: training.steps != nil ? ["training.steps"] : ["training.epochs", "training.batch_size"],
           message: message, note: "train for fewer epochs, or use a larger batch_size"))
+    }
+    return issues
+  }
+}
+
+extension RunConfig {
+  /// The instruments of `log:` that this run's network or log schedule cannot give.
+  func instrumentIssues() -> [ConsistencyIssue] {
+    var issues = [ConsistencyIssue]()
+    let probes = [log.correlation != nil ? "log.correlation" : nil, log.jacobian ? "log.jacobian" : nil].compactMap { $0 }
+    for (path, on) in [("model.normalization", model.normalization != .none), ("model.residual", model.residual != .none)]
+    where on && !probes.isEmpty {
+      issues.append(
+        ConsistencyIssue(
+          paths: probes + [path],
+          message:
+            "\(probes.joined(separator: " and ")) \(probes.count == 1 ? "measures" : "measure") a plain dense network, not one with \(path)",
+          note: "turn \(probes.joined(separator: " and ")) off for normalised or residual networks"))
+    }
+    if log.jacobianEvery > 0 {
+      if !log.jacobian {
+        issues.append(
+          ConsistencyIssue(
+            paths: ["log.jacobian_every", "log.jacobian"], message: "log.jacobian_every needs log.jacobian: true"))
+      } else if log.every == 0 || log.jacobianEvery % log.every != 0 {
+        issues.append(
+          ConsistencyIssue(
+            paths: ["log.jacobian_every", "log.every"],
+            message: "log.jacobian_every \(log.jacobianEvery) must be a multiple of log.every \(log.every): the Jacobian is measured at logged steps",
+            note: "use a multiple of \(log.every), or log.jacobian_every: 0 for step 0 only"))
+      }
     }
     return issues
   }
