@@ -238,6 +238,42 @@ struct ReproductionTests {
     try study.expectReportClaims(passing: 6)
   }
 
+  // MARK: 7. Hanin & Rolnick 2018
+
+  @Test("Hanin & Rolnick 2018: ReLU + He keeps the mean length; its spread over initialisations grows with β = Σ 1/n_j")
+  func haninRolnick() throws {
+    let study = try Study.runQuick("hanin-2018")
+    defer { study.remove() }
+    // R = M_L/M_1 per net (M = act_mean² + act_std² of one example), 300 nets per width.
+    func lengths(width: Int) throws -> [Double] {
+      try study.rows(["model.width": String(width)]).map { row in
+        let layers = try LayerTable(CSVTable(contentsOf: study.root.appendingPathComponent("runs/\(row["run_id"]!)/layers.csv")))
+        let L = layers.hiddenLayers
+        func m(_ l: Int) throws -> Double {
+          try pow(layers.value("act_mean", layer: l, step: 0), 2) + pow(layers.value("act_std", layer: l, step: 0), 2)
+        }
+        return try m(L) / m(1)
+      }
+    }
+    func logVariance(_ r: [Double]) -> Double {
+      let logs = r.filter { $0 > 0 && $0.isFinite }.map { log($0) }
+      let mean = logs.reduce(0, +) / Double(logs.count)
+      return logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
+    }
+    let narrow = try lengths(width: 10), wide = try lengths(width: 100)
+    #expect(narrow.count == 300 && wide.count == 300)
+    // Equal means (FM1 avoided), spreads ordered by β (FM2): Var ln R at β = 0.5 is 8× that at 0.1.
+    let narrowMean = narrow.filter(\.isFinite).reduce(0, +) / Double(narrow.filter(\.isFinite).count)
+    let wideMean = wide.reduce(0, +) / Double(wide.count)
+    study.print("5 layers of 10: mean M_L/M_1", narrowMean, published: "1 (He)")
+    study.print("10 layers of 100: mean M_L/M_1", wideMean, published: "1 (He)")
+    study.print("5 layers of 10 (β 0.5): Var ln(M_L/M_1)", logVariance(narrow), published: "4.334")
+    study.print("10 layers of 100 (β 0.1): Var ln(M_L/M_1)", logVariance(wide), published: "0.519")
+    #expect(logVariance(narrow) > 4 * logVariance(wide))
+    // The report computes the same numbers (7 theory bands + the χ₁ pin).
+    try study.expectReportClaims(passing: 8)
+  }
+
   // MARK: full variants (opt-in)
 
   /// The full variants, each checked against its whole reference section. Minutes to an
@@ -246,7 +282,7 @@ struct ReproductionTests {
   @Test(
     "full variant: every published claim passes",
     .enabled(if: ProcessInfo.processInfo.environment["GRADSWEEP_SLOW"] != nil),
-    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos"])
+    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018"])
   func fullVariant(_ name: String) throws {
     let study = try Study.run(config: "configs/\(name).yaml")
     defer { study.remove() }
@@ -282,9 +318,14 @@ struct Study {
 
   /// The one summary row whose axis values include `filter`.
   func row(_ filter: [String: String]) throws -> [String: String] {
-    let rows = summary.filter { row in filter.allSatisfy { row[$0.key] == $0.value } }
+    let rows = rows(filter)
     try #require(rows.count == 1, "\(name): \(rows.count) runs match \(filter)")
     return rows[0]
+  }
+
+  /// Every summary row whose axis values include `filter` (an ensemble's replicates).
+  func rows(_ filter: [String: String]) -> [[String: String]] {
+    summary.filter { row in filter.allSatisfy { row[$0.key] == $0.value } }
   }
 
   func number(_ column: String, _ filter: [String: String]) throws -> Double {
