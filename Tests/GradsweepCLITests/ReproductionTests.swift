@@ -210,6 +210,20 @@ struct ReproductionTests {
     try study.expectReportClaims(passing: 2)  // + the χ₁ claim(s) pinning the setting
   }
 
+  @Test("SELU 2017 at the paper's width (= input size, 40): 10 nets keep layer 32 at mean 0, variance 1 ± 10 %")
+  func selfNormalizingAtPaperWidth() throws {
+    let study = try Study.runQuick("selu-2017-width")
+    defer { study.remove() }
+    let rows = study.rows([:])
+    #expect(rows.count == 10)
+    let std = try rows.map { row in
+      try LayerTable(CSVTable(contentsOf: study.root.appendingPathComponent("runs/\(row["run_id"]!)/layers.csv")))
+        .value("act_std", layer: 32, step: 0)
+    }
+    study.print("selu width 40: mean act_std[32] over 10 nets", std.reduce(0, +) / 10, published: "1; accept √0.9 … √1.1")
+    try study.expectReportClaims(passing: 3)  // mean, variance, χ₁
+  }
+
   // MARK: 6. Schoenholz et al. 2017
 
   @Test("edge of chaos: a 30-layer tanh net (σ_b² = 0.05) trains near σ_w² = 1.76 and not at 0.5 or 8")
@@ -282,7 +296,7 @@ struct ReproductionTests {
   @Test(
     "full variant: every published claim passes",
     .enabled(if: ProcessInfo.processInfo.environment["GRADSWEEP_SLOW"] != nil),
-    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018"])
+    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width"])
   func fullVariant(_ name: String) throws {
     let study = try Study.run(config: "configs/\(name).yaml")
     defer { study.remove() }
