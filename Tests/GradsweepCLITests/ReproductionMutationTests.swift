@@ -50,6 +50,8 @@ struct ReproductionMutationTests {
       ("configs/quick/hanin-2018.yaml", "model.depth: [6, 11]", "model.depth: [11, 11]"),
       // SELU's fixed point at width 40: weights ×1.25 move it off variance 1.
       ("configs/quick/selu-2017-width.yaml", "initializer: lecun_normal}", "initializer: lecun_normal, init_gain: 1.25}"),
+      // MNIST-1D's logistic baseline: a hidden layer makes it an MLP, far above 32 %.
+      ("configs/quick/mnist1d-2020.yaml", "model: {depth: 0}", "model: {depth: 1, width: 100}"),
     ])
   func otherStudies(_ config: String, _ from: String, _ to: String) throws {
     let failed = try Self.failedClaims(config, replace: (from, to))

@@ -288,6 +288,22 @@ struct ReproductionTests {
     try study.expectReportClaims(passing: 8)
   }
 
+  // MARK: 8. MNIST-1D baselines (Greydanus 2020)
+
+  @Test("MNIST-1D: logistic regression (model.depth 0) reaches the published 32 % test accuracy; no gradient ratio, no theory")
+  func logisticBaseline() throws {
+    let study = try Study.runQuick("mnist1d-2020")
+    defer { study.remove() }
+    let accuracy = try study.number("test_accuracy", [:])
+    study.print("logistic regression test accuracy", accuracy, published: "0.32 ± 0.044")
+    let row = try study.row([:])
+    #expect(row["grad_ratio_init"] == "" && row["predicted_grad_ratio_init"] == "" && row["chi1"] == "")
+    let id = try #require(row["run_id"])
+    let prediction = try String(contentsOf: study.root.appendingPathComponent("runs/\(id)/prediction.json"), encoding: .utf8)
+    #expect(prediction.contains("no hidden layer"))
+    try study.expectReportClaims(passing: 1)
+  }
+
   // MARK: full variants (opt-in)
 
   /// The full variants, each checked against its whole reference section. Minutes to an
@@ -296,7 +312,7 @@ struct ReproductionTests {
   @Test(
     "full variant: every published claim passes",
     .enabled(if: ProcessInfo.processInfo.environment["GRADSWEEP_SLOW"] != nil),
-    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width"])
+    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width", "mnist1d-2020"])
   func fullVariant(_ name: String) throws {
     let study = try Study.run(config: "configs/\(name).yaml")
     defer { study.remove() }

@@ -122,7 +122,7 @@ import Testing
       }
     }
     #expect(singleError(inputs[5]) == "1:1: the sweep expands to 110,000 runs; gradsweep plans at most 100,000")
-    #expect(singleError("model:\r\n  depth: 0\r\n") == "2:10: model.depth must be at least 1, got 0")
+    #expect(singleError("model:\r\n  depth: -1\r\n") == "2:10: model.depth must be at least 0, got -1")
     #expect(errorLines(inputs[3]) == ["1:65: int_uniform bounds must be integers within ±2^53, got '-9223372036854775808'"])
   }
 }

@@ -103,7 +103,7 @@ import Testing
   // MARK: Ranges
 
   @Test func outOfRangeValues() {
-    #expect(singleError("model: {depth: 0}") == "1:16: model.depth must be at least 1, got 0")
+    #expect(singleError("model: {depth: -1}") == "1:16: model.depth must be at least 0, got -1")
     #expect(singleError("model: {width: 0}") == "1:16: model.width must be at least 1, got 0")
     #expect(singleError("model: {widths: [8, 0]}") == "1:21: model.widths[1] must be at least 1, got 0")
     #expect(singleError("model: {widths: []}") == "1:17: model.widths must list at least one width (or be null to use width × depth)")
@@ -154,10 +154,10 @@ import Testing
   }
 
   @Test func axisValuesAreValidatedLikeTheField() {
-    #expect(errorLines("sweep:\n  grid:\n    model.activation: [relu, sigmiod, tanh]\n    model.depth: [2, 0, x]\n") == [
+    #expect(errorLines("sweep:\n  grid:\n    model.activation: [relu, sigmiod, tanh]\n    model.depth: [2, -1, x]\n") == [
       "3:30: unknown activation 'sigmiod' (did you mean 'sigmoid'?)",
-      "4:22: model.depth must be at least 1, got 0",
-      "4:25: model.depth must be an integer, got 'x'",
+      "4:22: model.depth must be at least 0, got -1",
+      "4:26: model.depth must be an integer, got 'x'",
     ])
   }
 
