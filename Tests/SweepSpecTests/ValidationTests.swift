@@ -290,7 +290,7 @@ import Testing
       model:
         activation: sigmiod
         widht: 32
-        depth: 0
+        depth: -1
       training:
         optimizer: adamw
         learning_rate: -0.1
@@ -311,7 +311,7 @@ import Testing
       "3:35: data.validation must be in [0, 1), got 1.5",
       "5:15: unknown activation 'sigmiod' (did you mean 'sigmoid'?)",
       "6:3: unknown key 'widht' in model (did you mean 'width'?)",
-      "7:10: model.depth must be at least 1, got 0",
+      "7:10: model.depth must be at least 0, got -1",
       "9:14: unknown optimizer 'adamw' (did you mean 'adam'?)",
       "10:18: training.learning_rate must be greater than 0, got -0.1",
       "11:15: training.batch_size must be at least 1, got 0",
