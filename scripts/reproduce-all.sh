@@ -30,7 +30,7 @@ while (($#)); do
     --quick) quick=1; shift ;;
     --force) mode=(--force); shift ;;
     --strict) strict=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "reproduce-all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) studies+=("$1"); shift ;;
   esac
