@@ -42,7 +42,7 @@ while (($#)); do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --jobs) jobs=(--jobs "$2"); shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutate-full.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) only+=("$1"); shift ;;
   esac
