@@ -108,7 +108,7 @@ import Testing
       "sweep: {random: {samples: 100000, axes: {training.learning_rate: {uniform: [0.1, 0.1]}}}}",
       "sweep: {grid: {model.depth: [1,2,3,4,5,6,7,8,9,10,11], model.width: [1,2,3,4,5,6,7,8,9,10], training.batch_size: [1,2,3,4,5,6,7,8,9,10], training.steps: [1,2,3,4,5,6,7,8,9,10], log.every: [1,2,3,4,5,6,7,8,9,10], training.epochs: [null]}}",
       "\u{FEFF}model: {depth: 2}",
-      "model:\r\n  depth: 0\r\n",
+      "model:\r\n  depth: -1\r\n",
       String(repeating: "[", count: 500) + String(repeating: "]", count: 500),
       "name: \"\u{0}\"",
     ]
