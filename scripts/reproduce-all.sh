@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every shipped reproduction (configs/<study>.yaml) and collects the
-# "Published vs measured" table of each report into one Markdown file.
+# "Published vs measured" table of each report into one Markdown file: an overview
+# (claims, pass, fail, time per study), every claim in one table (published, measured,
+# accepted band, verdict), then each report's section.
 #
 #   scripts/reproduce-all.sh                 # full variants → results/reproductions/REPRODUCTIONS.md
 #   scripts/reproduce-all.sh --quick         # the quick variants (configs/quick/, seconds)
@@ -14,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-studies_all=(seed-vanishing nielsen-ch5 glorot-bengio-2010 he-2015 selu-2017 edge-of-chaos)
+studies_all=(seed-vanishing nielsen-ch5 glorot-bengio-2010 he-2015 selu-2017 edge-of-chaos hanin-2018 selu-2017-width mnist1d-2020)
 out=results/reproductions
 jobs=()
 quick=0
@@ -28,7 +30,7 @@ while (($#)); do
     --quick) quick=1; shift ;;
     --force) mode=(--force); shift ;;
     --strict) strict=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "reproduce-all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) studies+=("$1"); shift ;;
   esac
@@ -45,6 +47,7 @@ collected="$out/REPRODUCTIONS.md"
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
 overview=()
+claims_table=()
 total_failed=0
 
 for study in "${studies[@]}"; do
@@ -72,6 +75,15 @@ for study in "${studies[@]}"; do
   total_failed=$((total_failed + failed))
   runs=$(($(wc -l < "$out/$name/summary.csv") - 1))
   overview+=("| $study | \`$config\` | $claims | $passed | $failed | ${seconds} s | $runs runs, exit $status |")
+  # One line per claim: study, #, claim, published, measured, accepted band, verdict (the
+  # report's columns 2, 3, 5, 6, 8, 9; its cells never contain an unescaped '|').
+  while IFS= read -r row; do
+    [[ -n "$row" ]] || continue
+    claims_table+=("$(printf '%s\n' "$row" | awk -v s="$study" '{
+      split($0, c, / \| /); sub(/ *\|$/, "", c[8])
+      printf "| %s | %s | %s | %s | %s | %s | %s |", s, substr(c[1], 3), c[2], c[4], c[5], c[7], c[8]
+    }')")
+  done <<< "$rows"
   {
     echo
     echo "## $study"
@@ -91,6 +103,12 @@ done
   echo "| study | config | claims | pass | fail | time | runs |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
   printf '%s\n' "${overview[@]}"
+  echo
+  echo "## Every claim"
+  echo
+  echo "| study | # | claim | published | measured | accepted | verdict |"
+  echo "| --- | ---: | --- | --- | ---: | --- | --- |"
+  ((${#claims_table[@]})) && printf '%s\n' "${claims_table[@]}"
   cat "$body"
 } > "$collected"
 

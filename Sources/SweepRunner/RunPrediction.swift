@@ -136,6 +136,7 @@ extension RunPrediction {
 
   /// Why the theory does not apply to `model`, nil when it does.
   static func reasonForNoPrediction(_ model: ModelConfig) -> String? {
+    if model.hiddenLayerCount == 0 { return "no hidden layer (logistic / softmax regression): no depth to propagate through" }
     if model.normalization != .none { return "\(model.normalization.rawValue) normalisation re-standardises each layer" }
     if model.residual != .none { return "residual blocks add their input (not a plain dense recursion)" }
     if model.weightVariance == nil && (model.initializer == .zeros || model.initializer == .constant) {

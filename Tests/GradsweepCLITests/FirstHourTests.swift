@@ -73,7 +73,7 @@ extension FirstHourTests {
     let both = try CommandHarness.run(["validate", "good.yaml", "bad.yaml"], in: dir)
     #expect(both.status == 2)
     #expect(both.stdout.contains("good.yaml: ok, 2 runs") && both.stdout.contains("1 of 2 files valid"), "\(both.stdout)")
-    #expect(both.stderr.contains("bad.yaml:2:16: error: model.depth must be at least 1"), "\(both.stderr)")
+    #expect(both.stderr.contains("bad.yaml:2:16: error: model.depth must be at least 0"), "\(both.stderr)")
     for command in [["validate", "good.yaml"], ["plan", "good.yaml"]] {
       let result = try CommandHarness.run(command, in: dir)
       #expect(result.status == 0)

@@ -44,6 +44,14 @@ struct ReproductionMutationTests {
       ("configs/quick/glorot-bengio-2010.yaml", "model: {width: 128, depth: 5}", "model: {width: 128, depth: 5, init_gain: 1.4142136}"),
       ("configs/quick/he-2015.yaml", "model: {width: 48, depth: 30, activation: relu}", "model: {width: 48, depth: 30, activation: relu, init_gain: 1.25}"),
       ("configs/quick/selu-2017.yaml", "model: {width: 64, depth: 32}", "model: {width: 64, depth: 32, init_gain: 1.25}"),
+      // Hanin & Rolnick: weights ×1.25 (the mean length grows 1.5625× per layer), and the
+      // narrow net made 10 layers deep instead of 5 (β = 1 instead of 0.5).
+      ("configs/quick/hanin-2018.yaml", "initializer: he_normal, bias: false}", "initializer: he_normal, bias: false, init_gain: 1.25}"),
+      ("configs/quick/hanin-2018.yaml", "model.depth: [6, 11]", "model.depth: [11, 11]"),
+      // SELU's fixed point at width 40: weights ×1.25 move it off variance 1.
+      ("configs/quick/selu-2017-width.yaml", "initializer: lecun_normal}", "initializer: lecun_normal, init_gain: 1.25}"),
+      // MNIST-1D's logistic baseline: a hidden layer makes it an MLP, far above 32 %.
+      ("configs/quick/mnist1d-2020.yaml", "model: {depth: 0}", "model: {depth: 1, width: 100}"),
     ])
   func otherStudies(_ config: String, _ from: String, _ to: String) throws {
     let failed = try Self.failedClaims(config, replace: (from, to))

@@ -210,6 +210,20 @@ struct ReproductionTests {
     try study.expectReportClaims(passing: 2)  // + the χ₁ claim(s) pinning the setting
   }
 
+  @Test("SELU 2017 at the paper's width (= input size, 40): 10 nets keep layer 32 at mean 0, variance 1 ± 10 %")
+  func selfNormalizingAtPaperWidth() throws {
+    let study = try Study.runQuick("selu-2017-width")
+    defer { study.remove() }
+    let rows = study.rows([:])
+    #expect(rows.count == 10)
+    let std = try rows.map { row in
+      try LayerTable(CSVTable(contentsOf: study.root.appendingPathComponent("runs/\(row["run_id"]!)/layers.csv")))
+        .value("act_std", layer: 32, step: 0)
+    }
+    study.print("selu width 40: mean act_std[32] over 10 nets", std.reduce(0, +) / 10, published: "1; accept √0.9 … √1.1")
+    try study.expectReportClaims(passing: 3)  // mean, variance, χ₁
+  }
+
   // MARK: 6. Schoenholz et al. 2017
 
   @Test("edge of chaos: a 30-layer tanh net (σ_b² = 0.05) trains near σ_w² = 1.76 and not at 0.5 or 8")
@@ -238,6 +252,58 @@ struct ReproductionTests {
     try study.expectReportClaims(passing: 6)
   }
 
+  // MARK: 7. Hanin & Rolnick 2018
+
+  @Test("Hanin & Rolnick 2018: ReLU + He keeps the mean length; its spread over initialisations grows with β = Σ 1/n_j")
+  func haninRolnick() throws {
+    let study = try Study.runQuick("hanin-2018")
+    defer { study.remove() }
+    // R = M_L/M_1 per net (M = act_mean² + act_std² of one example), 300 nets per width.
+    func lengths(width: Int) throws -> [Double] {
+      try study.rows(["model.width": String(width)]).map { row in
+        let layers = try LayerTable(CSVTable(contentsOf: study.root.appendingPathComponent("runs/\(row["run_id"]!)/layers.csv")))
+        let L = layers.hiddenLayers
+        func m(_ l: Int) throws -> Double {
+          try pow(layers.value("act_mean", layer: l, step: 0), 2) + pow(layers.value("act_std", layer: l, step: 0), 2)
+        }
+        return try m(L) / m(1)
+      }
+    }
+    func logVariance(_ r: [Double]) -> Double {
+      let logs = r.filter { $0 > 0 && $0.isFinite }.map { log($0) }
+      let mean = logs.reduce(0, +) / Double(logs.count)
+      return logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
+    }
+    let narrow = try lengths(width: 10), wide = try lengths(width: 100)
+    #expect(narrow.count == 300 && wide.count == 300)
+    // Equal means (FM1 avoided), spreads ordered by β (FM2): Var ln R at β = 0.5 is 8× that at 0.1.
+    let narrowMean = narrow.filter(\.isFinite).reduce(0, +) / Double(narrow.filter(\.isFinite).count)
+    let wideMean = wide.reduce(0, +) / Double(wide.count)
+    study.print("5 layers of 10: mean M_L/M_1", narrowMean, published: "1 (He)")
+    study.print("10 layers of 100: mean M_L/M_1", wideMean, published: "1 (He)")
+    study.print("5 layers of 10 (β 0.5): Var ln(M_L/M_1)", logVariance(narrow), published: "4.334")
+    study.print("10 layers of 100 (β 0.1): Var ln(M_L/M_1)", logVariance(wide), published: "0.519")
+    #expect(logVariance(narrow) > 4 * logVariance(wide))
+    // The report computes the same numbers (7 theory bands + the χ₁ pin).
+    try study.expectReportClaims(passing: 8)
+  }
+
+  // MARK: 8. MNIST-1D baselines (Greydanus 2020)
+
+  @Test("MNIST-1D: logistic regression (model.depth 0) reaches the published 32 % test accuracy; no gradient ratio, no theory")
+  func logisticBaseline() throws {
+    let study = try Study.runQuick("mnist1d-2020")
+    defer { study.remove() }
+    let accuracy = try study.number("test_accuracy", [:])
+    study.print("logistic regression test accuracy", accuracy, published: "0.32 ± 0.044")
+    let row = try study.row([:])
+    #expect(row["grad_ratio_init"] == "" && row["predicted_grad_ratio_init"] == "" && row["chi1"] == "")
+    let id = try #require(row["run_id"])
+    let prediction = try String(contentsOf: study.root.appendingPathComponent("runs/\(id)/prediction.json"), encoding: .utf8)
+    #expect(prediction.contains("no hidden layer"))
+    try study.expectReportClaims(passing: 1)
+  }
+
   // MARK: full variants (opt-in)
 
   /// The full variants, each checked against its whole reference section. Minutes to an
@@ -246,7 +312,7 @@ struct ReproductionTests {
   @Test(
     "full variant: every published claim passes",
     .enabled(if: ProcessInfo.processInfo.environment["GRADSWEEP_SLOW"] != nil),
-    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos"])
+    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width", "mnist1d-2020"])
   func fullVariant(_ name: String) throws {
     let study = try Study.run(config: "configs/\(name).yaml")
     defer { study.remove() }
@@ -282,9 +348,14 @@ struct Study {
 
   /// The one summary row whose axis values include `filter`.
   func row(_ filter: [String: String]) throws -> [String: String] {
-    let rows = summary.filter { row in filter.allSatisfy { row[$0.key] == $0.value } }
+    let rows = rows(filter)
     try #require(rows.count == 1, "\(name): \(rows.count) runs match \(filter)")
     return rows[0]
+  }
+
+  /// Every summary row whose axis values include `filter` (an ensemble's replicates).
+  func rows(_ filter: [String: String]) -> [[String: String]] {
+    summary.filter { row in filter.allSatisfy { row[$0.key] == $0.value } }
   }
 
   func number(_ column: String, _ filter: [String: String]) throws -> Double {

@@ -180,6 +180,38 @@ import TidyCSV
     #expect(try measure("grad_b_norm[1]@13", runs) == nil)
   }
 
+  /// Ensemble statistics (Hanin & Rolnick's variance over initialisations): the sample
+  /// variance (k − 1) and the mean and variance of ln over the runs, and the derived
+  /// `act_sq` = act_mean² + act_std².
+  @Test func ensembleStatisticsAndTheMeanSquareActivation() throws {
+    let sweep = SyntheticSweep.standard()
+    let relu = sweep.runs.filter { $0.axisValues["model.activation"] == "relu" && $0.status != "failed" }
+    let runs = ["model.activation": "relu"]
+    let values = relu.map { sweep.gradient($0, layer: 1, 0) }
+    #expect(values.count >= 3)
+    func variance(_ x: [Double]) -> Double {
+      let m = x.reduce(0, +) / Double(x.count)
+      return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
+    }
+    let measured = try #require(try measure("grad_b_norm[1]", runs, statistic: .variance))
+    #expect(abs(measured - variance(values)) < 1e-12 * variance(values) + 1e-18)
+    let logs = values.map { log($0) }
+    let meanOfLog = try #require(try measure("grad_b_norm[1]", runs, statistic: .meanOfLog))
+    #expect(abs(meanOfLog - logs.reduce(0, +) / Double(logs.count)) < 1e-12)
+    let varianceOfLog = try #require(try measure("grad_b_norm[1]", runs, statistic: .varianceOfLog))
+    #expect(abs(varianceOfLog - variance(logs)) < 1e-12)
+    #expect(varianceOfLog > 0)
+    // One run has no variance.
+    let one = relu[0].axisValues.merging(["model.depth": String(relu[0].depth)]) { $1 }
+    let single = sweep.runs.filter { $0.axisValues == one && $0.status != "failed" }
+    if single.count == 1 { #expect(try measure("grad_b_norm[1]", one, statistic: .variance) == nil) }
+    // act_sq: act_mean 0.5, act_std 0.2 in every synthetic run.
+    let square = try #require(try measure("act_sq[L]", runs))
+    #expect(abs(square - 0.29) < 1e-12)
+    #expect(try measure("act_sq[L]/act_sq[1]", runs) == 1)
+    #expect(ReferenceMetric(parsing: "act_sq[L]") != nil)
+  }
+
   @Test func unmeasurableClaimsNeverPass() throws {
     let folder = try SyntheticSweep.temporaryFolder("unmeasurable")
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -108,7 +108,7 @@ import Testing
       "sweep: {random: {samples: 100000, axes: {training.learning_rate: {uniform: [0.1, 0.1]}}}}",
       "sweep: {grid: {model.depth: [1,2,3,4,5,6,7,8,9,10,11], model.width: [1,2,3,4,5,6,7,8,9,10], training.batch_size: [1,2,3,4,5,6,7,8,9,10], training.steps: [1,2,3,4,5,6,7,8,9,10], log.every: [1,2,3,4,5,6,7,8,9,10], training.epochs: [null]}}",
       "\u{FEFF}model: {depth: 2}",
-      "model:\r\n  depth: 0\r\n",
+      "model:\r\n  depth: -1\r\n",
       String(repeating: "[", count: 500) + String(repeating: "]", count: 500),
       "name: \"\u{0}\"",
     ]
@@ -122,7 +122,7 @@ import Testing
       }
     }
     #expect(singleError(inputs[5]) == "1:1: the sweep expands to 110,000 runs; gradsweep plans at most 100,000")
-    #expect(singleError("model:\r\n  depth: 0\r\n") == "2:10: model.depth must be at least 1, got 0")
+    #expect(singleError("model:\r\n  depth: -1\r\n") == "2:10: model.depth must be at least 0, got -1")
     #expect(errorLines(inputs[3]) == ["1:65: int_uniform bounds must be integers within ±2^53, got '-9223372036854775808'"])
   }
 }

@@ -79,7 +79,7 @@ import Yams
   }
 
   @Test func decodingChecksTheConfigToo() {
-    #expect(throws: ConfigFieldError.self) { try RunConfig(yaml: "model: {depth: 0}") }
+    #expect(throws: ConfigFieldError.self) { try RunConfig(yaml: "model: {depth: -1}") }
     #expect(throws: ConfigFieldError.self) {
       try RunConfig(yaml: "model: {output: sigmoid}\ntraining: {loss: cross_entropy}")
     }

@@ -105,7 +105,7 @@ import Testing
   // MARK: Ranges
 
   @Test func outOfRangeValues() {
-    #expect(singleError("model: {depth: 0}") == "1:16: model.depth must be at least 1, got 0")
+    #expect(singleError("model: {depth: -1}") == "1:16: model.depth must be at least 0, got -1")
     #expect(singleError("model: {width: 0}") == "1:16: model.width must be at least 1, got 0")
     #expect(singleError("model: {widths: [8, 0]}") == "1:21: model.widths[1] must be at least 1, got 0")
     #expect(singleError("model: {widths: []}") == "1:17: model.widths must list at least one width (or be null to use width × depth)")
@@ -156,10 +156,10 @@ import Testing
   }
 
   @Test func axisValuesAreValidatedLikeTheField() {
-    #expect(errorLines("sweep:\n  grid:\n    model.activation: [relu, sigmiod, tanh]\n    model.depth: [2, 0, x]\n") == [
+    #expect(errorLines("sweep:\n  grid:\n    model.activation: [relu, sigmiod, tanh]\n    model.depth: [2, -1, x]\n") == [
       "3:30: unknown activation 'sigmiod' (did you mean 'sigmoid'?)",
-      "4:22: model.depth must be at least 1, got 0",
-      "4:25: model.depth must be an integer, got 'x'",
+      "4:22: model.depth must be at least 0, got -1",
+      "4:26: model.depth must be an integer, got 'x'",
     ])
   }
 
@@ -292,7 +292,7 @@ import Testing
       model:
         activation: sigmiod
         widht: 32
-        depth: 0
+        depth: -1
       training:
         optimizer: adamw
         learning_rate: -0.1
@@ -313,7 +313,7 @@ import Testing
       "3:35: data.validation must be in [0, 1), got 1.5",
       "5:15: unknown activation 'sigmiod' (did you mean 'sigmoid'?)",
       "6:3: unknown key 'widht' in model (did you mean 'width'?)",
-      "7:10: model.depth must be at least 1, got 0",
+      "7:10: model.depth must be at least 0, got -1",
       "9:14: unknown optimizer 'adamw' (did you mean 'adam'?)",
       "10:18: training.learning_rate must be greater than 0, got -0.1",
       "11:15: training.batch_size must be at least 1, got 0",

@@ -79,7 +79,8 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
       used = matching.count
       value = Double(matching.filter { $0.row.status == "diverged" }.count) / Double(matching.count)
     } else {
-      let values = matching.map { runValue(metric, $0, layers: &layers) }.compactMap { $0 }.filter(\.isFinite)
+      let values = matching.map { runValue(metric, $0, layers: &layers) }.compactMap { $0 }
+        .filter { $0.isFinite && (!claim.statistic.takesLogarithm || $0 > 0) }
       used = values.count
       value = statistic(claim.statistic, values)
     }
@@ -138,17 +139,28 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
   }
 
   /// mean = Σx/k; median = the middle value (mean of the two middle ones for even k);
-  /// min, max. nil for no values.
+  /// min, max; variance = Σ(x − mean)²/(k − 1); mean_of_log, variance_of_log: the mean
+  /// and variance of ln x (the caller passes positive values only). nil for no values,
+  /// and for a variance of fewer than two.
   static func statistic(_ s: ReferenceStatistic, _ values: [Double]) -> Double? {
     guard !values.isEmpty else { return nil }
+    func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
+    func variance(_ x: [Double]) -> Double? {
+      guard x.count >= 2 else { return nil }
+      let m = mean(x)
+      return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
+    }
     switch s {
-    case .mean: return values.reduce(0, +) / Double(values.count)
+    case .mean: return mean(values)
     case .min: return values.min()
     case .max: return values.max()
     case .median:
       let sorted = values.sorted()
       let k = sorted.count
       return k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2
+    case .variance: return variance(values)
+    case .meanOfLog: return mean(values.map { log($0) })
+    case .varianceOfLog: return variance(values.map { log($0) })
     }
   }
 
@@ -242,7 +254,8 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     }
     var text = "\(claim.statistic.rawValue) \(metric), \(m.usedRuns) run\(m.usedRuns == 1 ? "" : "s")"
     let left = m.matchingRuns - m.usedRuns
-    if left > 0 { text += " (\(left) without a finite value left out)" }
+    let kind = claim.statistic.takesLogarithm ? "a finite logarithm" : "a finite value"
+    if left > 0 { text += " (\(left) without \(kind) left out)" }
     return text
   }
 
@@ -277,6 +290,12 @@ struct LayerLogCache {
     case .number(let n): step = n
     }
     guard let step, let layer = q.layer.resolve(hiddenLayers: log.hiddenLayers) else { return nil }
+    if q.column == ReferenceMetric.derivedMeanSquare {
+      guard let m = log.profile("act_mean", at: step, through: log.outputLayer)[layer - 1],
+        let s = log.profile("act_std", at: step, through: log.outputLayer)[layer - 1]
+      else { return nil }
+      return m * m + s * s
+    }
     return log.profile(q.column, at: step, through: log.outputLayer)[layer - 1]
   }
 

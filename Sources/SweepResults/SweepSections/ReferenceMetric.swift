@@ -40,8 +40,13 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   public static let layerColumns = [
     "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio", "preact_mean", "preact_std",
     "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac", "prelu_slope", "grad_gamma_norm",
-    "grad_beta_norm", "gamma_norm", "beta_norm",
+    "grad_beta_norm", "gamma_norm", "beta_norm", derivedMeanSquare,
   ]
+
+  /// A layer value derived from two columns: `act_sq` = act_mean² + act_std², the mean
+  /// square of the activations over batch × units (act_std is the population std). With
+  /// `batch_size: 1` it is Hanin & Rolnick's normalised squared length M_l = ‖x^l‖²/n_l.
+  public static let derivedMeanSquare = "act_sq"
 
   /// Every name a metric can start with (summary metrics, `diverged_fraction`, layer columns).
   public static let names = SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction"] + layerColumns

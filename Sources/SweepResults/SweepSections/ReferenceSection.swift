@@ -45,8 +45,20 @@ public struct ReferenceSection: Sendable, Hashable, Codable {
 }
 
 /// How the matching runs' values of `metric` are reduced to one measured number.
+///
+/// `variance` is the sample variance (divisor k − 1) of the values, for ensembles
+/// (replicates) whose spread is the published quantity (Hanin & Rolnick 2018: the
+/// variance over initialisations of the normalised squared length). `mean_of_log` and
+/// `variance_of_log` are the mean and sample variance of ln(value); values ≤ 0 have no
+/// logarithm and are left out like non-finite ones. Heavy-tailed ensembles (a product of
+/// independent per-layer factors) are judged on the log scale, where the sample
+/// statistics converge.
 public enum ReferenceStatistic: String, Sendable, Hashable, Codable, CaseIterable {
-  case mean, median, min, max
+  case mean, median, min, max, variance
+  case meanOfLog = "mean_of_log", varianceOfLog = "variance_of_log"
+
+  /// Whether the statistic is taken of ln(value) (only positive values enter).
+  public var takesLogarithm: Bool { self == .meanOfLog || self == .varianceOfLog }
 }
 
 /// The outcome of checking one claim.

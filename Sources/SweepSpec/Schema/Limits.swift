@@ -9,7 +9,7 @@ public enum Limits {
   /// `model.width` and each of `model.widths`.
   public static let width = 1...65_536
   /// `model.depth` and the length of `model.widths`.
-  public static let depth = 1...10_000
+  public static let depth = 0...10_000
   /// `model.residual_every`.
   public static let residualEvery = 1...10_000
   /// `replicates` (a sweep plans at most 100,000 runs anyway).
