@@ -138,16 +138,18 @@ final class BenchTrainer {
     }
   }
 
-  /// Steps per second over one round of at least `seconds`.
-  func timeRound(seconds: Double, logged: Bool = false) throws -> (rate: Double, steps: Int) {
+  /// Steps per second over one round of at least `seconds`. With `loggedEvery` n, every
+  /// n-th step of the round (the first, the (n+1)-th, …) is logged, as in a training with
+  /// `log.every: n`, and the round ends after a whole number of n steps.
+  func timeRound(seconds: Double, logged: Bool = false, loggedEvery: Int = 1) throws -> (rate: Double, steps: Int) {
     let start = benchClock()
     var steps = 0
     var elapsed = 0.0
     repeat {
-      try step(logged: logged)
+      try step(logged: logged && steps % loggedEvery == 0)
       steps += 1
       elapsed = benchClock() - start
-    } while elapsed < seconds
+    } while elapsed < seconds || steps % loggedEvery != 0
     return (Double(steps) / elapsed, steps)
   }
 }
@@ -192,8 +194,12 @@ struct StatisticsCost: Sendable {
 /// kinds run on the same buffers and weights (a logged step applies the same update), and
 /// a change in the machine's load hits both alike. The median over the pairs decides, so
 /// a burst of load during one pair does not.
+///
+/// With `logEvery` n > 1 the logged rounds log one step in n (`BenchTrainer.timeRound`):
+/// the cost of the statistics to a training logged every n steps.
 func measureStatisticsCost(
-  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.05, seed: UInt64 = 1
+  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.05, seed: UInt64 = 1,
+  logEvery: Int = 1
 ) throws -> StatisticsCost {
   let trainer = try BenchTrainer(workload, seed: seed)
   try trainer.warmUp(seconds: min(0.3, minimumSeconds / 8))
@@ -203,7 +209,7 @@ func measureStatisticsCost(
   let start = benchClock()
   while plainRates.count < 10 || benchClock() - start < minimumSeconds {
     plainRates.append(try trainer.timeRound(seconds: roundSeconds).rate)
-    loggedRates.append(try trainer.timeRound(seconds: roundSeconds, logged: true).rate)
+    loggedRates.append(try trainer.timeRound(seconds: roundSeconds, logged: true, loggedEvery: logEvery).rate)
   }
   return StatisticsCost(
     plainStepsPerSecond: median(of: plainRates), loggedStepsPerSecond: median(of: loggedRates),
