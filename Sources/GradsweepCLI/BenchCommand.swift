@@ -133,7 +133,7 @@ extension Gradsweep {
         print("workload,steps_per_s,logged_steps_per_s,cost_percent")
       case .text:
         print(
-          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs \(logEvery == 1 ? "steps computing every per-layer statistic" : "steps of which one in \(logEvery) computes every per-layer statistic (log.every: \(logEvery))"), alternating rounds of ≥ 0.05 s on one session for ≥ \(formatted(seconds, 1)) s per workload; cost = median over the pairs of rounds"
+          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs \(logEvery == 1 ? "steps computing every per-layer statistic" : "steps of which one in \(logEvery) computes every per-layer statistic (log.every: \(logEvery))"), alternating rounds of ≥ 0.05 s of the thread's CPU time on one session for ≥ \(formatted(seconds, 1)) s per workload; cost = median over the pairs of rounds"
         )
         print("kernels: \(KernelFamily.active)")
         print(table.headerLines, terminator: "")

@@ -81,6 +81,15 @@ func benchClock() -> Double {
   Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
 }
 
+/// Seconds of CPU time of the calling thread: what `bench --statistics` times its rounds
+/// by, so that time the thread spends descheduled on a shared machine (other jobs' load)
+/// counts in neither kind of round.
+func threadCPUClock() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
 /// A workload's training session on its benchmark data: random inputs U[0, 1) and
 /// labels from a seeded Xoshiro256, `batchesInData` distinct mini-batches cycled in order.
 /// A step that diverges (it should not) restarts the session from the same weights.
@@ -141,14 +150,16 @@ final class BenchTrainer {
   /// Steps per second over one round of at least `seconds`. With `loggedEvery` n, every
   /// n-th step of the round (the first, the (n+1)-th, …) is logged, as in a training with
   /// `log.every: n`, and the round ends after a whole number of n steps.
-  func timeRound(seconds: Double, logged: Bool = false, loggedEvery: Int = 1) throws -> (rate: Double, steps: Int) {
-    let start = benchClock()
+  func timeRound(
+    seconds: Double, logged: Bool = false, loggedEvery: Int = 1, clock: () -> Double = benchClock
+  ) throws -> (rate: Double, steps: Int) {
+    let start = clock()
     var steps = 0
     var elapsed = 0.0
     repeat {
       try step(logged: logged && steps % loggedEvery == 0)
       steps += 1
-      elapsed = benchClock() - start
+      elapsed = clock() - start
     } while elapsed < seconds || steps % loggedEvery != 0
     return (Double(steps) / elapsed, steps)
   }
@@ -190,7 +201,8 @@ struct StatisticsCost: Sendable {
 }
 
 /// Times plain and logged steps of one session alternately, in pairs of short rounds
-/// (plain, logged, plain, logged, …) for at least `minimumSeconds` and 10 pairs: both
+/// (plain, logged, plain, logged, …; the thread's CPU time, `threadCPUClock`) for at
+/// least `minimumSeconds` and 10 pairs: both
 /// kinds run on the same buffers and weights (a logged step applies the same update), and
 /// a change in the machine's load hits both alike. The median over the pairs decides, so
 /// a burst of load during one pair does not.
@@ -208,8 +220,9 @@ func measureStatisticsCost(
   var loggedRates: [Double] = []
   let start = benchClock()
   while plainRates.count < 10 || benchClock() - start < minimumSeconds {
-    plainRates.append(try trainer.timeRound(seconds: roundSeconds).rate)
-    loggedRates.append(try trainer.timeRound(seconds: roundSeconds, logged: true, loggedEvery: logEvery).rate)
+    plainRates.append(try trainer.timeRound(seconds: roundSeconds, clock: threadCPUClock).rate)
+    loggedRates.append(
+      try trainer.timeRound(seconds: roundSeconds, logged: true, loggedEvery: logEvery, clock: threadCPUClock).rate)
   }
   return StatisticsCost(
     plainStepsPerSecond: median(of: plainRates), loggedStepsPerSecond: median(of: loggedRates),
