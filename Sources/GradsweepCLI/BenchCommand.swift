@@ -57,9 +57,20 @@ extension Gradsweep {
         """)
     var statistics = false
 
+    @Option(
+      name: .customLong("log-every"),
+      help: ArgumentHelp(
+        "With --statistics: log one step in N in the logged rounds (a training's log.every), instead of every step.",
+        valueName: "N"))
+    var logEvery: Int = 1
+
     func validate() throws {
       guard seconds.isFinite, seconds > 0 else {
         throw ValidationError("--seconds must be a positive number of seconds, not \(seconds).")
+      }
+      guard logEvery >= 1 else { throw ValidationError("--log-every must be at least 1, not \(logEvery).") }
+      if logEvery != 1 && !statistics {
+        throw ValidationError("--log-every sets how often --statistics logs; add --statistics.")
       }
       if kernels && statistics {
         throw ValidationError("--kernels times single matrix products and --statistics whole steps: choose one.")
@@ -122,13 +133,13 @@ extension Gradsweep {
         print("workload,steps_per_s,logged_steps_per_s,cost_percent")
       case .text:
         print(
-          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs steps computing every per-layer statistic, alternating rounds of 0.05 s on one session for ≥ \(formatted(seconds, 1)) s per workload; cost = median over the pairs of rounds"
+          "gradsweep \(GradsweepVersion.current) bench --statistics: plain steps vs \(logEvery == 1 ? "steps computing every per-layer statistic" : "steps of which one in \(logEvery) computes every per-layer statistic (log.every: \(logEvery))"), alternating rounds of ≥ 0.05 s of the thread's CPU time on one session for ≥ \(formatted(seconds, 1)) s per workload; cost = median over the pairs of rounds"
         )
         print("kernels: \(KernelFamily.active)")
         print(table.headerLines, terminator: "")
       }
       for workload in selected {
-        let result = try measureStatisticsCost(workload, minimumSeconds: seconds, seed: seed)
+        let result = try measureStatisticsCost(workload, minimumSeconds: seconds, seed: seed, logEvery: logEvery)
         let (plain, logged, cost) = (result.plainStepsPerSecond, result.loggedStepsPerSecond, result.percent)
         switch format {
         case .csv:

@@ -81,6 +81,15 @@ func benchClock() -> Double {
   Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
 }
 
+/// Seconds of CPU time of the calling thread: what `bench --statistics` times its rounds
+/// by, so that time the thread spends descheduled on a shared machine (other jobs' load)
+/// counts in neither kind of round.
+func threadCPUClock() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
 /// A workload's training session on its benchmark data: random inputs U[0, 1) and
 /// labels from a seeded Xoshiro256, `batchesInData` distinct mini-batches cycled in order.
 /// A step that diverges (it should not) restarts the session from the same weights.
@@ -138,16 +147,20 @@ final class BenchTrainer {
     }
   }
 
-  /// Steps per second over one round of at least `seconds`.
-  func timeRound(seconds: Double, logged: Bool = false) throws -> (rate: Double, steps: Int) {
-    let start = benchClock()
+  /// Steps per second over one round of at least `seconds`. With `loggedEvery` n, every
+  /// n-th step of the round (the first, the (n+1)-th, …) is logged, as in a training with
+  /// `log.every: n`, and the round ends after a whole number of n steps.
+  func timeRound(
+    seconds: Double, logged: Bool = false, loggedEvery: Int = 1, clock: () -> Double = benchClock
+  ) throws -> (rate: Double, steps: Int) {
+    let start = clock()
     var steps = 0
     var elapsed = 0.0
     repeat {
-      try step(logged: logged)
+      try step(logged: logged && steps % loggedEvery == 0)
       steps += 1
-      elapsed = benchClock() - start
-    } while elapsed < seconds
+      elapsed = clock() - start
+    } while elapsed < seconds || steps % loggedEvery != 0
     return (Double(steps) / elapsed, steps)
   }
 }
@@ -188,12 +201,17 @@ struct StatisticsCost: Sendable {
 }
 
 /// Times plain and logged steps of one session alternately, in pairs of short rounds
-/// (plain, logged, plain, logged, …) for at least `minimumSeconds` and 10 pairs: both
+/// (plain, logged, plain, logged, …; the thread's CPU time, `threadCPUClock`) for at
+/// least `minimumSeconds` and 10 pairs: both
 /// kinds run on the same buffers and weights (a logged step applies the same update), and
 /// a change in the machine's load hits both alike. The median over the pairs decides, so
 /// a burst of load during one pair does not.
+///
+/// With `logEvery` n > 1 the logged rounds log one step in n (`BenchTrainer.timeRound`):
+/// the cost of the statistics to a training logged every n steps.
 func measureStatisticsCost(
-  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.05, seed: UInt64 = 1
+  _ workload: BenchWorkload, minimumSeconds: Double, roundSeconds: Double = 0.05, seed: UInt64 = 1,
+  logEvery: Int = 1
 ) throws -> StatisticsCost {
   let trainer = try BenchTrainer(workload, seed: seed)
   try trainer.warmUp(seconds: min(0.3, minimumSeconds / 8))
@@ -202,8 +220,9 @@ func measureStatisticsCost(
   var loggedRates: [Double] = []
   let start = benchClock()
   while plainRates.count < 10 || benchClock() - start < minimumSeconds {
-    plainRates.append(try trainer.timeRound(seconds: roundSeconds).rate)
-    loggedRates.append(try trainer.timeRound(seconds: roundSeconds, logged: true).rate)
+    plainRates.append(try trainer.timeRound(seconds: roundSeconds, clock: threadCPUClock).rate)
+    loggedRates.append(
+      try trainer.timeRound(seconds: roundSeconds, logged: true, loggedEvery: logEvery, clock: threadCPUClock).rate)
   }
   return StatisticsCost(
     plainStepsPerSecond: median(of: plainRates), loggedStepsPerSecond: median(of: loggedRates),

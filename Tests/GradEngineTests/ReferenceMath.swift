@@ -190,6 +190,25 @@ enum TestData {
     return Dataset(features: x, featureCount: features, targets: .classes(labels: labels, classCount: classes))
   }
 
+  /// `rows × features` standard normal features, two classes split by x₀ + x₁ > 0.
+  static func separable(rows: Int, features: Int, seed: UInt64) -> Dataset {
+    var g = Xoshiro256(seed: seed)
+    let x = (0..<(rows * features)).map { _ in Float(g.nextNormal()) }
+    let labels = (0..<rows).map { Int32(x[$0 * features] + x[$0 * features + 1] > 0 ? 1 : 0) }
+    return Dataset(features: x, featureCount: features, targets: .classes(labels: labels, classCount: 2))
+  }
+
+  /// `rows × features` standard normal features, `classes` classes by the largest of
+  /// the first `classes` features (learnable: the tests of training behaviour use it).
+  static func learnable(rows: Int, features: Int, classes: Int, seed: UInt64) -> Dataset {
+    var g = Xoshiro256(seed: seed)
+    let x = (0..<(rows * features)).map { _ in Float(g.nextNormal()) }
+    let labels = (0..<rows).map { row in
+      Int32((0..<classes).max { x[row * features + $0] < x[row * features + $1] }!)
+    }
+    return Dataset(features: x, featureCount: features, targets: .classes(labels: labels, classCount: classes))
+  }
+
   static func regression(rows: Int, features: Int, outputs: Int, seed: UInt64, unitInterval: Bool = false) -> Dataset {
     var g = Xoshiro256(seed: seed)
     let x = (0..<(rows * features)).map { _ in Float(g.nextNormal()) }

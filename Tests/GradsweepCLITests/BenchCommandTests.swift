@@ -55,6 +55,16 @@ struct BenchCommandTests {
     #expect(plain > 0 && logged > 0 && cost.isFinite)
   }
 
+  @Test func statisticsAtLogEveryTenNameItAndGiveACost() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let result = try CommandHarness.run(
+      ["bench", "--statistics", "--log-every", "10", "--workload", "W1", "--seconds", "0.01"], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("one in 10 computes every per-layer statistic (log.every: 10)"))
+    #expect(result.stdout.contains("W1"))
+  }
+
   @Test func contradictoryOrBadOptionsAreRefusedWithTheReason() throws {
     let dir = try CommandHarness.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -62,6 +72,10 @@ struct BenchCommandTests {
     #expect(both.status != 0 && both.stderr.contains("choose one"))
     let zero = try CommandHarness.run(["bench", "--seconds", "0"], in: dir)
     #expect(zero.status != 0 && zero.stderr.contains("--seconds must be a positive number"))
+    let every = try CommandHarness.run(["bench", "--log-every", "10"], in: dir)
+    #expect(every.status != 0 && every.stderr.contains("add --statistics"))
+    let never = try CommandHarness.run(["bench", "--statistics", "--log-every", "0"], in: dir)
+    #expect(never.status != 0 && never.stderr.contains("--log-every must be at least 1"))
     let unknown = try CommandHarness.run(["bench", "--workload", "W9"], in: dir)
     #expect(unknown.status != 0 && unknown.stderr.contains("W2b128"))
   }

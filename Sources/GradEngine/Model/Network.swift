@@ -109,15 +109,9 @@ public final class Network {
     layers.map { layer in
       let w = layer.weights.value
       guard w.count > 0 else { return 0 }
-      var sum = 0.0
-      for i in 0..<w.count { sum += Double(w.pointer[i]) }
-      let mean = sum / Double(w.count)
-      var squares = 0.0
-      for i in 0..<w.count {
-        let d = Double(w.pointer[i]) - mean
-        squares += d * d
-      }
-      return (squares / Double(w.count)).squareRoot()
+      let n = Double(w.count)
+      let mean = interleavedSum(w.pointer, count: w.count) { $0 } / n
+      return (interleavedSum(w.pointer, count: w.count) { ($0 - mean) * ($0 - mean) } / n).squareRoot()
     }
   }
 
@@ -185,4 +179,29 @@ extension NetworkSpec {
       }
     }
   }
+}
+
+/// Σ term(xᵢ) in Double over 8 interleaved partial sums (entry i into sum i mod 8, the
+/// last count mod 8 entries into sums 0…), the sums then added in order 0…7: a fixed
+/// order, so the same bits on every machine, and 8 independent chains instead of one.
+@inline(__always)
+func interleavedSum(
+  _ x: UnsafePointer<Float>, count: Int, _ term: (SIMD8<Double>) -> SIMD8<Double>
+) -> Double {
+  var sums = SIMD8<Double>()
+  var i = 0
+  while i + 8 <= count {
+    sums += term(SIMD8<Double>(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)))
+    i += 8
+  }
+  if i < count {
+    var tail = SIMD8<Double>()
+    for j in 0..<(count - i) { tail[j] = Double(x[i + j]) }
+    // The tail's missing lanes are 0 before the term; mask them after it.
+    let terms = term(tail)
+    for j in 0..<(count - i) { sums[j] += terms[j] }
+  }
+  var total = 0.0
+  for j in 0..<8 { total += sums[j] }
+  return total
 }

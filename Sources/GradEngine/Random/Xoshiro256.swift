@@ -49,17 +49,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
     lower + (upper - lower) * nextUnit()
   }
 
-  /// Standard normal N(0, 1) by the Box–Muller transform, one draw per call (two
-  /// uniforms each, no cached spare) so that the stream position never depends on
-  /// how many normals an earlier consumer asked for.
-  ///
-  ///     z = √(−2 ln u₁) · cos(2π u₂),  u₁ ∈ (0, 1], u₂ ∈ [0, 1)
-  @inlinable
-  public mutating func nextNormal() -> Double {
-    let u1 = nextOpenUnit()
-    let u2 = nextUnit()
-    return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
-  }
+  // nextNormal(): the ziggurat, in Ziggurat.swift.
 
   /// Uniform integer in 0..<bound without modulo bias (Lemire's method via the stdlib).
   @inlinable
@@ -92,13 +82,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     return z ^ (z >> 31)
   }
 }
-
-#if canImport(Glibc)
-import Glibc
-@usableFromInline func _log(_ x: Double) -> Double { Glibc.log(x) }
-@usableFromInline func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@usableFromInline func _log(_ x: Double) -> Double { Darwin.log(x) }
-@usableFromInline func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif
