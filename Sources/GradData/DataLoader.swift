@@ -12,10 +12,10 @@ import GradEngine
 /// Order of work: generate or read all examples (plus a separate test set for files,
 /// or MNIST-1D's reference test part) → hold out `test_fraction` → hold out
 /// `validation` of the rest → fit `scale` on the training split → apply it to all splits.
-public enum DataLoader {
+package enum DataLoader {
   /// Builds or reads the data set for `spec`. `baseDirectory` resolves relative file
   /// paths (the sweep file's folder). `defaultSeed` is used when `spec.seed` is nil.
-  public static func load(_ spec: DataSpec, baseDirectory: URL, defaultSeed: UInt64) throws -> DataSplit {
+  package static func load(_ spec: DataSpec, baseDirectory: URL, defaultSeed: UInt64) throws -> DataSplit {
     if let problem = validate(spec, baseDirectory: baseDirectory).first { throw problem }
     let seed = dataSeed(spec, defaultSeed: defaultSeed)
     let streams = SeedStreams(runSeed: seed)
@@ -55,7 +55,7 @@ public enum DataLoader {
 
   /// The seed the data of `spec` is made with: `spec.seed`, else 42 for MNIST-1D (the
   /// reference data set), else `defaultSeed`.
-  public static func dataSeed(_ spec: DataSpec, defaultSeed: UInt64) -> UInt64 {
+  package static func dataSeed(_ spec: DataSpec, defaultSeed: UInt64) -> UInt64 {
     spec.seed ?? (spec.name == .mnist1d ? 42 : defaultSeed)
   }
 

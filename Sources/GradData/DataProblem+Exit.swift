@@ -4,6 +4,6 @@ import UserFacing
 /// located in the sweep file (`DataCatalogError`); one that reaches the user directly
 /// is labelled `error: data.path: …`.
 extension DataProblem: UserFacingError {
-  public var exitStatus: ExitStatus { .invalidInput }
-  public var userMessage: String { "error: \(description)" }
+  package var exitStatus: ExitStatus { .invalidInput }
+  package var userMessage: String { "error: \(description)" }
 }

@@ -5,21 +5,21 @@ import Foundation
 /// file, what is wrong, the file and line involved, and how to fix it.
 ///
 /// Thrown by `DataLoader.load` and returned (all at once) by `DataLoader.validate`.
-public struct DataProblem: Error, CustomStringConvertible, Sendable, Equatable {
+package struct DataProblem: Error, CustomStringConvertible, Sendable, Equatable {
   /// The dotted path of the field at fault, e.g. `data.labels`.
-  public var field: String
+  package var field: String
   /// What is wrong, in one sentence.
-  public var message: String
+  package var message: String
   /// The path as the user wrote it, when a file is involved.
-  public var path: String?
+  package var path: String?
   /// The absolute path that was tried.
-  public var resolvedPath: String?
+  package var resolvedPath: String?
   /// 1-based line (CSV) or record (IDX) in the file, when the problem is at one place.
-  public var line: Int?
+  package var line: Int?
   /// How to fix it.
-  public var suggestion: String?
+  package var suggestion: String?
 
-  public init(
+  package init(
     field: String, message: String, path: String? = nil, resolvedPath: String? = nil,
     line: Int? = nil, suggestion: String? = nil
   ) {
@@ -32,7 +32,7 @@ public struct DataProblem: Error, CustomStringConvertible, Sendable, Equatable {
   }
 
   /// `data.path: no such file 'x.csv' (looked for /abs/x.csv); relative paths …`
-  public var description: String {
+  package var description: String {
     var text = "\(field): \(message)"
     if let resolvedPath, resolvedPath != path { text += " (looked for \(resolvedPath))" }
     if let suggestion { text += "; \(suggestion)" }

@@ -9,76 +9,76 @@ import GradEngine
 /// Three settings have a default that depends on the source — `samples`, `classes` and
 /// `test_fraction` — so they are stored as optionals (`nil` = the source's default) and
 /// read through computed properties that resolve them.
-public struct DataSpec: Sendable, Hashable, Codable {
+package struct DataSpec: Sendable, Hashable, Codable {
   /// The source: see `DataSourceKind`.
-  public var name: DataSourceKind = .spirals
+  package var name: DataSourceKind = .spirals
   /// `samples` as written; nil = the source's default (see `samples`).
-  public var explicitSamples: Int? = nil
+  package var explicitSamples: Int? = nil
   /// `classes` as written; nil = the source's default (see `classes`).
-  public var explicitClasses: Int? = nil
+  package var explicitClasses: Int? = nil
   /// Noise. For the 2-D sets the std of Gaussian jitter added to each coordinate
   /// (spirals: to the angle, in radians); for the teacher, the std of Gaussian noise
   /// added to its standardised output. Ignored by gaussian (use `spread`), mnist1d and files.
-  public var noise: Double = 0.2
+  package var noise: Double = 0.2
   /// Spiral turns: each arm winds `turns` × 360° from the centre to radius 1.
-  public var turns: Double = 1.0
+  package var turns: Double = 1.0
   /// Std of each gaussian blob.
-  public var spread: Double = 1.0
+  package var spread: Double = 1.0
   /// Input dimension (teacher, gaussian). The 2-D sets always have 2.
-  public var features: Int = 2
+  package var features: Int = 2
   /// Circles: radius of the inner circle relative to the outer one (scikit-learn's `factor`).
-  public var factor: Double = 0.5
+  package var factor: Double = 0.5
   /// Checkerboard: cells per side of the [−1, 1]² board.
-  public var cells: Int = 4
+  package var cells: Int = 4
   /// Teacher network: hidden layers, width, activation; `outputs` targets for regression.
-  public var teacherDepth: Int = 2
-  public var teacherWidth: Int = 32
-  public var teacherActivation: ActivationKind = .tanh
+  package var teacherDepth: Int = 2
+  package var teacherWidth: Int = 32
+  package var teacherActivation: ActivationKind = .tanh
   /// Classification or regression (teacher and csv; every other source classifies).
-  public var task: DataTask = .classification
-  public var outputs: Int = 1
+  package var task: DataTask = .classification
+  package var outputs: Int = 1
   /// IDX files (MNIST and friends): images and labels paths, relative to the sweep file.
-  public var images: String? = nil
-  public var labels: String? = nil
+  package var images: String? = nil
+  package var labels: String? = nil
   /// CSV file and where its label is: `last`, `first`, a 0-based index or a header name.
-  public var path: String? = nil
-  public var labelColumn: String = "last"
-  public var header: CSVHeaderMode = .auto
+  package var path: String? = nil
+  package var labelColumn: String = "last"
+  package var header: CSVHeaderMode = .auto
   /// Feature scaling fitted on the training split and applied to all splits.
-  public var scale: FeatureScaling = .standardize
+  package var scale: FeatureScaling = .standardize
   /// Fraction of the non-test data held out for validation, in [0, 1).
-  public var validation: Double = 0.2
+  package var validation: Double = 0.2
   /// Keep each class's share equal across train/validation/test when splitting.
-  public var stratify: Bool = true
+  package var stratify: Bool = true
   /// A separate test set: a file path (IDX images for `idx` with `test_labels`, or CSV) ...
-  public var test: String? = nil
-  public var testLabels: String? = nil
+  package var test: String? = nil
+  package var testLabels: String? = nil
   /// `test_fraction` as written; nil = the source's default (see `testFraction`).
-  public var explicitTestFraction: Double? = nil
+  package var explicitTestFraction: Double? = nil
   /// Seed of the data (generation and split). nil = the sweep's `seed`, so replicates
   /// share one data set and differ only in initialisation and batch order. MNIST-1D
   /// instead defaults to the reference seed 42, so that it is the published data set.
-  public var seed: UInt64? = nil
+  package var seed: UInt64? = nil
 
-  public init() {}
+  package init() {}
 
   /// Generated examples in all, or for files the first N rows of the training file.
   /// Default: 2,000 (synthetic, teacher), 5,000 (mnist1d, 500 per class), 0 = every row (idx, csv).
-  public var samples: Int {
+  package var samples: Int {
     get { explicitSamples ?? name.defaultSamples }
     set { explicitSamples = newValue }
   }
 
   /// Classes. Default: 3 (spirals, gaussian, teacher), 0 = inferred from the labels
   /// (idx, csv). Fixed, whatever is written: 2 (moons, circles, xor, checkerboard), 10 (mnist1d).
-  public var classes: Int {
+  package var classes: Int {
     get { name.fixedClasses ?? explicitClasses ?? name.defaultClasses }
     set { explicitClasses = newValue }
   }
 
   /// Fraction of all examples held out as test set (0 = none), when there is no `test`
   /// file. Default 0, except mnist1d: 0.2, the reference's 4,000 / 1,000 split.
-  public var testFraction: Double {
+  package var testFraction: Double {
     get { explicitTestFraction ?? name.defaultTestFraction }
     set { explicitTestFraction = newValue }
   }
@@ -86,7 +86,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
   /// Equal when every setting resolves to the same value (`samples`, `classes` and
   /// `test_fraction` as resolved for the source), so a spec and its encoded-then-decoded
   /// copy are equal and share one cached data set.
-  public static func == (a: DataSpec, b: DataSpec) -> Bool {
+  package static func == (a: DataSpec, b: DataSpec) -> Bool {
     a.name == b.name
       && a.samples == b.samples
       && a.classes == b.classes
@@ -115,7 +115,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
       && a.seed == b.seed
   }
 
-  public func hash(into hasher: inout Hasher) {
+  package func hash(into hasher: inout Hasher) {
     hasher.combine(name)
     hasher.combine(samples)
     hasher.combine(classes)
@@ -144,7 +144,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
     hasher.combine(seed)
   }
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case name, samples, classes, noise, turns, spread, features, factor, cells
     case teacherDepth = "teacher_depth", teacherWidth = "teacher_width"
     case teacherActivation = "teacher_activation", task, outputs
@@ -153,7 +153,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
   }
 
   /// Missing keys keep the property defaults (synthesised `Decodable` would throw).
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = DataSpec()
     name = try c.decodeName(DataSourceKind.self, forKey: .name) ?? d.name
@@ -188,7 +188,7 @@ public struct DataSpec: Sendable, Hashable, Codable {
   /// Writes every key, with `samples`, `classes` and `test_fraction` resolved for the
   /// source, so a run's config.yaml shows the values it actually used. Unset paths
   /// and seed are written as null.
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(name, forKey: .name)
     try c.encode(samples, forKey: .samples)
@@ -255,7 +255,7 @@ private struct LabelColumnText: Decodable {
 }
 
 /// Built-in and file data sources.
-public enum DataSourceKind: String, UserFacingName {
+package enum DataSourceKind: String, UserFacingName {
   case spirals, moons, circles, xor, gaussian, checkerboard
   /// Labels/targets produced by a random deep network.
   case teacher
@@ -265,13 +265,13 @@ public enum DataSourceKind: String, UserFacingName {
   case idx
   case csv
 
-  public static var aliases: [String: DataSourceKind] { ["mnist_1d": .mnist1d, "blobs": .gaussian] }
+  package static var aliases: [String: DataSourceKind] { ["mnist_1d": .mnist1d, "blobs": .gaussian] }
 
   /// True for the sources that read files.
-  public var readsFiles: Bool { self == .idx || self == .csv }
+  package var readsFiles: Bool { self == .idx || self == .csv }
 
   /// The 2-D synthetic sets (their feature count is always 2).
-  public var isPlanar: Bool {
+  package var isPlanar: Bool {
     switch self {
     case .spirals, .moons, .circles, .xor, .checkerboard: true
     default: false
@@ -305,28 +305,28 @@ public enum DataSourceKind: String, UserFacingName {
   var defaultTestFraction: Double { self == .mnist1d ? 0.2 : 0 }
 }
 
-public enum DataTask: String, UserFacingName {
+package enum DataTask: String, UserFacingName {
   case classification, regression
 }
 
-public enum CSVHeaderMode: String, UserFacingName {
+package enum CSVHeaderMode: String, UserFacingName {
   case auto
   case `true`
   case `false`
 }
 
-public enum FeatureScaling: String, UserFacingName {
+package enum FeatureScaling: String, UserFacingName {
   case standardize, minmax, none
 
-  public static var aliases: [String: FeatureScaling] { ["standardise": .standardize] }
+  package static var aliases: [String: FeatureScaling] { ["standardise": .standardize] }
 }
 
 /// The splits a run trains, validates and tests on.
-public struct DataSplit: Sendable, Equatable {
-  public var train: Dataset
-  public var validation: Dataset?
-  public var test: Dataset?
-  public init(train: Dataset, validation: Dataset?, test: Dataset?) {
+package struct DataSplit: Sendable, Equatable {
+  package var train: Dataset
+  package var validation: Dataset?
+  package var test: Dataset?
+  package init(train: Dataset, validation: Dataset?, test: Dataset?) {
     self.train = train
     self.validation = validation
     self.test = test

@@ -9,7 +9,7 @@ extension DataLoader {
   ///
   /// With `baseDirectory` nil the files are not looked at (only that required paths
   /// are given): the settings alone.
-  public static func validate(_ spec: DataSpec, baseDirectory: URL?) -> [DataProblem] {
+  package static func validate(_ spec: DataSpec, baseDirectory: URL?) -> [DataProblem] {
     var problems: [DataProblem] = []
     func fail(_ field: String, _ message: String, _ suggestion: String? = nil) {
       problems.append(DataProblem(field: "data.\(field)", message: message, suggestion: suggestion))

@@ -3,16 +3,16 @@ import CZlib
 /// gzip decoding (RFC 1952) by the system zlib, as a stream with a hard cap on what it
 /// produces; concatenated members are decoded one after another and zero padding after
 /// the last is skipped, as `gzip -dc` does.
-public enum Gzip {
+package enum Gzip {
   /// True when `bytes` starts with the gzip magic number 1f 8b.
-  public static func isCompressed(_ bytes: [UInt8]) -> Bool {
+  package static func isCompressed(_ bytes: [UInt8]) -> Bool {
     bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
   }
 
   /// The uncompressed contents of a gzip file held in memory, at most `limit` bytes.
   /// Throws `InflateError` for anything malformed (a bad header, corrupt data, a CRC or
   /// length mismatch, truncation) and when the contents exceed `limit`.
-  public static func decompress(_ bytes: [UInt8], limit: Int = 1 << 32) throws -> [UInt8] {
+  package static func decompress(_ bytes: [UInt8], limit: Int = 1 << 32) throws -> [UInt8] {
     guard isCompressed(bytes) else { throw InflateError(message: "not a gzip file (magic bytes are not 1f 8b)") }
     let source = try InflatingSource(MemorySource(bytes), limit: limit)
     var output: [UInt8] = []
@@ -24,11 +24,11 @@ public enum Gzip {
 }
 
 /// Malformed or truncated compressed data, or more of it than the reader allows.
-public struct InflateError: Error, CustomStringConvertible, Sendable, Equatable {
-  public var message: String
+package struct InflateError: Error, CustomStringConvertible, Sendable, Equatable {
+  package var message: String
   /// The cap that was exceeded, when that is the error (the data itself may be sound).
-  public var exceededLimit: Int? = nil
-  public var description: String {
+  package var exceededLimit: Int? = nil
+  package var description: String {
     exceededLimit == nil ? "corrupt compressed data: \(message)" : message
   }
 }

@@ -24,7 +24,7 @@ import GradKernels16
 /// operands are packed, blocks added in order. S depends on the shape and the data only,
 /// not on α or β: `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an
 /// SGD step into the gradient product changes no bits. Paths: `GradKernels8/Gemm.swift`.
-public func sgemm(
+package func sgemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
   alpha: Float,
@@ -40,7 +40,7 @@ public func sgemm(
 /// `sgemm`, writing bitwise the same C, that also returns `GemmUpdateSums` (see
 /// `GradKernels8.sgemmUpdateSums`). Runs the 8-lane kernels on every family: the sums'
 /// order follows their tiles, so the statistics have the same bits on every CPU.
-public func sgemmUpdateSums(
+package func sgemmUpdateSums(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
   alpha: Float,
@@ -57,7 +57,7 @@ extension KernelFamily {
   /// `sgemm` on this family's kernels (the caller checks that the CPU runs them:
   /// `KernelFamily.supported`).
   @inline(__always)
-  public func sgemm(
+  package func sgemm(
     _ transA: Transpose, _ transB: Transpose,
     m: Int, n: Int, k: Int,
     alpha: Float,
@@ -79,7 +79,7 @@ extension KernelFamily {
 
   /// `sgemmUpdateSums` on this family: the 8-lane kernels, whatever the family.
   @inline(__always)
-  public func sgemmUpdateSums(
+  package func sgemmUpdateSums(
     _ transA: Transpose, _ transB: Transpose,
     m: Int, n: Int, k: Int,
     alpha: Float,

@@ -25,16 +25,16 @@ import Darwin
 /// Properties: every family sums each output element as the same chain of fused
 /// multiply-adds in k order within the same k-blocks, and rounds α·S + β·c the same way,
 /// so results are bitwise identical whichever runs.
-public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertible {
+package enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertible {
   case avx2
   case avx512
   case generic
 
   /// The environment variable that forces a family: `avx2` or `avx512`.
-  public static let environmentVariable = "GRADSWEEP_ISA"
+  package static let environmentVariable = "GRADSWEEP_ISA"
 
   /// The families this CPU can run, narrowest first.
-  public static var supported: [KernelFamily] {
+  package static var supported: [KernelFamily] {
     #if arch(x86_64)
     var families: [KernelFamily] = []
     if gradsweep_cpu_has_avx2_fma() != 0 { families.append(.avx2) }
@@ -47,7 +47,7 @@ public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertibl
 
   /// The family for a value of `GRADSWEEP_ISA` (nil or empty: the widest supported).
   /// Fails, saying why, for an unknown name or a family this CPU cannot run.
-  public static func choose(requested: String?) -> Result<KernelFamily, KernelFamilyError> {
+  package static func choose(requested: String?) -> Result<KernelFamily, KernelFamilyError> {
     let supported = supported
     guard let requested, !requested.isEmpty else {
       guard let widest = supported.last else { return .failure(.noneSupported) }
@@ -63,7 +63,7 @@ public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertibl
   /// The family this process runs, chosen at its first use from `GRADSWEEP_ISA` and the
   /// CPU. An invalid `GRADSWEEP_ISA` stops the process with the reason (the command line
   /// checks it first, with `choose`, to report it as a usage error).
-  public static let active: KernelFamily = {
+  package static let active: KernelFamily = {
     let requested = getenv(environmentVariable).map { String(cString: $0) }
     switch choose(requested: requested) {
     case .success(let family): return family
@@ -71,7 +71,7 @@ public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertibl
     }
   }()
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .avx2: "avx2 (8-lane AVX2+FMA kernels)"
     case .avx512: "avx512 (16-lane AVX-512 kernels for m ≥ 16, n ≥ 32; 8-lane AVX2+FMA for the rest)"
@@ -81,12 +81,12 @@ public enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertibl
 }
 
 /// Why `GRADSWEEP_ISA` names no family this process can run.
-public enum KernelFamilyError: Error, Equatable, CustomStringConvertible {
+package enum KernelFamilyError: Error, Equatable, CustomStringConvertible {
   case unknown(String, supported: [KernelFamily])
   case unsupported(KernelFamily, supported: [KernelFamily])
   case noneSupported
 
-  public var description: String {
+  package var description: String {
     let variable = KernelFamily.environmentVariable
     switch self {
     case .unknown(let name, let supported):

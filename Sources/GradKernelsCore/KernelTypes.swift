@@ -3,7 +3,7 @@
 // of the machine (x86-64-v3 on x86-64), so any family may use it.
 
 /// Whether a matrix operand is used as stored or transposed.
-public enum Transpose: Sendable {
+package enum Transpose: Sendable {
   case none
   case transposed
 }
@@ -17,17 +17,17 @@ public enum Transpose: Sendable {
 /// every ≥ 1024 entries (≤ 160 terms per Float lane) and the Double lanes summed at the
 /// end, in an order fixed by the shape: bitwise reproducible. A Float partial sum of
 /// squares that overflows (entries beyond ~10¹⁸) makes its total +∞.
-public struct GemmUpdateSums: Sendable, Equatable {
-  public var sumSquares = 0.0
-  public var sumMagnitudes = 0.0
-  public var oldSquares = 0.0
-  public var changeSquares = 0.0
+package struct GemmUpdateSums: Sendable, Equatable {
+  package var sumSquares = 0.0
+  package var sumMagnitudes = 0.0
+  package var oldSquares = 0.0
+  package var changeSquares = 0.0
 
-  public init() {}
+  package init() {}
 }
 
 /// Straightforward triple loop, the oracle for the tests of the fast kernels.
-public func referenceSgemm(
+package func referenceSgemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
   alpha: Float,

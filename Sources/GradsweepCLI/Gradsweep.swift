@@ -4,8 +4,8 @@ import UserFacing
 
 /// The `gradsweep` command. Each subcommand lives in its own file and only wires the
 /// library modules together.
-public struct Gradsweep: ParsableCommand {
-  public static let configuration = CommandConfiguration(
+package struct Gradsweep: ParsableCommand {
+  package static let configuration = CommandConfiguration(
     commandName: "gradsweep",
     abstract: "Sweep activations, initializers and depths to see where gradients vanish or explode.",
     discussion: """
@@ -18,9 +18,9 @@ public struct Gradsweep: ParsableCommand {
       Bench.self, Slurm.self,
     ])
 
-  public init() {}
+  package init() {}
 
-  public static func main() { main(nil) }
+  package static func main() { main(nil) }
 
   /// Parses and runs the command. The one place an error becomes a message and a
   /// status: a `UserFacingError` (the scheduler's, the results folder's, the data's,
@@ -28,7 +28,7 @@ public struct Gradsweep: ParsableCommand {
   /// `error: …` or `file:line:col: error: …`, control characters of user strings
   /// escaped — and the command exits with its `ExitStatus`; anything else goes to
   /// ArgumentParser (usage errors: 64 with the usage; help: 0; any other error: 1).
-  public static func main(_ arguments: [String]?) {
+  package static func main(_ arguments: [String]?) {
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
@@ -42,6 +42,6 @@ public struct Gradsweep: ParsableCommand {
 }
 
 /// The version string printed by `--version` and recorded in every results folder.
-public enum GradsweepVersion {
-  public static let current = "0.1.0"
+package enum GradsweepVersion {
+  package static let current = "0.1.0"
 }

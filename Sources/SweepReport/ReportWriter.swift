@@ -2,22 +2,22 @@ import SweepResults
 import Foundation
 
 /// What `ReportWriter.write` produced.
-public struct ReportFiles: Sendable {
-  public var markdown: URL
-  public var html: URL
+package struct ReportFiles: Sendable {
+  package var markdown: URL
+  package var html: URL
   /// summary.csv when it was (re)written because it was missing or stale; else nil.
-  public var rebuiltSummary: URL?
+  package var rebuiltSummary: URL?
   /// Runs left out because a file of theirs is damaged, one `file:line: error: …` each
   /// (`ResultsFolder.problems`); `gradsweep report` prints them and exits 2.
-  public var problems: [String] = []
+  package var problems: [String] = []
   /// Stale temporary files of killed writers removed from the folder (names).
-  public var removedTemporaries: [String] = []
+  package var removedTemporaries: [String] = []
   /// A few lines for the terminal: where the files are, run counts, the best configuration.
-  public var terminalText: String
+  package var terminalText: String
 }
 
 /// Writes report.md and report.html for a results folder.
-public enum ReportWriter {
+package enum ReportWriter {
   /// Reads the folder, rewrites summary.csv if it is missing or stale (so a report
   /// of an interrupted sweep or of Slurm shards merges every run present), and
   /// writes report.md and report.html atomically (temp file + rename), plus the SVG
@@ -33,7 +33,7 @@ public enum ReportWriter {
   ///   - extraSections: providers of further sections. The published-vs-measured table
   ///     (`ReferenceComparisonSection`) is always included; it is empty unless the
   ///     sweep has a `reference:` section.
-  public static func write(
+  package static func write(
     for folder: URL, now: Date, extraSections: [any ReportSectionProvider] = []
   ) throws -> ReportFiles {
     let results = try ResultsFolder(url: folder)
@@ -70,7 +70,7 @@ public enum ReportWriter {
   }
 
   /// The report as a document (both files render this).
-  public static func build(_ data: ReportData, extraSections: [any ReportSectionProvider] = []) throws -> ReportDocument {
+  package static func build(_ data: ReportData, extraSections: [any ReportSectionProvider] = []) throws -> ReportDocument {
     var warnings: [String] = []
     let charts = ChartsSection.make(data, warnings: &warnings)
     let providers: [any ReportSectionProvider] = [ReferenceComparisonSection()] + extraSections

@@ -16,19 +16,19 @@ import Darwin
 /// (`O_CREAT | O_EXCL | O_NOFOLLOW`), so a planted link or file cannot redirect the
 /// write; a failed write removes it, and `sweepStaleTemporaries` removes those a
 /// killed process left behind.
-public enum AtomicFile {
+package enum AtomicFile {
   /// A temporary path beside `url`, unique to this process and call:
   /// `.NAME.tmp-PID-RANDOM`.
-  public static func temporaryURL(for url: URL) -> URL {
+  package static func temporaryURL(for url: URL) -> URL {
     let name = ".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
     return url.deletingLastPathComponent().appendingPathComponent(name)
   }
 
-  public static func write(_ text: String, to url: URL) throws {
+  package static func write(_ text: String, to url: URL) throws {
     try write(Data(text.utf8), to: url)
   }
 
-  public static func write(_ data: Data, to url: URL) throws {
+  package static func write(_ data: Data, to url: URL) throws {
     let temp = temporaryURL(for: url)
     do {
       try writeNew(data, to: temp)
@@ -58,7 +58,7 @@ public enum AtomicFile {
   }
 
   /// Renames a finished temporary file over its target.
-  public static func commit(_ temp: URL, to url: URL) throws {
+  package static func commit(_ temp: URL, to url: URL) throws {
     if rename(temp.path, url.path) != 0 {
       let reason = String(cString: strerror(errno))
       unlink(temp.path)
@@ -73,7 +73,7 @@ public enum AtomicFile {
   /// on other machines share the folder, and their pids mean nothing on this one, but
   /// no atomic write of gradsweep's lasts minutes.
   @discardableResult
-  public static func sweepStaleTemporaries(in folder: URL, minimumAge: TimeInterval = 600) -> [String] {
+  package static func sweepStaleTemporaries(in folder: URL, minimumAge: TimeInterval = 600) -> [String] {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
     var removed: [String] = []
     for name in names {

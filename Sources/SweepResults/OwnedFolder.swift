@@ -15,8 +15,8 @@ import Darwin
 /// reads as a manifest. A missing or empty folder (lock files aside) may become one.
 /// Anything else — a folder of the user's, a symbolic link — is never written into,
 /// locked or deleted: nothing outside gradsweep's own folders is ever touched.
-public enum OwnedFolder {
-  public enum State: Equatable, Sendable {
+package enum OwnedFolder {
+  package enum State: Equatable, Sendable {
     /// Nothing there: gradsweep creates it.
     case absent
     /// A real, empty folder (lock files aside): gradsweep may fill it.
@@ -29,13 +29,13 @@ public enum OwnedFolder {
 
   /// Names gradsweep itself writes at the top of a results folder; `--force` removes
   /// these and nothing else.
-  public static let ownNames: Set<String> = [
+  package static let ownNames: Set<String> = [
     "sweep.yaml", "manifest.json", "summary.csv", "report.md", "report.html", "report-finding.svg",
     ResultsLayout.provenanceFile, "runs", "plots",
   ]
 
   /// What `root` is, without following a symbolic link at `root` itself.
-  public static func state(of root: URL) -> State {
+  package static func state(of root: URL) -> State {
     var info = stat()
     guard lstat(root.path, &info) == 0 else { return .absent }
     if (info.st_mode & S_IFMT) == S_IFLNK {
@@ -60,7 +60,7 @@ public enum OwnedFolder {
   /// Removes gradsweep's own entries of a results folder (`ownNames`, and stale
   /// temporary files `.NAME.tmp-*` of those names); returns the names it kept. Never
   /// follows a symbolic link: a link is removed as a link, its target untouched.
-  public static func removeOwnEntries(of root: URL) throws -> [String] {
+  package static func removeOwnEntries(of root: URL) throws -> [String] {
     var kept: [String] = []
     for name in try FileManager.default.contentsOfDirectory(atPath: root.path) {
       if name.hasPrefix(".gradsweep.lock") { continue }
@@ -76,7 +76,7 @@ public enum OwnedFolder {
 
   /// Deletes `url`: a folder's contents depth first, then the folder; a symbolic link
   /// or any other entry is unlinked, so nothing a link points to is ever touched.
-  public static func removeWithoutFollowingLinks(_ url: URL) throws {
+  package static func removeWithoutFollowingLinks(_ url: URL) throws {
     var info = stat()
     guard lstat(url.path, &info) == 0 else {
       if errno == ENOENT { return }

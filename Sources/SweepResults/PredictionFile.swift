@@ -6,21 +6,21 @@ import Foundation
 /// theory. Every key is present; a number that does not apply, or is not finite, is
 /// `null`. When the theory does not apply (normalisation, residual blocks, constant
 /// weights, …) `applies` is false and `reason` says why.
-public struct PredictionFile: Codable, Sendable, Equatable {
+package struct PredictionFile: Codable, Sendable, Equatable {
   /// One hidden layer's prediction.
-  public struct Layer: Codable, Sendable, Equatable {
+  package struct Layer: Codable, Sendable, Equatable {
     /// 1-based hidden layer, as in layers.csv.
-    public var layer: Int
+    package var layer: Int
     /// σ_w² = fan_in · Var W and σ_b² of this layer.
-    public var weightVariance: Double?
-    public var biasVariance: Double?
+    package var weightVariance: Double?
+    package var biasVariance: Double?
     /// q^l, the pre-activation variance (compare layers.csv's `preact_std`²).
-    public var preactVar: Double?
+    package var preactVar: Double?
     /// E‖δ^l‖² / E‖δ^L‖²: the squared back-propagated norm relative to the last hidden
     /// layer (compare `grad_b_norm`² of layers.csv over its layer-L value).
-    public var gradSqNormRel: Double?
+    package var gradSqNormRel: Double?
 
-    public init(layer: Int, weightVariance: Double?, biasVariance: Double?, preactVar: Double?, gradSqNormRel: Double?) {
+    package init(layer: Int, weightVariance: Double?, biasVariance: Double?, preactVar: Double?, gradSqNormRel: Double?) {
       self.layer = layer
       self.weightVariance = weightVariance
       self.biasVariance = biasVariance
@@ -33,7 +33,7 @@ public struct PredictionFile: Codable, Sendable, Equatable {
       case gradSqNormRel = "grad_sq_norm_rel"
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
       try c.encode(layer, forKey: .layer)
       try c.encode(weightVariance, forKey: .weightVariance)
@@ -43,23 +43,23 @@ public struct PredictionFile: Codable, Sendable, Equatable {
     }
   }
 
-  public var applies: Bool
-  public var reason: String?
-  public var caveats: [String]
+  package var applies: Bool
+  package var reason: String?
+  package var caveats: [String]
   /// q⁰, the training inputs' mean square, and whether it was assumed (file data).
-  public var inputMeanSquare: Double?
-  public var inputAssumed: Bool
-  public var qStar: Double?
-  public var cStar: Double?
-  public var chi1: Double?
-  public var xiQ: Double?
-  public var xiC: Double?
-  public var criticalWeightVariance: Double?
+  package var inputMeanSquare: Double?
+  package var inputAssumed: Bool
+  package var qStar: Double?
+  package var cStar: Double?
+  package var chi1: Double?
+  package var xiQ: Double?
+  package var xiC: Double?
+  package var criticalWeightVariance: Double?
   /// √(E‖δ¹‖²/E‖δ^L‖²): the prediction of summary.csv's `grad_ratio_init`.
-  public var predictedGradRatioInit: Double?
-  public var layers: [Layer]
+  package var predictedGradRatioInit: Double?
+  package var layers: [Layer]
 
-  public init(
+  package init(
     applies: Bool, reason: String?, caveats: [String], inputMeanSquare: Double?, inputAssumed: Bool,
     qStar: Double?, cStar: Double?, chi1: Double?, xiQ: Double?, xiC: Double?, criticalWeightVariance: Double?,
     predictedGradRatioInit: Double?, layers: [Layer]
@@ -86,10 +86,10 @@ public struct PredictionFile: Codable, Sendable, Equatable {
     case layers
   }
 
-  public static let fileName = "prediction.json"
+  package static let fileName = "prediction.json"
 
   /// Every key written (nulls explicit), sorted, non-finite numbers as null.
-  public func jsonData() throws -> Data {
+  package func jsonData() throws -> Data {
     var copy = self
     copy.finiteOnly()
     let encoder = JSONEncoder()
@@ -97,7 +97,7 @@ public struct PredictionFile: Codable, Sendable, Equatable {
     return try encoder.encode(copy)
   }
 
-  public static func read(from url: URL) throws -> PredictionFile {
+  package static func read(from url: URL) throws -> PredictionFile {
     do {
       return try JSONDecoder().decode(PredictionFile.self, from: Data(contentsOf: url))
     } catch {
@@ -122,7 +122,7 @@ public struct PredictionFile: Codable, Sendable, Equatable {
     }
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(applies, forKey: .applies)
     try c.encode(reason, forKey: .reason)

@@ -11,29 +11,29 @@ import Darwin
 /// What produced a result: written as `provenance.json` in the sweep folder and in
 /// every run folder, so that any number can be traced to the program, the machine,
 /// the exact sweep file and the seeds that made it.
-public struct Provenance: Codable, Sendable, Equatable {
+package struct Provenance: Codable, Sendable, Equatable {
   /// The build and the machine: the same for every run of one `gradsweep run`.
-  public struct Environment: Codable, Sendable, Equatable {
-    public var gradsweepVersion: String
+  package struct Environment: Codable, Sendable, Equatable {
+    package var gradsweepVersion: String
     /// `git rev-parse HEAD` of the source checkout the binary was built from, with
     /// `-dirty` when it had uncommitted changes; nil when the checkout is not there.
-    public var gitCommit: String?
-    public var swiftVersion: String
-    public var operatingSystem: String
-    public var cpu: String
-    public var cores: Int
+    package var gitCommit: String?
+    package var swiftVersion: String
+    package var operatingSystem: String
+    package var cpu: String
+    package var cores: Int
     /// SHA-256 of the sweep file as read.
-    public var sweepSHA256: String
+    package var sweepSHA256: String
     /// The sweep file's absolute path when the sweep ran. Relative data paths
     /// (`data.path`, `data.images`, …) are resolved against its folder, so
     /// `gradsweep rerun` needs it to find the same files again. nil in folders written
     /// before it was recorded.
-    public var sweepFile: String?
-    public var commandLine: [String]
+    package var sweepFile: String?
+    package var commandLine: [String]
     /// The kernel family that trained (`avx2`, `avx512`, `generic`; see
     /// `GradKernels.KernelFamily`): every family gives the same bits, so it tells speed,
     /// not results. nil in folders written before it was recorded.
-    public var kernelFamily: String?
+    package var kernelFamily: String?
 
     enum CodingKeys: String, CodingKey {
       case gradsweepVersion = "gradsweep_version", gitCommit = "git_commit", swiftVersion = "swift_version"
@@ -41,7 +41,7 @@ public struct Provenance: Codable, Sendable, Equatable {
       case commandLine = "command_line", kernelFamily = "kernel_family"
     }
 
-    public init(
+    package init(
       gradsweepVersion: String, gitCommit: String?, swiftVersion: String, operatingSystem: String, cpu: String,
       cores: Int, sweepSHA256: String, sweepFile: String? = nil, commandLine: [String], kernelFamily: String? = nil
     ) {
@@ -59,14 +59,14 @@ public struct Provenance: Codable, Sendable, Equatable {
   }
 
   /// The seeds a run actually used: its seed and the independent streams derived from it.
-  public struct Seeds: Codable, Sendable, Equatable {
-    public var run: UInt64
-    public var initialization: UInt64
-    public var shuffling: UInt64
-    public var dropout: UInt64
+  package struct Seeds: Codable, Sendable, Equatable {
+    package var run: UInt64
+    package var initialization: UInt64
+    package var shuffling: UInt64
+    package var dropout: UInt64
     /// The seed the data set was generated and split with (shared by replicates).
-    public var data: UInt64
-    public init(run: UInt64, initialization: UInt64, shuffling: UInt64, dropout: UInt64, data: UInt64) {
+    package var data: UInt64
+    package init(run: UInt64, initialization: UInt64, shuffling: UInt64, dropout: UInt64, data: UInt64) {
       self.run = run
       self.initialization = initialization
       self.shuffling = shuffling
@@ -77,16 +77,16 @@ public struct Provenance: Codable, Sendable, Equatable {
 
   /// One layer's initialisation: the formula with this layer's fans filled in, and the
   /// standard deviation the drawn weights actually have.
-  public struct LayerInitialization: Codable, Sendable, Equatable {
-    public var layer: Int
-    public var fanIn: Int
-    public var fanOut: Int
-    public var formula: String
-    public var weightStd: Double
+  package struct LayerInitialization: Codable, Sendable, Equatable {
+    package var layer: Int
+    package var fanIn: Int
+    package var fanOut: Int
+    package var formula: String
+    package var weightStd: Double
     enum CodingKeys: String, CodingKey {
       case layer, fanIn = "fan_in", fanOut = "fan_out", formula, weightStd = "weight_std"
     }
-    public init(layer: Int, fanIn: Int, fanOut: Int, formula: String, weightStd: Double) {
+    package init(layer: Int, fanIn: Int, fanOut: Int, formula: String, weightStd: Double) {
       self.layer = layer
       self.fanIn = fanIn
       self.fanOut = fanOut
@@ -95,7 +95,7 @@ public struct Provenance: Codable, Sendable, Equatable {
     }
     /// JSON has no NaN or infinity: a non-finite std (an initialisation that overflowed
     /// Float32, e.g. `init_gain: 1e39`) is written as `null` and read back as NaN.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       layer = try c.decode(Int.self, forKey: .layer)
       fanIn = try c.decode(Int.self, forKey: .fanIn)
@@ -103,7 +103,7 @@ public struct Provenance: Codable, Sendable, Equatable {
       formula = try c.decode(String.self, forKey: .formula)
       weightStd = try c.decodeIfPresent(Double.self, forKey: .weightStd) ?? .nan
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
       try c.encode(layer, forKey: .layer)
       try c.encode(fanIn, forKey: .fanIn)
@@ -111,51 +111,51 @@ public struct Provenance: Codable, Sendable, Equatable {
       try c.encode(formula, forKey: .formula)
       try c.encode(weightStd.isFinite ? weightStd : nil, forKey: .weightStd)
     }
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
       a.layer == b.layer && a.fanIn == b.fanIn && a.fanOut == b.fanOut && a.formula == b.formula
         && (a.weightStd == b.weightStd || (a.weightStd.isNaN && b.weightStd.isNaN))
     }
   }
 
-  public var environment: Environment
+  package var environment: Environment
   /// SHA-256 of the run's resolved config (`config.yaml` beside this file, byte for
   /// byte); nil in the sweep folder's provenance.
   /// One `gradsweep run` on the sweep folder: a first run, each `--resume`, each shard.
-  public struct Invocation: Codable, Sendable, Equatable {
-    public var commandLine: [String]
+  package struct Invocation: Codable, Sendable, Equatable {
+    package var commandLine: [String]
     /// ISO 8601, UTC; nil for the first entry of a folder written before it was recorded.
-    public var time: String?
-    public var host: String?
+    package var time: String?
+    package var host: String?
     enum CodingKeys: String, CodingKey {
       case commandLine = "command_line", time, host
     }
-    public init(commandLine: [String], time: String?, host: String?) {
+    package init(commandLine: [String], time: String?, host: String?) {
       self.commandLine = commandLine
       self.time = time
       self.host = host
     }
 
     /// This process's invocation, now, on this host.
-    public static func current(commandLine: [String]) -> Invocation {
+    package static func current(commandLine: [String]) -> Invocation {
       var name = [CChar](repeating: 0, count: 256)
       let host = gethostname(&name, name.count) == 0 ? String(cString: name) : nil
       return Invocation(commandLine: commandLine, time: ISO8601DateFormatter().string(from: Date()), host: host)
     }
   }
 
-  public var configSHA256: String?
+  package var configSHA256: String?
   /// nil in the sweep folder's provenance.
-  public var seeds: Seeds?
-  public var layers: [LayerInitialization]?
+  package var seeds: Seeds?
+  package var layers: [LayerInitialization]?
   /// The sweep folder's provenance only: every invocation that wrote into the folder,
   /// oldest first (`environment` is the latest's).
-  public var invocations: [Invocation]?
+  package var invocations: [Invocation]?
 
   enum CodingKeys: String, CodingKey {
     case environment, configSHA256 = "config_sha256", seeds, layers, invocations
   }
 
-  public init(
+  package init(
     environment: Environment, configSHA256: String? = nil, seeds: Seeds? = nil, layers: [LayerInitialization]? = nil,
     invocations: [Invocation]? = nil
   ) {
@@ -169,7 +169,7 @@ public struct Provenance: Codable, Sendable, Equatable {
   /// The sweep folder's provenance after one more invocation: `environment` now, the
   /// invocations of `previous` (its own command line when it predates the list) and
   /// this one appended.
-  public static func sweep(environment: Environment, after previous: Provenance?) -> Provenance {
+  package static func sweep(environment: Environment, after previous: Provenance?) -> Provenance {
     var invocations = previous?.invocations
       ?? previous.map { [Invocation(commandLine: $0.environment.commandLine, time: nil, host: nil)] } ?? []
     invocations.append(.current(commandLine: environment.commandLine))
@@ -177,7 +177,7 @@ public struct Provenance: Codable, Sendable, Equatable {
   }
 
   /// Reads a `provenance.json`.
-  public static func read(from url: URL) throws -> Provenance {
+  package static func read(from url: URL) throws -> Provenance {
     let data: Data
     do {
       data = try Data(contentsOf: url)
@@ -191,7 +191,7 @@ public struct Provenance: Codable, Sendable, Equatable {
     }
   }
 
-  public func jsonData() throws -> Data {
+  package func jsonData() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(self)
@@ -203,7 +203,7 @@ extension Provenance.Environment {
   /// (against the current directory) so that a later `gradsweep rerun` started from
   /// elsewhere still finds the sweep's data files. `kernelFamily` is the caller's
   /// `KernelFamily.active.rawValue` (the results contract links no engine).
-  public static func current(
+  package static func current(
     version: String, sweepText: String, sweepPath: String? = nil, kernelFamily: String,
     sourceFile: String = #filePath
   ) -> Self {
@@ -217,7 +217,7 @@ extension Provenance.Environment {
   }
 
   /// The folder relative data paths of this sweep are resolved against.
-  public var sweepDirectory: URL? {
+  package var sweepDirectory: URL? {
     sweepFile.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
   }
 

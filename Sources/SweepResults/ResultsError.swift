@@ -4,7 +4,7 @@
 ///
 /// Every description names the file (and the line, where there is one) and prints
 /// paths and values read from files through `UserText.escaped`.
-public enum ResultsError: Error, CustomStringConvertible, Equatable {
+package enum ResultsError: Error, CustomStringConvertible, Equatable {
   case notAFolder(path: String)
   case missingFile(path: String, what: String)
   case unreadable(path: String, reason: String)
@@ -13,7 +13,7 @@ public enum ResultsError: Error, CustomStringConvertible, Equatable {
   /// range): `path:line: error: problem; fix`. `line` is nil for a whole-file problem.
   case damaged(path: String, line: Int?, problem: String, fix: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .notAFolder(let path):
       "error: '\(UserText.escaped(path))' is not a results folder (expected a folder with manifest.json and runs/)"
@@ -26,6 +26,6 @@ public enum ResultsError: Error, CustomStringConvertible, Equatable {
   }
 
   /// What to do about a damaged file of one run (status.json, metrics.csv, layers.csv).
-  public static let rerunFix =
+  package static let rerunFix =
     "delete this run's folder and run `gradsweep run <sweep file> --resume` to train it again (or repeat it alone with `gradsweep rerun`)"
 }

@@ -2,42 +2,42 @@ import Foundation
 
 /// The file names of a results folder. Other tools read exactly these names, so they
 /// are defined once here (the report module has its own reader of the same layout).
-public struct ResultsLayout: Sendable {
+package struct ResultsLayout: Sendable {
   /// `<out>/<sweep name>`.
-  public let root: URL
+  package let root: URL
 
-  public init(root: URL) { self.root = root }
+  package init(root: URL) { self.root = root }
 
-  public var sweepCopy: URL { root.appendingPathComponent("sweep.yaml") }
-  public var manifest: URL { root.appendingPathComponent("manifest.json") }
-  public var summary: URL { root.appendingPathComponent("summary.csv") }
-  public var runsFolder: URL { root.appendingPathComponent("runs", isDirectory: true) }
-  public var provenance: URL { root.appendingPathComponent(Self.provenanceFile) }
-  public var lockFile: URL { root.appendingPathComponent(".gradsweep.lock") }
+  package var sweepCopy: URL { root.appendingPathComponent("sweep.yaml") }
+  package var manifest: URL { root.appendingPathComponent("manifest.json") }
+  package var summary: URL { root.appendingPathComponent("summary.csv") }
+  package var runsFolder: URL { root.appendingPathComponent("runs", isDirectory: true) }
+  package var provenance: URL { root.appendingPathComponent(Self.provenanceFile) }
+  package var lockFile: URL { root.appendingPathComponent(".gradsweep.lock") }
 
   /// The finished folder of a run.
-  public func runFolder(_ runID: String) -> URL {
+  package func runFolder(_ runID: String) -> URL {
     runsFolder.appendingPathComponent(runID, isDirectory: true)
   }
 
   /// Where a run is written while it trains. The leading dot keeps it out of globs
   /// like `runs/*/metrics.csv`; the pid keeps two processes apart.
-  public func temporaryRunFolder(_ runID: String) -> URL {
+  package func temporaryRunFolder(_ runID: String) -> URL {
     runsFolder.appendingPathComponent(".tmp-\(runID)-\(getpid())", isDirectory: true)
   }
 
-  public static let configFile = "config.yaml"
-  public static let metricsFile = "metrics.csv"
-  public static let layersFile = "layers.csv"
-  public static let statusFile = "status.json"
-  public static let provenanceFile = "provenance.json"
+  package static let configFile = "config.yaml"
+  package static let metricsFile = "metrics.csv"
+  package static let layersFile = "layers.csv"
+  package static let statusFile = "status.json"
+  package static let provenanceFile = "provenance.json"
 
   /// The issue-3 contract's columns first, then additions (readers go by name).
-  public static let metricsHeader = [
+  package static let metricsHeader = [
     "step", "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "grad_norm", "elapsed_s",
     "learning_rate",
   ]
-  public static let layersHeader = [
+  package static let layersHeader = [
     "step", "layer", "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio",
     "preact_mean", "preact_std", "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac",
     // Empty unless the layer has them: PReLU's learned slope, and normalisation's γ, β.

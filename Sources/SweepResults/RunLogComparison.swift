@@ -4,25 +4,25 @@ import TidyCSV
 /// Compares the CSV logs of two runs cell by cell, as text: numbers are written in
 /// their shortest round-trip spelling, so equal text means equal bits (`nan` included).
 /// The wall-clock column `elapsed_s` is ignored; every other column must match.
-public enum RunLogComparison {
+package enum RunLogComparison {
   /// The logs compared, in this order.
-  public static let files = [ResultsLayout.metricsFile, ResultsLayout.layersFile]
+  package static let files = [ResultsLayout.metricsFile, ResultsLayout.layersFile]
   /// Columns that measure the machine, not the training.
-  public static let ignoredColumns: Set<String> = ["elapsed_s"]
+  package static let ignoredColumns: Set<String> = ["elapsed_s"]
 
   /// The first place two logs differ.
-  public struct Difference: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
+  package struct Difference: Sendable, Equatable, CustomStringConvertible {
+    package var file: String
     /// 1-based line in the file (the header is line 1).
-    public var line: Int
+    package var line: Int
     /// The differing column; nil when the headers or the row counts differ.
-    public var column: String?
+    package var column: String?
     /// `step 40, layer 3` when the row has those columns.
-    public var rowLabel: String?
-    public var old: String
-    public var new: String
+    package var rowLabel: String?
+    package var old: String
+    package var new: String
 
-    public var description: String {
+    package var description: String {
       var place = "\(file) line \(line)"
       if let rowLabel { place += " (\(rowLabel))" }
       if let column { place += ", column \(column)" }
@@ -33,7 +33,7 @@ public enum RunLogComparison {
   /// The first difference between `runs/<id>` folders `old` and `new`, nil when every
   /// log is identical.
   /// The Jacobian's spectrum (`log.jacobian`) is compared too when either run wrote one.
-  public static func firstDifference(old: URL, new: URL) throws -> Difference? {
+  package static func firstDifference(old: URL, new: URL) throws -> Difference? {
     let fm = FileManager.default
     let spectrum = [ResultsLayout.jacobianFile].filter {
       fm.fileExists(atPath: old.appendingPathComponent($0).path) || fm.fileExists(atPath: new.appendingPathComponent($0).path)
@@ -47,7 +47,7 @@ public enum RunLogComparison {
   }
 
   /// The first difference between two tables, comparing rows in order.
-  public static func firstDifference(old: CSVTable, new: CSVTable, file: String) -> Difference? {
+  package static func firstDifference(old: CSVTable, new: CSVTable, file: String) -> Difference? {
     if old.header != new.header {
       return Difference(
         file: file, line: 1, column: nil, rowLabel: "header", old: old.header.joined(separator: ","),

@@ -12,48 +12,48 @@ import Foundation
 /// Written with every key present (nulls explicit; JSON has no NaN, so non-finite
 /// numbers are written as null). Read leniently: the `final_*` fields are optional
 /// and may also be the strings `"nan"`, `"inf"`, `"-inf"`.
-public struct RunStatus: Sendable, Equatable, Codable {
+package struct RunStatus: Sendable, Equatable, Codable {
   /// How a run ended. A struct rather than an enum so that a reader keeps a word it
   /// does not know (from a newer gradsweep) instead of failing.
-  public struct State: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
+  package struct State: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
     CustomStringConvertible
   {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
+    package var rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package init(stringLiteral value: String) { rawValue = value }
+    package init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    package func encode(to encoder: any Encoder) throws {
       var c = encoder.singleValueContainer()
       try c.encode(rawValue)
     }
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// Trained for all its steps.
-    public static let completed: State = "completed"
+    package static let completed: State = "completed"
     /// Loss or gradients became NaN/Inf; a result, not an error.
-    public static let diverged: State = "diverged"
+    package static let diverged: State = "diverged"
     /// The training loss stopped improving (`training.stall`) and the run stopped
     /// early after `steps` updates; a result, not an error (kept by `--resume`).
-    public static let stalled: State = "stalled"
+    package static let stalled: State = "stalled"
     /// Threw (I/O error, incompatible data, ...): redone by `--resume --retry-failed`.
-    public static let failed: State = "failed"
+    package static let failed: State = "failed"
     /// Stopped by Ctrl-C before the end: redone by `--resume`.
-    public static let interrupted: State = "interrupted"
+    package static let interrupted: State = "interrupted"
   }
 
-  public var status: State
-  public var steps: Int?
-  public var divergedAtStep: Int?
-  public var error: String?
-  public var seconds: Double?
-  public var finalLoss: Double?
-  public var finalAccuracy: Double?
-  public var finalValLoss: Double?
-  public var finalValAccuracy: Double?
-  public var testLoss: Double?
-  public var testAccuracy: Double?
+  package var status: State
+  package var steps: Int?
+  package var divergedAtStep: Int?
+  package var error: String?
+  package var seconds: Double?
+  package var finalLoss: Double?
+  package var finalAccuracy: Double?
+  package var finalValLoss: Double?
+  package var finalValAccuracy: Double?
+  package var testLoss: Double?
+  package var testAccuracy: Double?
 
-  public init(
+  package init(
     status: State, steps: Int? = nil, divergedAtStep: Int? = nil, error: String? = nil,
     seconds: Double? = nil, finalLoss: Double? = nil, finalAccuracy: Double? = nil,
     finalValLoss: Double? = nil, finalValAccuracy: Double? = nil, testLoss: Double? = nil,
@@ -80,7 +80,7 @@ public struct RunStatus: Sendable, Equatable, Codable {
     case testLoss = "test_loss", testAccuracy = "test_accuracy"
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     status = try c.decode(State.self, forKey: .status)
     steps = try c.decodeIfPresent(LooseNumber.self, forKey: .steps)?.value.flatMap(Self.exactInt)
@@ -95,7 +95,7 @@ public struct RunStatus: Sendable, Equatable, Codable {
     testAccuracy = try c.decodeIfPresent(LooseNumber.self, forKey: .testAccuracy)?.value
   }
 
-  public func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(status, forKey: .status)
     try c.encode(steps, forKey: .steps)
@@ -117,7 +117,7 @@ public struct RunStatus: Sendable, Equatable, Codable {
   }
 
   /// Pretty, key-sorted JSON as written to `status.json`.
-  public func jsonData() throws -> Data {
+  package func jsonData() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return try encoder.encode(self)
@@ -125,7 +125,7 @@ public struct RunStatus: Sendable, Equatable, Codable {
 
   /// Reads `status.json`; nil when the file does not exist (the run has not finished).
   /// A file that is not a status (not JSON, no `status`) is `ResultsError.damaged`.
-  public static func read(from url: URL) throws -> RunStatus? {
+  package static func read(from url: URL) throws -> RunStatus? {
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
     let data: Data
     do {
@@ -144,9 +144,9 @@ public struct RunStatus: Sendable, Equatable, Codable {
   /// The training produced results worth averaging: anything but `failed` and
   /// `interrupted` (a `diverged` run is a result — its non-finite numbers are skipped
   /// where averaged and it is counted in the "diverged" column).
-  public var isResult: Bool { RunStatus.isResult(status.rawValue) }
+  package var isResult: Bool { RunStatus.isResult(status.rawValue) }
 
-  public static func isResult(_ status: String) -> Bool {
+  package static func isResult(_ status: String) -> Bool {
     status != "failed" && status != "interrupted"
   }
 }

@@ -3,9 +3,9 @@
 ///
 ///     H ← IV; for each 512-bit block: 64 rounds of
 ///       T₁ = h + Σ₁(e) + Ch(e,f,g) + Kₜ + Wₜ,  T₂ = Σ₀(a) + Maj(a,b,c)
-public enum SHA256 {
+package enum SHA256 {
   /// The digest of `bytes` as 64 lowercase hex digits.
-  public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+  package static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
     digest(Array(bytes)).map { byte in
       let s = String(byte, radix: 16)
       return s.count == 1 ? "0" + s : s
@@ -13,7 +13,7 @@ public enum SHA256 {
   }
 
   /// The 32-byte digest of `message`.
-  public static func digest(_ message: [UInt8]) -> [UInt8] {
+  package static func digest(_ message: [UInt8]) -> [UInt8] {
     var h: [UInt32] = [
       0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
     ]

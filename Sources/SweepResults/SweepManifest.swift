@@ -8,24 +8,24 @@ import Foundation
 /// Decoding is lenient about what a reader can do without (description, report,
 /// version, cores, jobs default to empty/nil) and strict about what it cannot
 /// (name, axes, runs).
-public struct SweepManifest: Sendable, Equatable, Codable {
-  public var name: String
-  public var description: String
+package struct SweepManifest: Sendable, Equatable, Codable {
+  package var name: String
+  package var description: String
   /// Dotted paths of the swept fields, in the order the sweep declares them.
-  public var axes: [String]
+  package var axes: [String]
   /// The sweep's `zip` groups of two or more axes (paths), which vary as one; empty
   /// in manifests written before gradsweep recorded them.
-  public var zipGroups: [[String]]
-  public var runs: [ManifestRun]
-  public var report: ReportSpec
-  public var reference: ReferenceSection?
-  public var gradsweepVersion: String?
+  package var zipGroups: [[String]]
+  package var runs: [ManifestRun]
+  package var report: ReportSpec
+  package var reference: ReferenceSection?
+  package var gradsweepVersion: String?
   /// ISO-8601 creation time, as written (kept as text so any ISO variant survives).
-  public var created: String?
-  public var cores: Int?
-  public var jobs: Int?
+  package var created: String?
+  package var cores: Int?
+  package var jobs: Int?
 
-  public init(
+  package init(
     name: String, description: String = "", axes: [String], zipGroups: [[String]] = [], runs: [ManifestRun],
     report: ReportSpec = ReportSpec(), reference: ReferenceSection? = nil, gradsweepVersion: String? = nil,
     created: String? = nil, cores: Int? = nil, jobs: Int? = nil
@@ -50,7 +50,7 @@ public struct SweepManifest: Sendable, Equatable, Codable {
     case created, cores, jobs
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     name = try c.decode(String.self, forKey: .name)
     description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
@@ -67,17 +67,17 @@ public struct SweepManifest: Sendable, Equatable, Codable {
 
   /// The axes a report groups by: the manifest's axes without `seed`, because seeds
   /// are replicates (summary.csv has its own `seed` column) and are averaged over.
-  public var groupingAxes: [String] { axes.filter { $0 != "seed" } }
+  package var groupingAxes: [String] { axes.filter { $0 != "seed" } }
 
   /// Pretty, key-sorted JSON as written to `manifest.json`.
-  public func jsonData() throws -> Data {
+  package func jsonData() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(self)
   }
 
   /// Reads and decodes `manifest.json`; one that does not decode is `ResultsError.damaged`.
-  public static func read(from url: URL) throws -> SweepManifest {
+  package static func read(from url: URL) throws -> SweepManifest {
     let data: Data
     do {
       data = try Data(contentsOf: url)
@@ -95,14 +95,14 @@ public struct SweepManifest: Sendable, Equatable, Codable {
 }
 
 /// One planned run of a sweep.
-public struct ManifestRun: Sendable, Equatable, Codable {
-  public var runID: String
-  public var index: Int
+package struct ManifestRun: Sendable, Equatable, Codable {
+  package var runID: String
+  package var index: Int
   /// Axis path → value, as text (numbers as written in the sweep).
-  public var axisValues: [String: String]
-  public var seed: Int
+  package var axisValues: [String: String]
+  package var seed: Int
 
-  public init(runID: String, index: Int, axisValues: [String: String], seed: Int) {
+  package init(runID: String, index: Int, axisValues: [String: String], seed: Int) {
     self.runID = runID
     self.index = index
     self.axisValues = axisValues
@@ -113,7 +113,7 @@ public struct ManifestRun: Sendable, Equatable, Codable {
     case runID = "run_id", index, axisValues = "axis_values", seed
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     runID = try c.decode(String.self, forKey: .runID)
     index = try c.decodeIfPresent(Int.self, forKey: .index) ?? 0

@@ -11,8 +11,8 @@
 ///
 /// Properties: text without such characters is returned unchanged; the result never
 /// contains a character it escapes; escaping twice changes nothing more.
-public enum UserText {
-  public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
+package enum UserText {
+  package static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
     let escape = { (scalar: Unicode.Scalar) in needsEscape(scalar, keepingLineBreaks: keepingLineBreaks) }
     guard text.unicodeScalars.contains(where: escape) else { return text }
     var out = ""

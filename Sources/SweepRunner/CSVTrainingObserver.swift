@@ -115,18 +115,18 @@ extension ResultsLayout.InstrumentColumns {
 }
 
 /// A flag set once (by Ctrl-C) and read by every running training before each step.
-public final class StopFlag: Sendable {
+package final class StopFlag: Sendable {
   /// 0 = not set; otherwise the signal that set it (SIGINT, SIGTERM), or -1.
   private let flag = Atomic<Int32>(0)
-  public init() {}
-  public var isSet: Bool { flag.load(ordering: .relaxed) != 0 }
-  public func set() { set(by: -1) }
+  package init() {}
+  package var isSet: Bool { flag.load(ordering: .relaxed) != 0 }
+  package func set() { set(by: -1) }
   /// Stops, remembering the signal that asked (the first one wins).
-  public func set(by signal: Int32) {
+  package func set(by signal: Int32) {
     _ = flag.compareExchange(expected: 0, desired: signal == 0 ? -1 : signal, ordering: .relaxed)
   }
   /// The signal that stopped the sweep, nil when none did.
-  public var signal: Int32? {
+  package var signal: Int32? {
     let value = flag.load(ordering: .relaxed)
     return value > 0 ? value : nil
   }

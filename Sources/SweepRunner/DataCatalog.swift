@@ -63,7 +63,7 @@ struct DataCatalog: Sendable {
 }
 
 /// Data that cannot be built: reported before anything is trained or written.
-public struct DataCatalogError: Error, CustomStringConvertible {
-  public let messages: [String]
-  public var description: String { messages.joined(separator: "\n") }
+package struct DataCatalogError: Error, CustomStringConvertible {
+  package let messages: [String]
+  package var description: String { messages.joined(separator: "\n") }
 }

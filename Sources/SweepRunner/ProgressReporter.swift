@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// How progress is shown on stderr.
-public enum ProgressMode: Sendable {
+package enum ProgressMode: Sendable {
   /// A live one-line bar when stderr is a terminal, plain lines otherwise.
   case automatic
   /// Nothing (`--quiet`).

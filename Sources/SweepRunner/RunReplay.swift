@@ -13,15 +13,15 @@ import SweepSpec
 /// folder relative data paths are resolved against. The run is trained by the same
 /// `RunExecutor` as in a sweep, so a rerun exercises exactly the code that made the
 /// original.
-public enum RunReplay {
-  public struct Outcome: Sendable {
+package enum RunReplay {
+  package struct Outcome: Sendable {
     /// `<output root>/runs/<run_id>`: the new run.
-    public let newFolder: URL
-    public let oldStatus: RunStatus?
-    public let newStatus: RunStatus
+    package let newFolder: URL
+    package let oldStatus: RunStatus?
+    package let newStatus: RunStatus
     /// The first difference between the old and the new logs; nil when identical.
-    public let difference: RunLogComparison.Difference?
-    public var identical: Bool { difference == nil }
+    package let difference: RunLogComparison.Difference?
+    package var identical: Bool { difference == nil }
   }
 
   /// Trains the run saved in `runFolder` again, into `outputRoot/runs/<run_id>`.
@@ -29,7 +29,7 @@ public enum RunReplay {
   /// - Throws: `ResultsError` when the folder is not a run's, `DataCatalogError` when
   ///   its data cannot be built again, `SchedulerError` when the model does not fit in
   ///   memory or the output cannot be written.
-  public static func rerun(
+  package static func rerun(
     _ runFolder: URL, into outputRoot: URL, stop: StopFlag, version: String,
     memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory
   ) throws -> Outcome {

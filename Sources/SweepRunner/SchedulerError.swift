@@ -1,5 +1,5 @@
 /// Why a sweep could not start. Each message says what to do about it.
-public enum SchedulerError: Error, CustomStringConvertible, Equatable {
+package enum SchedulerError: Error, CustomStringConvertible, Equatable {
   case resultsExist(path: String)
   /// The folder is not gradsweep's (a user's folder, a link): never written or deleted.
   case notOurs(path: String, reason: String)
@@ -9,7 +9,7 @@ public enum SchedulerError: Error, CustomStringConvertible, Equatable {
   /// Located messages (`file:line:col: error: …`), one per model that would not fit.
   case tooLarge(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .resultsExist(let path):
       "error: results already exist in '\(path)'; use --resume to continue that sweep (finished runs are kept) or --force to delete them and start over"

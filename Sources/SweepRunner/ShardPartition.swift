@@ -8,15 +8,15 @@ import SweepSpec
 /// shard). Costs are integers computed from the config alone, so every machine
 /// computes the same partition without loading any data; LPT's makespan is at most
 /// 4/3 of the optimum.
-public enum ShardPartition {
+package enum ShardPartition {
   /// The plan indices of shard `index` (0-based) of `count`, in plan order.
-  public static func runs(of plan: SweepPlan, shard index: Int, of count: Int) -> Set<Int> {
+  package static func runs(of plan: SweepPlan, shard index: Int, of count: Int) -> Set<Int> {
     let assignment = assign(plan.runs, shards: count)
     return Set(plan.runs.indices.filter { assignment[$0] == index }.map { plan.runs[$0].index })
   }
 
   /// The shard of each run, in `runs` order.
-  public static func assign(_ runs: [PlannedRun], shards: Int) -> [Int] {
+  package static func assign(_ runs: [PlannedRun], shards: Int) -> [Int] {
     let costs = runs.map(estimatedCost)
     let order = runs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : runs[$0].index < runs[$1].index }
     var load = [UInt64](repeating: 0, count: shards)
@@ -33,7 +33,7 @@ public enum ShardPartition {
   /// Multiply-adds per example × examples seen, from the config alone (the input
   /// and output widths are not known before the data is loaded, so only the hidden
   /// layers count; that ranks runs well enough to balance them).
-  public static func estimatedCost(_ run: PlannedRun) -> UInt64 {
+  package static func estimatedCost(_ run: PlannedRun) -> UInt64 {
     let config = run.config
     let widths = config.model.hiddenWidths
     var perExample: UInt64 = 0

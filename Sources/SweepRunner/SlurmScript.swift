@@ -5,35 +5,35 @@ import Foundation
 /// Every path is absolute, because the scripts run on compute nodes in whatever
 /// folder Slurm starts them. Optional settings left `nil` produce no `#SBATCH` line,
 /// so the cluster's defaults apply.
-public struct SlurmJob: Sendable, Equatable {
+package struct SlurmJob: Sendable, Equatable {
   /// The sweep's `name:`; the results go to `<outputRoot>/<sweepName>/`.
-  public var sweepName: String
+  package var sweepName: String
   /// How many runs the sweep expands into (stated in the script's header).
-  public var runCount: Int
+  package var runCount: Int
   /// The `gradsweep` executable the tasks call.
-  public var executable: String
+  package var executable: String
   /// The sweep file.
-  public var sweepFile: String
+  package var sweepFile: String
   /// The folder given to `--out`.
-  public var outputRoot: String
+  package var outputRoot: String
   /// Where the array script is written; the report script goes beside it.
-  public var scriptPath: String
+  package var scriptPath: String
   /// Array tasks: task I runs shard I of `tasks`.
-  public var tasks: Int
-  public var partition: String?
+  package var tasks: Int
+  package var partition: String?
   /// Wall-clock limit in one of Slurm's formats (see ``SlurmSettings/problem(time:)``).
-  public var time: String?
-  public var cpusPerTask: Int?
+  package var time: String?
+  package var cpusPerTask: Int?
   /// Memory per node, e.g. `4G` (Slurm's `--mem`).
-  public var memory: String?
-  public var account: String?
+  package var memory: String?
+  package var account: String?
   /// Whole `#SBATCH ...` lines added to both scripts after gradsweep's own (later
   /// lines override earlier ones in sbatch, so these can override ours).
-  public var extraDirectives: [String]
+  package var extraDirectives: [String]
   /// Command-line overrides (`path=value`) each task passes on after the sweep file.
-  public var overrides: [String] = []
+  package var overrides: [String] = []
 
-  public init(
+  package init(
     sweepName: String, runCount: Int, executable: String, sweepFile: String, outputRoot: String,
     scriptPath: String, tasks: Int, partition: String? = nil, time: String? = nil, cpusPerTask: Int? = nil,
     memory: String? = nil, account: String? = nil, extraDirectives: [String] = []
@@ -54,22 +54,22 @@ public struct SlurmJob: Sendable, Equatable {
   }
 
   /// `<outputRoot>/<sweepName>`: the results folder the shards share.
-  public var resultsFolder: String { SlurmScript.join(outputRoot, sweepName) }
+  package var resultsFolder: String { SlurmScript.join(outputRoot, sweepName) }
   /// `<outputRoot>/slurm-logs`: Slurm's stdout/stderr files. Outside the results
   /// folder, so `gradsweep run --force` never deletes them and they never look like results.
   /// Slurm does not create it: whoever writes the scripts must.
-  public var logFolder: String { SlurmScript.join(outputRoot, "slurm-logs") }
+  package var logFolder: String { SlurmScript.join(outputRoot, "slurm-logs") }
   /// The report script: the array script's path with `.report` before its extension.
-  public var reportScriptPath: String { SlurmScript.reportScriptPath(forArrayScript: scriptPath) }
+  package var reportScriptPath: String { SlurmScript.reportScriptPath(forArrayScript: scriptPath) }
 }
 
 /// Why a script cannot be written for these settings.
-public enum SlurmScriptError: Error, Equatable, CustomStringConvertible {
+package enum SlurmScriptError: Error, Equatable, CustomStringConvertible {
   /// sbatch reads `#SBATCH` values up to the end of the line and strips double quotes:
   /// a path with a newline or a `"` cannot be written there.
   case unwritablePath(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .unwritablePath(let path):
       "error: the path '\(path)' contains a double quote or a line break, which an #SBATCH line cannot hold; choose another --out folder"
@@ -87,9 +87,9 @@ public enum SlurmScriptError: Error, Equatable, CustomStringConvertible {
 /// that already finished. The report script runs `gradsweep report OUT/NAME`; it is
 /// submitted with `--dependency=afterany:<array job>` (see ``reportSubmission(arrayJobID:job:)``)
 /// so it merges whatever the tasks left, even when some failed.
-public enum SlurmScript {
+package enum SlurmScript {
   /// The sbatch script of the job array.
-  public static func arrayScript(_ job: SlurmJob) throws -> String {
+  package static func arrayScript(_ job: SlurmJob) throws -> String {
     let logStem = percentEscaped(join(job.logFolder, job.sweepName)) + "_%A_%a"
     var lines = [
       "#!/bin/bash",
@@ -120,7 +120,7 @@ public enum SlurmScript {
   }
 
   /// The sbatch script of the report job that runs after the array.
-  public static func reportScript(_ job: SlurmJob) throws -> String {
+  package static func reportScript(_ job: SlurmJob) throws -> String {
     let log = percentEscaped(join(job.logFolder, job.sweepName)) + "_report_%j.out"
     var lines = [
       "#!/bin/bash",
@@ -142,7 +142,7 @@ public enum SlurmScript {
   }
 
   /// The command each array task runs (the last line of the array script).
-  public static func runCommand(_ job: SlurmJob) -> String {
+  package static func runCommand(_ job: SlurmJob) -> String {
     [
       ([shellQuoted(job.executable), "run", shellQuoted(job.sweepFile)] + job.overrides.map(shellQuoted)).joined(separator: " "),
       "--shard", "$SLURM_ARRAY_TASK_ID/\(job.tasks)",
@@ -152,23 +152,23 @@ public enum SlurmScript {
   }
 
   /// The command of the report job.
-  public static func reportCommand(_ job: SlurmJob) -> String {
+  package static func reportCommand(_ job: SlurmJob) -> String {
     "\(shellQuoted(job.executable)) report \(shellQuoted(job.resultsFolder))"
   }
 
   /// sbatch's arguments for the array job: `--parsable` makes it print only the job id.
-  public static func arraySubmission(_ job: SlurmJob) -> [String] {
+  package static func arraySubmission(_ job: SlurmJob) -> [String] {
     ["--parsable", job.scriptPath]
   }
 
   /// sbatch's arguments for the report job: it starts once every array task has
   /// ended, whatever their exit status (`afterany`), so a failed task still gets a report.
-  public static func reportSubmission(arrayJobID: String, job: SlurmJob) -> [String] {
+  package static func reportSubmission(arrayJobID: String, job: SlurmJob) -> [String] {
     ["--parsable", "--dependency=afterany:\(arrayJobID)", job.reportScriptPath]
   }
 
   /// The job id in `sbatch --parsable`'s output: `ID` or `ID;CLUSTER` on the first line.
-  public static func jobID(fromParsable output: String) -> String? {
+  package static func jobID(fromParsable output: String) -> String? {
     let firstLine = output.split(whereSeparator: \.isNewline).first ?? ""
     let id = firstLine.split(separator: ";").first.map(String.init) ?? ""
     let trimmed = id.trimmingCharacters(in: .whitespaces)
@@ -178,7 +178,7 @@ public enum SlurmScript {
 
   /// `path` with `.report` before its extension: `x.sbatch` → `x.report.sbatch`,
   /// `x.sh` → `x.report.sh`, `x` → `x.report`.
-  public static func reportScriptPath(forArrayScript path: String) -> String {
+  package static func reportScriptPath(forArrayScript path: String) -> String {
     let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
     let file = path[slash...]
     if let dot = file.lastIndex(of: "."), dot != file.startIndex {
@@ -189,7 +189,7 @@ public enum SlurmScript {
 
   /// `s` as one word for a POSIX shell: in single quotes, each `'` written as `'\''`.
   /// Words made only of characters the shell never interprets stay bare, for readability.
-  public static func shellQuoted(_ s: String) -> String {
+  package static func shellQuoted(_ s: String) -> String {
     let plain = s.unicodeScalars.allSatisfy {
       ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+,:=@%".unicodeScalars.contains($0)
     }
@@ -237,9 +237,9 @@ public enum SlurmScript {
 
 /// Checks of the user's Slurm settings, each returning what is wrong (nil when fine),
 /// so the command line can refuse them before writing anything.
-public enum SlurmSettings {
+package enum SlurmSettings {
   /// Slurm's time formats: `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S` (all digits).
-  public static func problem(time: String) -> String? {
+  package static func problem(time: String) -> String? {
     let dayAndRest = time.split(separator: "-", omittingEmptySubsequences: false)
     let clock: Substring
     let maxParts: Int
@@ -258,7 +258,7 @@ public enum SlurmSettings {
   }
 
   /// `--mem`: a whole number with an optional unit K, M, G or T (megabytes without one).
-  public static func problem(memory: String) -> String? {
+  package static func problem(memory: String) -> String? {
     var digits = Substring(memory)
     if let last = digits.last, "KMGTkmgt".contains(last) { digits = digits.dropLast() }
     guard isDigits(digits), Int(digits).map({ $0 > 0 }) == true else {
@@ -268,7 +268,7 @@ public enum SlurmSettings {
   }
 
   /// A partition or account name: one word, no quotes.
-  public static func problem(name: String, option: String) -> String? {
+  package static func problem(name: String, option: String) -> String? {
     guard !name.isEmpty, !name.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "#" }) else {
       return "\(option) '\(name)' is not a Slurm name: give one word without spaces or quotes"
     }
@@ -276,7 +276,7 @@ public enum SlurmSettings {
   }
 
   /// An `--extra` line: one line starting with `#SBATCH `.
-  public static func problem(extraDirective line: String) -> String? {
+  package static func problem(extraDirective line: String) -> String? {
     guard line.hasPrefix("#SBATCH "), line.count > 8, !line.contains(where: \.isNewline) else {
       return "--extra '\(line)' is not an #SBATCH line: give one line such as '#SBATCH --qos=short'"
     }

@@ -20,15 +20,15 @@
 /// - Non-finite losses are ignored (divergence is the engine's call, not this one's).
 /// - Depends only on the logged losses, so it is as deterministic as the training.
 /// - O(N) memory and time per record.
-public struct StallDetector: Sendable, Equatable {
-  public let window: Int
-  public let minImprovement: Double
+package struct StallDetector: Sendable, Equatable {
+  package let window: Int
+  package let minImprovement: Double
   private var bestBefore = Double.infinity
   private var recent: [Double] = []
   private var records = 0
 
   /// - Precondition: `window ≥ 1`, `0 < minImprovement < 1` (validated when the sweep loads).
-  public init(window: Int, minImprovement: Double) {
+  package init(window: Int, minImprovement: Double) {
     precondition(window >= 1 && minImprovement > 0 && minImprovement < 1, "invalid stall rule")
     self.window = window
     self.minImprovement = minImprovement
@@ -36,7 +36,7 @@ public struct StallDetector: Sendable, Equatable {
   }
 
   /// Takes the next logged training loss; returns whether the training has now stalled.
-  public mutating func observe(_ loss: Double) -> Bool {
+  package mutating func observe(_ loss: Double) -> Bool {
     records += 1
     recent.append(loss.isFinite ? loss : .infinity)
     if recent.count > window { bestBefore = min(bestBefore, recent.removeFirst()) }
@@ -46,7 +46,7 @@ public struct StallDetector: Sendable, Equatable {
   }
 
   /// Why a run was stopped, for its status.json.
-  public var explanation: String {
+  package var explanation: String {
     let percent = minImprovement * 100
     let shown = percent == percent.rounded() ? String(Int(percent)) : String(percent)
     return "training loss improved by less than \(shown)% over the last \(window) logged steps"

@@ -7,26 +7,26 @@ import SweepResults
 import SweepSpec
 
 /// How `gradsweep run` treats a results folder and how wide it runs.
-public struct SchedulerOptions: Sendable {
+package struct SchedulerOptions: Sendable {
   /// Trainings at once (each single-threaded).
-  public var jobs: Int
+  package var jobs: Int
   /// Keep finished runs whose resolved config is unchanged; redo the rest.
-  public var resume: Bool
+  package var resume: Bool
   /// Delete existing results first.
-  public var force: Bool
+  package var force: Bool
   /// With `resume`: also redo runs recorded as failed / diverged.
-  public var retryFailed: Bool
-  public var retryDiverged: Bool
+  package var retryFailed: Bool
+  package var retryDiverged: Bool
   /// Run only shard `index` of `count` (see `ShardPartition`); nil runs all.
-  public var shard: (index: Int, count: Int)?
-  public var progress: ProgressMode
+  package var shard: (index: Int, count: Int)?
+  package var progress: ProgressMode
   /// Recorded in the manifest.
-  public var version: String
+  package var version: String
   /// Bytes one training may hold at once; a run whose model needs more is refused
   /// before anything is allocated or written. Default: the machine's physical memory.
-  public var memoryLimit: UInt64
+  package var memoryLimit: UInt64
 
-  public init(
+  package init(
     jobs: Int, resume: Bool = false, force: Bool = false, retryFailed: Bool = false,
     retryDiverged: Bool = false, shard: (index: Int, count: Int)? = nil, progress: ProgressMode = .automatic,
     version: String, memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory
@@ -44,26 +44,26 @@ public struct SchedulerOptions: Sendable {
 }
 
 /// What a sweep did this time.
-public struct SweepOutcome: Sendable {
-  public let resultsFolder: URL
+package struct SweepOutcome: Sendable {
+  package let resultsFolder: URL
   /// Status of every run trained this time, by run id.
-  public let statuses: [String: RunStatus]
+  package let statuses: [String: RunStatus]
   /// Finished runs kept from before (`--resume`).
-  public let kept: Int
+  package let kept: Int
   /// Ctrl-C stopped the sweep before every run had started.
-  public let interrupted: Bool
+  package let interrupted: Bool
   /// The results folder stopped accepting writes (disk full, read-only, …): the runs
   /// that could not be saved left nothing behind, no further run was started, and
   /// every run saved before is kept for `--resume`.
-  public let outputError: SchedulerError?
+  package let outputError: SchedulerError?
 
-  public var failed: Int { statuses.values.filter { $0.status == .failed }.count }
-  public var diverged: Int { statuses.values.filter { $0.status == .diverged }.count }
-  public var stalled: Int { statuses.values.filter { $0.status == .stalled }.count }
-  public var completed: Int { statuses.values.filter { $0.status == .completed }.count }
+  package var failed: Int { statuses.values.filter { $0.status == .failed }.count }
+  package var diverged: Int { statuses.values.filter { $0.status == .diverged }.count }
+  package var stalled: Int { statuses.values.filter { $0.status == .stalled }.count }
+  package var completed: Int { statuses.values.filter { $0.status == .completed }.count }
 
   /// The signal that stopped the sweep (SIGINT, SIGTERM), when one did.
-  public let signal: Int32?
+  package let signal: Int32?
 }
 
 /// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
@@ -76,8 +76,8 @@ public struct SweepOutcome: Sendable {
 /// `@Sendable` closure, so the compiler checks that everything it captures is
 /// `Sendable`. A run's numbers therefore depend on its config and seed only, never on
 /// `jobs`.
-public enum SweepScheduler {
-  public static func run(
+package enum SweepScheduler {
+  package static func run(
     _ plan: SweepPlan, outputRoot: URL, options: SchedulerOptions, stop: StopFlag
   ) throws -> SweepOutcome {
     var selected = plan.runs

@@ -8,42 +8,42 @@
 
 /// A position in a sweep file. Lines and columns start at 1; columns count Unicode
 /// scalars (as libyaml does). Line 0 means "the file as a whole".
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-  public let file: String
-  public let line: Int
-  public let column: Int
+package struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+  package let file: String
+  package let line: Int
+  package let column: Int
 
-  public init(file: String, line: Int, column: Int) {
+  package init(file: String, line: Int, column: Int) {
     self.file = file
     self.line = line
     self.column = column
   }
 
   /// `file:line:col`, or just `file` when the location is the whole file.
-  public var description: String {
+  package var description: String {
     line > 0 ? "\(file):\(line):\(column)" : file
   }
 }
 
 /// One problem found in a sweep file.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-  public enum Severity: String, Sendable, Hashable {
+package struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+  package enum Severity: String, Sendable, Hashable {
     case error, warning
   }
 
-  public let file: String
+  package let file: String
   /// 1-based line, 0 when the problem concerns the whole file.
-  public let line: Int
+  package let line: Int
   /// 1-based column in Unicode scalars.
-  public let column: Int
-  public let severity: Severity
-  public let message: String
+  package let column: Int
+  package let severity: Severity
+  package let message: String
   /// The text of line `line` (without its newline), nil when unknown.
-  public let sourceLine: String?
+  package let sourceLine: String?
   /// Extra help printed after the caret: the accepted names, how to fix it.
-  public let note: String?
+  package let note: String?
 
-  public init(
+  package init(
     file: String, line: Int, column: Int, severity: Severity = .error, message: String,
     sourceLine: String? = nil, note: String? = nil
   ) {
@@ -57,7 +57,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// A diagnostic at `location`, taking the source line from `sourceText`.
-  public init(
+  package init(
     at location: SourceLocation, in sourceText: String?, severity: Severity = .error,
     message: String, note: String? = nil
   ) {
@@ -67,11 +67,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
       note: note)
   }
 
-  public var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
+  package var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
   /// `file:line:col: error: message`, then the source line and a caret under the
   /// column, then `note: …` when there is one.
-  public var description: String {
+  package var description: String {
     var text = "\(location): \(severity.rawValue): \(message)"
     if line > 0, let sourceLine {
       let (shown, caretColumn) = Self.window(sourceLine, column: column)
@@ -110,18 +110,18 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Everything wrong with a sweep file, sorted by position. Thrown by `SweepLoader`.
-public struct SweepDiagnostics: Error, Sendable, CustomStringConvertible {
-  public let diagnostics: [Diagnostic]
+package struct SweepDiagnostics: Error, Sendable, CustomStringConvertible {
+  package let diagnostics: [Diagnostic]
 
-  public init(diagnostics: [Diagnostic]) {
+  package init(diagnostics: [Diagnostic]) {
     self.diagnostics = diagnostics
   }
 
   /// The errors only (warnings are kept in `diagnostics` when errors occurred).
-  public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+  package var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 
   /// Every diagnostic rendered, separated by blank lines, then a count when there are several.
-  public var description: String {
+  package var description: String {
     var text = diagnostics.map(\.description).joined(separator: "\n\n")
     let count = errors.count
     if count > 1 { text += "\n\n\(count) errors" }

@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Validation collects every problem of a file (not just the first) and throws them
 /// together as `SweepDiagnostics`, each located at its line and column.
-public enum SweepLoader {
+package enum SweepLoader {
   /// The largest sweep file read: 8 MiB (a 100,000-value axis takes about 1.5 MB).
-  public static let maxFileBytes = 8 << 20
+  package static let maxFileBytes = 8 << 20
 
   /// Loads the sweep file at `path`.
-  public static func load(path: String, overrides: [String] = []) throws -> SweepPlan {
+  package static func load(path: String, overrides: [String] = []) throws -> SweepPlan {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw fileProblem(path, "cannot read '\(path)': no such file")
@@ -42,7 +42,7 @@ public enum SweepLoader {
   /// (`Overrides.swift`), checked like the file and located at their argument. With `checkingDataFiles` (the default, as every command does) the
   /// data files the runs name must exist and be readable regular files; tests of the
   /// plan's shape alone may pass false.
-  public static func load(
+  package static func load(
     text: String, path: String, overrides: [String] = [], checkingDataFiles: Bool = true
   ) throws -> SweepPlan {
     let plan = try plan(text: text, path: path, overrides: overrides)

@@ -1,19 +1,19 @@
 import SweepResults
 
 /// One run of a sweep, fully resolved.
-public struct PlannedRun: Sendable, Hashable {
+package struct PlannedRun: Sendable, Hashable {
   /// 0-based position in the plan (combinations in sweep order, replicates innermost).
-  public let index: Int
+  package let index: Int
   /// Stable id: readable axis parts, `s<seed>`, and a hash of the resolved config
   /// (see `RunID`). The same resolved config and seed always give the same id.
-  public let id: String
+  package let id: String
   /// One canonical value per `SweepPlan.axisPaths` entry (e.g. "sigmoid", "8", "0.1").
-  public let axisValues: [String]
-  public let config: RunConfig
+  package let axisValues: [String]
+  package let config: RunConfig
   /// 0-based replicate number: the run's seed is the sweep's seed + replicate.
-  public let replicate: Int
+  package let replicate: Int
 
-  public init(index: Int, id: String, axisValues: [String], config: RunConfig, replicate: Int) {
+  package init(index: Int, id: String, axisValues: [String], config: RunConfig, replicate: Int) {
     self.index = index
     self.id = id
     self.axisValues = axisValues
@@ -22,37 +22,37 @@ public struct PlannedRun: Sendable, Hashable {
   }
 
   /// The run's seed (`config.seed`).
-  public var seed: UInt64 { config.seed }
+  package var seed: UInt64 { config.seed }
 }
 
 /// A validated sweep expanded into its runs.
-public struct SweepPlan: Sendable {
+package struct SweepPlan: Sendable {
   /// Names the results folder (`results/<name>/`); the file name when the file gives none.
-  public let name: String
-  public let description: String
+  package let name: String
+  package let description: String
   /// The sweep file as given, and its text (copied to `results/<name>/sweep.yaml`).
-  public let sourcePath: String
-  public let sourceText: String
+  package let sourcePath: String
+  package let sourceText: String
   /// The sweep as it runs, what `results/<name>/sweep.yaml` records: `sourceText`, or
   /// with command-line overrides the merged sweep under a header naming them.
-  public let effectiveText: String
+  package let effectiveText: String
   /// The command-line overrides applied, in order (empty for a plain file).
-  public let overrides: [String]
+  package let overrides: [String]
   /// The sweep's base seed; replicate r runs with seed + r.
-  public let seed: UInt64
-  public let replicates: Int
+  package let seed: UInt64
+  package let replicates: Int
   /// Dotted paths of the varied fields, in sweep order: grid, zip, random, then fields
   /// only `include` sets. Seeds are not an axis (each run has its own `seed`).
-  public let axisPaths: [String]
+  package let axisPaths: [String]
   /// The `zip` groups of two or more fields, as axis paths: each group varies as one
   /// axis (its lists are read in step), so a report compares its combinations, not
   /// each field on its own.
-  public let zipGroups: [[String]]
-  public let runs: [PlannedRun]
-  public let report: ReportSpec
-  public let reference: ReferenceSection?
+  package let zipGroups: [[String]]
+  package let runs: [PlannedRun]
+  package let report: ReportSpec
+  package let reference: ReferenceSection?
   /// Non-fatal findings (e.g. an `exclude` entry that matches no run).
-  public let warnings: [Diagnostic]
+  package let warnings: [Diagnostic]
 
   /// Where each key path's value is written (`data.path`, `sweep.grid.model.depth[2]`).
   let keyPathLocations: [String: SourceLocation]
@@ -87,7 +87,7 @@ public struct SweepPlan: Sendable {
   /// Where the value at `keyPath` is written in the sweep file: dotted keys, list items
   /// as `[i]` (`data.path`, `model.widths[1]`, `sweep.grid.model.depth[2]`). When the key
   /// is absent, its section's location; nil when neither is written.
-  public func location(ofKeyPath keyPath: String) -> SourceLocation? {
+  package func location(ofKeyPath keyPath: String) -> SourceLocation? {
     if let location = keyPathLocations[keyPath] { return location }
     guard let dot = keyPath.firstIndex(of: ".") else { return nil }
     return keyPathLocations[String(keyPath[..<dot])]
@@ -96,7 +96,7 @@ public struct SweepPlan: Sendable {
   /// Where `run`'s value of the config field `keyPath` comes from: its axis value when
   /// the field is an axis (so an error about one run's `data.path` points at that
   /// value), otherwise the base section.
-  public func location(ofKeyPath keyPath: String, in run: PlannedRun) -> SourceLocation? {
+  package func location(ofKeyPath keyPath: String, in run: PlannedRun) -> SourceLocation? {
     if let axis = axisPaths.firstIndex(of: keyPath), run.axisValues.indices.contains(axis),
       let location = axisValueLocations[axis][run.axisValues[axis]]
     {
@@ -107,7 +107,7 @@ public struct SweepPlan: Sendable {
 
   /// A diagnostic at `location` with the sweep file's source line, for errors found
   /// after loading (a data file that does not exist, …).
-  public func diagnostic(at location: SourceLocation?, message: String, note: String? = nil) -> Diagnostic {
+  package func diagnostic(at location: SourceLocation?, message: String, note: String? = nil) -> Diagnostic {
     guard let location else {
       return Diagnostic(file: sourcePath, line: 0, column: 0, message: message, note: note)
     }
@@ -122,7 +122,7 @@ public struct SweepPlan: Sendable {
   }
 
   /// `run`'s value of axis `path`, nil when `path` is not an axis.
-  public func axisValue(_ path: String, of run: PlannedRun) -> String? {
+  package func axisValue(_ path: String, of run: PlannedRun) -> String? {
     axisPaths.firstIndex(of: path).map { run.axisValues[$0] }
   }
 }

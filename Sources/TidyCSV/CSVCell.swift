@@ -4,7 +4,7 @@
 /// - Floating point: shortest round-trip decimal with `.` (`0.1`, `1e-05`), whole
 ///   numbers with `.0` (`3.0`), non-finite values spelled `nan`, `inf`, `-inf`.
 /// - Missing values: an empty field (pandas reads NaN, R reads NA).
-public enum CSVCell: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+package enum CSVCell: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
   case text(String)
   case integer(Int)
   case double(Double)
@@ -13,16 +13,16 @@ public enum CSVCell: Sendable, Equatable, ExpressibleByStringLiteral, Expressibl
   case float(Float)
   case missing
 
-  public init(stringLiteral value: String) { self = .text(value) }
-  public init(integerLiteral value: Int) { self = .integer(value) }
+  package init(stringLiteral value: String) { self = .text(value) }
+  package init(integerLiteral value: Int) { self = .integer(value) }
 
   /// An optional Double: `missing` when nil.
-  public static func optional(_ value: Double?) -> CSVCell {
+  package static func optional(_ value: Double?) -> CSVCell {
     value.map(CSVCell.double) ?? .missing
   }
 
   /// The field as it appears in the file, quoted when needed (RFC 4180).
-  public var field: String {
+  package var field: String {
     switch self {
     case .text(let s): return CSVCell.quoteIfNeeded(s)
     case .integer(let i): return String(i)

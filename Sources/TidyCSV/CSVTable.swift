@@ -1,11 +1,11 @@
 import Foundation
 
 /// A whole CSV file parsed per RFC 4180: a header row and rows of text fields.
-public struct CSVTable: Sendable, Equatable {
-  public var header: [String]
-  public var rows: [[String]]
+package struct CSVTable: Sendable, Equatable {
+  package var header: [String]
+  package var rows: [[String]]
 
-  public init(header: [String], rows: [[String]]) {
+  package init(header: [String], rows: [[String]]) {
     self.header = header
     self.rows = rows
   }
@@ -16,12 +16,12 @@ public struct CSVTable: Sendable, Equatable {
   ///
   /// Errors: `CSVError.malformed` (`path:line:col: error: …`) for text that breaks the
   /// quoting rule, `CSVError.ragged` (`path:line: error: …`) for a row of another width.
-  public init(parsing text: String, path: String = "<csv>") throws {
+  package init(parsing text: String, path: String = "<csv>") throws {
     try self.init(bytes: Array(text.utf8), path: path)
   }
 
   /// Parses CSV bytes (UTF-8; invalid sequences are read as U+FFFD).
-  public init(bytes: [UInt8], path: String = "<csv>") throws {
+  package init(bytes: [UInt8], path: String = "<csv>") throws {
     var scanner = CSVScanner(bytes: bytes)
     var fields: [CSVScanner.Field] = []
     var header: [String]? = nil
@@ -45,26 +45,26 @@ public struct CSVTable: Sendable, Equatable {
   }
 
   /// Reads and parses a file.
-  public init(contentsOf url: URL) throws {
+  package init(contentsOf url: URL) throws {
     try self.init(bytes: [UInt8](try Data(contentsOf: url)), path: url.path)
   }
 
   /// The index of a column, or nil.
-  public func index(of column: String) -> Int? { header.firstIndex(of: column) }
+  package func index(of column: String) -> Int? { header.firstIndex(of: column) }
 
   /// A column's text fields.
-  public func column(_ name: String) throws -> [String] {
+  package func column(_ name: String) throws -> [String] {
     guard let i = index(of: name) else { throw CSVError.missingColumn(path: "", column: name) }
     return rows.map { $0[i] }
   }
 
   /// A column parsed as numbers: `nan`/`inf`/`-inf` as IEEE values, empty as nil.
-  public func numbers(_ name: String) throws -> [Double?] {
+  package func numbers(_ name: String) throws -> [Double?] {
     try column(name).map(CSVTable.number)
   }
 
   /// Parses one numeric field the way pandas does (empty → nil, `nan`, `inf`, `-inf`).
-  public static func number(_ field: String) -> Double? {
+  package static func number(_ field: String) -> Double? {
     switch field.lowercased() {
     case "": return nil
     case "nan": return .nan
@@ -76,7 +76,7 @@ public struct CSVTable: Sendable, Equatable {
 
   /// The rows as dictionaries keyed by column name; a column name repeated in the
   /// header (a file edited by hand, or hostile) keeps its first column, never traps.
-  public var records: [[String: String]] {
+  package var records: [[String: String]] {
     rows.map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }
   }
 }

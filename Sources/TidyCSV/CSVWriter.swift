@@ -5,9 +5,9 @@ import Foundation
 /// in memory and a reader sees the file grow.
 ///
 /// Not thread-safe: each run owns its writers.
-public final class CSVWriter {
-  public let url: URL
-  public let header: [String]
+package final class CSVWriter {
+  package let url: URL
+  package let header: [String]
   private let handle: FileHandle
   private var buffer: [UInt8] = []
   private let flushThreshold: Int
@@ -16,7 +16,7 @@ public final class CSVWriter {
   /// Creates the file, which must not exist yet (`O_EXCL`, never through a symbolic
   /// link: `O_NOFOLLOW`), and writes the header row. Writers always write new files
   /// (a run's fresh folder, a temporary file renamed into place).
-  public init(url: URL, header: [String], flushThreshold: Int = 1 << 16) throws {
+  package init(url: URL, header: [String], flushThreshold: Int = 1 << 16) throws {
     self.url = url
     self.header = header
     self.flushThreshold = flushThreshold
@@ -27,7 +27,7 @@ public final class CSVWriter {
   }
 
   /// Appends one row; it must have as many cells as the header.
-  public func write(_ cells: [CSVCell]) throws {
+  package func write(_ cells: [CSVCell]) throws {
     precondition(cells.count == header.count, "CSV row width \(cells.count) != header width \(header.count)")
     var line = ""
     for (i, cell) in cells.enumerated() {
@@ -40,14 +40,14 @@ public final class CSVWriter {
   }
 
   /// Writes buffered rows to the file.
-  public func flush() throws {
+  package func flush() throws {
     guard !buffer.isEmpty else { return }
     try handle.write(contentsOf: buffer)
     buffer.removeAll(keepingCapacity: true)
   }
 
   /// Flushes and closes; further writes are a programming error.
-  public func close() throws {
+  package func close() throws {
     guard !closed else { return }
     closed = true
     try flush()

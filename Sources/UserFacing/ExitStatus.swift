@@ -8,31 +8,31 @@
 /// work itself, 2 input that cannot be used (as `grep`, `diff` and compilers exit), 64
 /// a command line that does not parse (`EX_USAGE` in sysexits.h, ArgumentParser's
 /// `ExitCode.validationFailure`), 128 + N after signal N.
-public struct ExitStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-  public var rawValue: Int32
+package struct ExitStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  package var rawValue: Int32
 
-  public init(rawValue: Int32) { self.rawValue = rawValue }
+  package init(rawValue: Int32) { self.rawValue = rawValue }
 
   /// Everything asked was done (a diverged or stalled run is a result, not a failure).
-  public static let success = ExitStatus(rawValue: 0)
+  package static let success = ExitStatus(rawValue: 0)
   /// The work ran but did not all succeed: a run failed, results could not be saved,
   /// runs remain (`status --exit-code`), logs differ (`rerun`), Slurm refused a job.
-  public static let failure = ExitStatus(rawValue: 1)
+  package static let failure = ExitStatus(rawValue: 1)
   /// An input cannot be used — a sweep or data file, a results folder, a setting; the
   /// message says where and how to fix it.
-  public static let invalidInput = ExitStatus(rawValue: 2)
+  package static let invalidInput = ExitStatus(rawValue: 2)
   /// The command line does not parse (ArgumentParser prints the usage).
-  public static let usage = ExitStatus(rawValue: 64)
+  package static let usage = ExitStatus(rawValue: 64)
   /// Stopped by SIGINT (Ctrl-C): 128 + 2.
-  public static let interrupted = ExitStatus.afterSignal(2)
+  package static let interrupted = ExitStatus.afterSignal(2)
   /// Stopped by SIGTERM (what Slurm sends before it kills): 128 + 15.
-  public static let terminated = ExitStatus.afterSignal(15)
+  package static let terminated = ExitStatus.afterSignal(15)
 
   /// The shell's status after signal `number`: 128 + `number`.
-  public static func afterSignal(_ number: Int32) -> ExitStatus { ExitStatus(rawValue: 128 + number) }
+  package static func afterSignal(_ number: Int32) -> ExitStatus { ExitStatus(rawValue: 128 + number) }
 
   /// Every status gradsweep exits with, with its name and when: the README's table.
-  public static let documented: [(status: ExitStatus, name: String, meaning: String)] = [
+  package static let documented: [(status: ExitStatus, name: String, meaning: String)] = [
     (.success, "success", "everything asked was done; diverged and stalled runs are results, not failures"),
     (
       .failure, "failure",
@@ -50,5 +50,5 @@ public struct ExitStatus: RawRepresentable, Hashable, Sendable, CustomStringConv
     (.terminated, "terminated", "stopped by SIGTERM (128 + 15, what Slurm sends 30 s before it kills); finished runs are kept for `--resume`"),
   ]
 
-  public var description: String { String(rawValue) }
+  package var description: String { String(rawValue) }
 }

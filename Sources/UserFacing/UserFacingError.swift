@@ -9,7 +9,7 @@
 /// what to do about it; it may span lines (one problem a line, or a located problem
 /// with its source line and caret). It is empty when the command has already printed
 /// everything and only the status remains to be given.
-public protocol UserFacingError: Error, CustomStringConvertible {
+package protocol UserFacingError: Error, CustomStringConvertible {
   /// The status the command exits with.
   var exitStatus: ExitStatus { get }
   /// The message as printed; by default `description`, for errors whose description
@@ -18,5 +18,5 @@ public protocol UserFacingError: Error, CustomStringConvertible {
 }
 
 extension UserFacingError {
-  public var userMessage: String { description }
+  package var userMessage: String { description }
 }

@@ -15,26 +15,26 @@
 /// = every σ near 1: the variance of λ stays O(1) as depth grows (orthogonal weights and
 /// a small q* for tanh), while Gaussian weights make it grow ∝ L (Pennington et al.
 /// 2017, Fig. 1 and §3).
-public struct JacobianSpectrum: Sendable, Equatable {
+package struct JacobianSpectrum: Sendable, Equatable {
   /// σ₁ ≥ σ₂ ≥ … ≥ σ_k ≥ 0.
-  public var singularValues: [Double]
+  package var singularValues: [Double]
 
-  public init(singularValues: [Double]) { self.singularValues = singularValues }
+  package init(singularValues: [Double]) { self.singularValues = singularValues }
 
   /// Mean of λ_i = σ_i² (= ‖J‖_F²/k).
-  public var eigenvalueMean: Double {
+  package var eigenvalueMean: Double {
     singularValues.isEmpty ? .nan : singularValues.reduce(0) { $0 + $1 * $1 } / Double(singularValues.count)
   }
 
   /// Population variance of λ_i = σ_i² over the k eigenvalues.
-  public var eigenvalueVariance: Double {
+  package var eigenvalueVariance: Double {
     let mean = eigenvalueMean
     guard mean.isFinite else { return mean }
     return singularValues.reduce(0) { $0 + ($1 * $1 - mean) * ($1 * $1 - mean) } / Double(singularValues.count)
   }
 
   /// σ_max (nan for an empty spectrum).
-  public var largest: Double { singularValues.first ?? .nan }
+  package var largest: Double { singularValues.first ?? .nan }
 }
 
 /// J at `input`, stored n₀ × N_L row-major as J_ᵣₒᵥ[i][j] = ∂x^L_j/∂x⁰_i (the row

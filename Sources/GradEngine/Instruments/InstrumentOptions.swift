@@ -4,24 +4,24 @@
 
 /// The optional per-layer and per-step instruments (issue 16). Each is computed only at
 /// logged steps, on the network *before* that step's update, like every other statistic.
-public struct InstrumentOptions: Sendable, Equatable {
+package struct InstrumentOptions: Sendable, Equatable {
   /// Mean over the batch of the per-example ‖∂ℓ_n/∂h^l‖ (`preactGradientNorm`).
-  public var preactGradNorm = false
+  package var preactGradNorm = false
   /// c⁰ of the probe pair whose layer-by-layer cosine is logged (`pairCorrelations`);
   /// nil = off. In [−1, 1].
-  public var correlation: Double? = nil
+  package var correlation: Double? = nil
   /// The input–output Jacobian's singular values (`jacobianSpectrum`) at step 0 …
-  public var jacobian = false
+  package var jacobian = false
   /// … and at every logged step that is a multiple of this (0 = step 0 only).
-  public var jacobianEvery = 0
+  package var jacobianEvery = 0
   /// ‖W − W₀‖_F / ‖W₀‖_F per layer (`relativeDistance`), W₀ = the weights the session started with.
-  public var weightDistance = false
+  package var weightDistance = false
   /// The largest singular value of W per layer (`spectralNorm`, power iteration).
-  public var spectralNorm = false
+  package var spectralNorm = false
   /// TensorBoard's nine bands of |∂L/∂W| per layer (`absoluteQuantileBands`).
-  public var gradQuantiles = false
+  package var gradQuantiles = false
 
-  public init(
+  package init(
     preactGradNorm: Bool = false, correlation: Double? = nil, jacobian: Bool = false, jacobianEvery: Int = 0,
     weightDistance: Bool = false, spectralNorm: Bool = false, gradQuantiles: Bool = false
   ) {
@@ -35,29 +35,29 @@ public struct InstrumentOptions: Sendable, Equatable {
   }
 
   /// No instrument is on.
-  public var isEmpty: Bool { self == InstrumentOptions() }
+  package var isEmpty: Bool { self == InstrumentOptions() }
 
   /// Whether the Jacobian is measured at (logged) step `step`.
-  public func measuresJacobian(atStep step: Int) -> Bool {
+  package func measuresJacobian(atStep step: Int) -> Bool {
     jacobian && (step == 0 || (jacobianEvery > 0 && step % jacobianEvery == 0))
   }
 
   /// Whether any instrument needs a forward pass of its own through a plain dense
   /// network (the probe pair, the Jacobian): not defined with normalisation or residual blocks.
-  public var needsProbe: Bool { correlation != nil || jacobian }
+  package var needsProbe: Bool { correlation != nil || jacobian }
 }
 
 /// The optional per-layer numbers of one logged step (nil where the instrument is off
 /// or does not apply to the layer).
-public struct LayerInstruments: Sendable, Equatable {
-  public var preactGradNorm: Double?
-  public var correlation: Double?
-  public var weightDistance: Double?
-  public var spectralNorm: Double?
+package struct LayerInstruments: Sendable, Equatable {
+  package var preactGradNorm: Double?
+  package var correlation: Double?
+  package var weightDistance: Double?
+  package var spectralNorm: Double?
   /// `QuantileBands.fractions` of |∂L/∂W|, in that order (9 values).
-  public var gradQuantiles: [Double]?
+  package var gradQuantiles: [Double]?
 
-  public init(
+  package init(
     preactGradNorm: Double? = nil, correlation: Double? = nil, weightDistance: Double? = nil,
     spectralNorm: Double? = nil, gradQuantiles: [Double]? = nil
   ) {

@@ -7,7 +7,7 @@ extension ActivationKind {
   /// sigmoid 1/4 · tanh 1 · relu 1 · leaky_relu, prelu max(1, |a|) · elu 1 ·
   /// selu λα ≈ 1.7581 · gelu ≈ 1.1289 · gelu_tanh ≈ 1.1290 · silu ≈ 1.0998 ·
   /// softplus 1 · softsign 1 · hard_tanh 1 · identity 1.
-  public func maxAbsDerivative(slope: Float) -> Double {
+  package func maxAbsDerivative(slope: Float) -> Double {
     switch self {
     case .sigmoid: 0.25
     case .tanh, .relu, .elu, .softplus, .softsign, .hardTanh, .identity: 1
@@ -25,7 +25,7 @@ extension ActivationKind {
   /// the gradient on its negative side and is not counted as saturated (with ≤ it would
   /// look as dead as a ReLU, hiding the point of the comparison). For ReLU this is z ≤ 0;
   /// for sigmoid |z| ≳ 5.99; for tanh |z| ≳ 2.99.
-  public func saturationThreshold(slope: Float) -> Float {
+  package func saturationThreshold(slope: Float) -> Float {
     Float(0.01 * maxAbsDerivative(slope: slope))
   }
 }

@@ -1,9 +1,9 @@
 /// An in-memory data set: row-major Float32 features plus either class labels or
 /// real-valued targets. Immutable and `Sendable`, so one instance is shared
 /// read-only by every concurrent run that trains on it.
-public struct Dataset: Sendable, Equatable {
+package struct Dataset: Sendable, Equatable {
   /// What the rows are labelled with.
-  public enum Targets: Sendable, Equatable {
+  package enum Targets: Sendable, Equatable {
     /// One class index in `0..<classCount` per row.
     case classes(labels: [Int32], classCount: Int)
     /// `outputCount` real targets per row, row-major.
@@ -11,21 +11,21 @@ public struct Dataset: Sendable, Equatable {
   }
 
   /// Row-major features, `count × featureCount`.
-  public let features: [Float]
-  public let featureCount: Int
-  public let targets: Targets
+  package let features: [Float]
+  package let featureCount: Int
+  package let targets: Targets
 
-  public init(features: [Float], featureCount: Int, targets: Targets) {
+  package init(features: [Float], featureCount: Int, targets: Targets) {
     self.features = features
     self.featureCount = featureCount
     self.targets = targets
   }
 
   /// Number of rows (examples).
-  public var count: Int { featureCount == 0 ? 0 : features.count / featureCount }
+  package var count: Int { featureCount == 0 ? 0 : features.count / featureCount }
 
   /// Width of the network's output layer for these targets.
-  public var outputCount: Int {
+  package var outputCount: Int {
     switch targets {
     case .classes(_, let classCount): classCount
     case .values(_, let outputCount): outputCount
@@ -33,13 +33,13 @@ public struct Dataset: Sendable, Equatable {
   }
 
   /// True for class labels.
-  public var isClassification: Bool {
+  package var isClassification: Bool {
     if case .classes = targets { return true }
     return false
   }
 
   /// The rows at `indices`, in that order (used for splits and subsets).
-  public func subset(_ indices: [Int]) -> Dataset {
+  package func subset(_ indices: [Int]) -> Dataset {
     var rows = [Float]()
     rows.reserveCapacity(indices.count * featureCount)
     for i in indices {

@@ -58,7 +58,7 @@ extension Initializer {
 
   /// The standard deviation of the weights this initializer produces for a layer (for
   /// orthogonal, the root mean square g/√max(fan_in, fan_out)); recorded in provenance.
-  public func standardDeviation(fanIn: Int, fanOut: Int, negativeSlope: Double = 0) -> Double {
+  package func standardDeviation(fanIn: Int, fanOut: Int, negativeSlope: Double = 0) -> Double {
     switch distribution(fanIn: fanIn, fanOut: fanOut, negativeSlope: negativeSlope) {
     case .uniform(let limit): limit / 3.0.squareRoot()
     case .normal(let std): std
@@ -69,7 +69,7 @@ extension Initializer {
 
   /// The distribution in words with its numbers, e.g. `N(0, 0.0505²)` or
   /// `U[−0.0357, 0.0357]`, for provenance and reports.
-  public func formula(fanIn: Int, fanOut: Int, negativeSlope: Double = 0) -> String {
+  package func formula(fanIn: Int, fanOut: Int, negativeSlope: Double = 0) -> String {
     func number(_ x: Double) -> String {
       let rounded = (x * 1e6).rounded() / 1e6
       return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int(rounded)) : String(rounded)

@@ -3,17 +3,17 @@
 // are accepted on input only; output always uses the canonical name.
 
 /// A name that users type: canonical raw value plus accepted aliases.
-public protocol UserFacingName: RawRepresentable, CaseIterable, Sendable, Hashable, Codable
+package protocol UserFacingName: RawRepresentable, CaseIterable, Sendable, Hashable, Codable
 where RawValue == String {
   /// Other spellings accepted on input (e.g. `glorot_normal` for `xavier_normal`).
   static var aliases: [String: Self] { get }
 }
 
 extension UserFacingName {
-  public static var aliases: [String: Self] { [:] }
+  package static var aliases: [String: Self] { [:] }
 
   /// Parses a canonical name or an alias.
-  public init?(userName: String) {
+  package init?(userName: String) {
     if let value = Self(rawValue: userName) {
       self = value
     } else if let value = Self.aliases[userName] {
@@ -24,13 +24,13 @@ extension UserFacingName {
   }
 
   /// Every accepted spelling, canonical names first (for help text and suggestions).
-  public static var allUserNames: [String] {
+  package static var allUserNames: [String] {
     allCases.map(\.rawValue) + aliases.keys.sorted()
   }
 }
 
 /// Hidden-layer activation functions.
-public enum ActivationKind: String, UserFacingName {
+package enum ActivationKind: String, UserFacingName {
   case sigmoid
   case tanh
   case relu
@@ -49,13 +49,13 @@ public enum ActivationKind: String, UserFacingName {
   /// Leaky ReLU whose slope is learned, one per layer (He et al. 2015), initialised to 0.25.
   case prelu
 
-  public static var aliases: [String: ActivationKind] {
+  package static var aliases: [String: ActivationKind] {
     ["swish": .silu, "linear": .identity, "hardtanh": .hardTanh, "leakyrelu": .leakyReLU]
   }
 }
 
 /// Weight and bias initializers. Each case's formula is documented where it is implemented.
-public enum InitializerKind: String, UserFacingName {
+package enum InitializerKind: String, UserFacingName {
   case standard
   case normal
   case uniform
@@ -71,7 +71,7 @@ public enum InitializerKind: String, UserFacingName {
   /// N(0, gain²/fan_in): the mean-field parameterisation σ_w²/N of Schoenholz et al. 2017.
   case scaledNormal = "scaled_normal"
 
-  public static var aliases: [String: InitializerKind] {
+  package static var aliases: [String: InitializerKind] {
     [
       "glorot_uniform": .xavierUniform, "glorot_normal": .xavierNormal,
       "kaiming_uniform": .heUniform, "kaiming_normal": .heNormal,
@@ -80,7 +80,7 @@ public enum InitializerKind: String, UserFacingName {
 }
 
 /// What the output layer computes before the loss.
-public enum OutputHead: String, UserFacingName {
+package enum OutputHead: String, UserFacingName {
   /// Softmax over classes (multi-class classification).
   case softmax
   /// Logistic sigmoid per output (binary or multi-label).
@@ -90,7 +90,7 @@ public enum OutputHead: String, UserFacingName {
 }
 
 /// Training losses; all are computed from logits in a numerically stable way.
-public enum LossKind: String, UserFacingName {
+package enum LossKind: String, UserFacingName {
   /// Softmax cross-entropy, −Σ yₖ log softmax(z)ₖ, via log-sum-exp. With a sigmoid head
   /// it means the per-unit binary cross-entropy (see Loss.swift for the pairings).
   case crossEntropy = "cross_entropy"
@@ -101,13 +101,13 @@ public enum LossKind: String, UserFacingName {
   /// (ŷ − y)², no ½ (as Keras, PyTorch and swift-apis); see Loss.swift.
   case meanSquaredError = "mse"
 
-  public static var aliases: [String: LossKind] {
+  package static var aliases: [String: LossKind] {
     ["mean_squared_error": .meanSquaredError, "bce": .binaryCrossEntropy, "softmax_cross_entropy": .crossEntropy]
   }
 }
 
 /// Parameter-update rules.
-public enum OptimizerKind: String, UserFacingName {
+package enum OptimizerKind: String, UserFacingName {
   case sgd
   case momentum
   case nesterov
@@ -116,7 +116,7 @@ public enum OptimizerKind: String, UserFacingName {
 }
 
 /// Normalisation of each hidden layer (issue 8's first cure).
-public enum NormalizationKind: String, UserFacingName {
+package enum NormalizationKind: String, UserFacingName {
   /// No normalisation: the layer is x·W + b followed by the activation.
   case none
   /// Batch normalisation (Ioffe & Szegedy 2015): each unit standardised over the
@@ -126,13 +126,13 @@ public enum NormalizationKind: String, UserFacingName {
   /// layer's units, the same in training and evaluation.
   case layer
 
-  public static var aliases: [String: NormalizationKind] {
+  package static var aliases: [String: NormalizationKind] {
     ["batch_norm": .batch, "batchnorm": .batch, "layer_norm": .layer, "layernorm": .layer]
   }
 }
 
 /// Where a hidden layer's normalisation sits relative to its activation.
-public enum NormPosition: String, UserFacingName {
+package enum NormPosition: String, UserFacingName {
   /// Normalise the pre-activation z = x·W + b, then apply the activation (Ioffe & Szegedy's placement).
   case pre
   /// Apply the activation, then normalise its output.
@@ -140,14 +140,14 @@ public enum NormPosition: String, UserFacingName {
 }
 
 /// Skip connections around blocks of hidden layers.
-public enum ResidualKind: String, UserFacingName {
+package enum ResidualKind: String, UserFacingName {
   case none
   /// h ← h + block(h) (He et al. 2016), no projection: the block's widths must match.
   case identity
 }
 
 /// How the learning rate changes with the update number (see `LearningRateSchedule`).
-public enum ScheduleKind: String, UserFacingName {
+package enum ScheduleKind: String, UserFacingName {
   case constant
   /// Multiplied by `gamma` every `stepSize` updates.
   case step

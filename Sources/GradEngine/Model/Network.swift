@@ -5,8 +5,8 @@
 /// Built from a `NetworkSpec` and the initialization stream, drawing in the documented
 /// order (see Initializers.swift), so the same spec and seed give the same bits.
 /// Not thread-safe: one network belongs to one training.
-public final class Network {
-  public let spec: NetworkSpec
+package final class Network {
+  package let spec: NetworkSpec
   /// Layers 1…L+1 (index 0 is layer 1).
   let layers: [DenseLayer]
   /// The skip connections of `spec.residualBlocks`.
@@ -14,7 +14,7 @@ public final class Network {
 
   /// Builds and initialises a network.
   /// - Throws: `EngineError` for a spec that cannot be built (zero widths, an orthogonal bias).
-  public init(_ spec: NetworkSpec, initialization: inout Xoshiro256) throws(EngineError) {
+  package init(_ spec: NetworkSpec, initialization: inout Xoshiro256) throws(EngineError) {
     try spec.validate()
     self.spec = spec
     let sizes = [spec.inputSize] + spec.hiddenWidths + [spec.outputSize]
@@ -47,41 +47,41 @@ public final class Network {
   }
 
   /// L + 1: the hidden layers and the output layer.
-  public var layerCount: Int { layers.count }
+  package var layerCount: Int { layers.count }
 
   /// Layer `layer`'s weights (1-based), `fanIn × fanOut` row-major: entry (i, j) connects
   /// input i to unit j.
-  public func weights(layer: Int) -> [Float] { layers[layer - 1].weights.value.array }
+  package func weights(layer: Int) -> [Float] { layers[layer - 1].weights.value.array }
 
   /// Replaces layer `layer`'s weights (same shape as `weights(layer:)`).
-  public func setWeights(_ values: [Float], layer: Int) { layers[layer - 1].weights.value.assign(values) }
+  package func setWeights(_ values: [Float], layer: Int) { layers[layer - 1].weights.value.assign(values) }
 
   /// Layer `layer`'s biases (empty without biases).
-  public func biases(layer: Int) -> [Float] { layers[layer - 1].bias?.value.array ?? [] }
+  package func biases(layer: Int) -> [Float] { layers[layer - 1].bias?.value.array ?? [] }
 
   /// Replaces layer `layer`'s biases.
-  public func setBiases(_ values: [Float], layer: Int) {
+  package func setBiases(_ values: [Float], layer: Int) {
     precondition(layers[layer - 1].bias != nil, "the network has no biases")
     layers[layer - 1].bias!.value.assign(values)
   }
 
   /// The current PReLU slope of hidden layer `layer` (nil for other activations).
-  public func preluSlope(layer: Int) -> Float? { layers[layer - 1].slope?.value.pointer[0] }
+  package func preluSlope(layer: Int) -> Float? { layers[layer - 1].slope?.value.pointer[0] }
 
   /// Sets a PReLU slope.
-  public func setPReLUSlope(_ value: Float, layer: Int) {
+  package func setPReLUSlope(_ value: Float, layer: Int) {
     precondition(layers[layer - 1].slope != nil, "not a PReLU layer")
     layers[layer - 1].slope!.value.pointer[0] = value
   }
 
   /// The normalisation scale γ of hidden layer `layer` (empty without normalisation).
-  public func normalizationScale(layer: Int) -> [Float] { layers[layer - 1].normalization?.scale.value.array ?? [] }
+  package func normalizationScale(layer: Int) -> [Float] { layers[layer - 1].normalization?.scale.value.array ?? [] }
 
   /// The normalisation shift β of hidden layer `layer` (empty without normalisation).
-  public func normalizationShift(layer: Int) -> [Float] { layers[layer - 1].normalization?.shift.value.array ?? [] }
+  package func normalizationShift(layer: Int) -> [Float] { layers[layer - 1].normalization?.shift.value.array ?? [] }
 
   /// Replaces a hidden layer's γ and β.
-  public func setNormalization(scale: [Float], shift: [Float], layer: Int) {
+  package func setNormalization(scale: [Float], shift: [Float], layer: Int) {
     precondition(layers[layer - 1].normalization != nil, "the layer is not normalised")
     layers[layer - 1].normalization!.scale.value.assign(scale)
     layers[layer - 1].normalization!.shift.value.assign(shift)
@@ -89,14 +89,14 @@ public final class Network {
 
   /// Batch norm's running mean μ̄ and variance σ̄² of hidden layer `layer`, used by
   /// evaluation (nil without batch norm).
-  public func runningStatistics(layer: Int) -> (mean: [Float], variance: [Float])? {
+  package func runningStatistics(layer: Int) -> (mean: [Float], variance: [Float])? {
     guard let norm = layers[layer - 1].normalization, let mean = norm.runningMean, let variance = norm.runningVariance
     else { return nil }
     return (mean.array, variance.array)
   }
 
   /// Replaces a batch-normalised layer's running statistics.
-  public func setRunningStatistics(mean: [Float], variance: [Float], layer: Int) {
+  package func setRunningStatistics(mean: [Float], variance: [Float], layer: Int) {
     guard let norm = layers[layer - 1].normalization, let m = norm.runningMean, let v = norm.runningVariance else {
       preconditionFailure("the layer has no batch norm")
     }
@@ -105,7 +105,7 @@ public final class Network {
   }
 
   /// Population standard deviation of each layer's weights (layers 1…L+1).
-  public func weightStandardDeviations() -> [Double] {
+  package func weightStandardDeviations() -> [Double] {
     layers.map { layer in
       let w = layer.weights.value
       guard w.count > 0 else { return 0 }
@@ -138,7 +138,7 @@ extension NetworkSpec {
   /// The number of output units for a head and targets: one per class, except a sigmoid
   /// head on two classes, which uses one unit (p = P(class 1)); the target count for
   /// regression.
-  public static func outputSize(head: OutputHead, for targets: Dataset.Targets) -> Int {
+  package static func outputSize(head: OutputHead, for targets: Dataset.Targets) -> Int {
     switch targets {
     case .classes(_, let classCount): head == .sigmoid && classCount == 2 ? 1 : classCount
     case .values(_, let outputCount): outputCount
@@ -147,7 +147,7 @@ extension NetworkSpec {
 
   /// The weight distribution of each layer 1…L+1 in words, e.g. "N(0, 0.0505^2)", for
   /// provenance (the bias distributions follow from `biasInitializer` the same way).
-  public var weightInitializationFormulas: [String] {
+  package var weightInitializationFormulas: [String] {
     let sizes = [inputSize] + hiddenWidths + [outputSize]
     return zip(sizes, sizes.dropFirst()).map { fanIn, fanOut in
       weightInitializer.formula(fanIn: fanIn, fanOut: fanOut, negativeSlope: negativeSlope)
@@ -155,7 +155,7 @@ extension NetworkSpec {
   }
 
   /// Checks what the engine needs of an architecture.
-  public func validate() throws(EngineError) {
+  package func validate() throws(EngineError) {
     guard inputSize >= 1 else { throw EngineError("the input size must be at least 1, not \(inputSize)") }
     guard outputSize >= 1 else { throw EngineError("the output size must be at least 1, not \(outputSize)") }
     if let bad = hiddenWidths.first(where: { $0 < 1 }) {

@@ -12,7 +12,7 @@ extension NetworkSpec {
   /// output of layer 𝑒: h_𝑒 = a_𝑒 + h_{𝑠−1}.
   ///
   /// Example: depth 8, K = 2 → [2…3, 4…5, 6…7], layer 8 plain; depth 32, K = 1 → [2…2, …, 32…32].
-  public var residualBlocks: [ClosedRange<Int>] {
+  package var residualBlocks: [ClosedRange<Int>] {
     guard residual == .identity, residualEvery >= 1 else { return [] }
     var blocks: [ClosedRange<Int>] = []
     var start = 2

@@ -91,7 +91,7 @@ extension Xoshiro256 {
   /// bits on every CPU and operating system (no libm call; tables built with
   /// `portableExp`/`portableLog`).
   @inlinable
-  public mutating func nextNormal() -> Double {
+  package mutating func nextNormal() -> Double {
     let tables = ZigguratTables.shared
     return zigguratNormal(tables, threshold: tables.threshold, width: tables.width)
   }
@@ -99,7 +99,7 @@ extension Xoshiro256 {
   /// `count` normals scaled by `scale` into `out`: `out[i] = Float(scale · nextNormal())`,
   /// bit for bit and in the same order as that loop, with the tables looked up once.
   @inlinable
-  public mutating func fillNormal(_ out: UnsafeMutablePointer<Float>, count: Int, scale: Double) {
+  package mutating func fillNormal(_ out: UnsafeMutablePointer<Float>, count: Int, scale: Double) {
     let tables = ZigguratTables.shared
     let threshold = tables.threshold, width = tables.width
     for i in 0..<count {

@@ -3,8 +3,8 @@
 ///
 /// Thrown before anything is allocated or trained; divergence is not an error but a
 /// `TrainingOutcome`.
-public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var message: String
-  public init(_ message: String) { self.message = message }
-  public var description: String { message }
+package struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+  package var message: String
+  package init(_ message: String) { self.message = message }
+  package var description: String { message }
 }

@@ -5,12 +5,12 @@
 import GradKernels
 
 /// Mean loss and accuracy over a data set.
-public struct Evaluation: Sendable, Equatable {
+package struct Evaluation: Sendable, Equatable {
   /// Mean over examples of the training loss (NaN for an empty set).
-  public var loss: Double
+  package var loss: Double
   /// Fraction of examples classified correctly; NaN for regression and empty sets.
-  public var accuracy: Double
-  public init(loss: Double, accuracy: Double) {
+  package var accuracy: Double
+  package init(loss: Double, accuracy: Double) {
     self.loss = loss
     self.accuracy = accuracy
   }

@@ -15,22 +15,22 @@
 /// before schedules existed. The cosine's last update (t = T − 1) uses a little more
 /// than η_min, as PyTorch's `CosineAnnealingLR` with `T_max = T`; beyond T (a session
 /// stepped past its plan) it stays at η_min.
-public struct LearningRateSchedule: Sendable, Equatable {
+package struct LearningRateSchedule: Sendable, Equatable {
   /// YAML `training.schedule`, default `constant`.
-  public var kind: ScheduleKind
+  package var kind: ScheduleKind
   /// S of `step`, in updates (YAML `training.step_size`, ≥ 1). nil: ⌈T/3⌉, so the rate
   /// is multiplied by γ twice during the training (the classic ÷10 at ⅓ and ⅔).
-  public var stepSize: Int?
+  package var stepSize: Int?
   /// γ of `step` (YAML `training.gamma`, in (0, 1], default 0.1).
-  public var gamma: Double
+  package var gamma: Double
   /// η_min of `cosine` and `warmup_cosine` (YAML `training.min_learning_rate`,
   /// in [0, learning rate], default 0).
-  public var minLearningRate: Double
+  package var minLearningRate: Double
   /// W of `warmup_cosine`, in updates (YAML `training.warmup_steps`, ≥ 0; 0 is plain
   /// cosine). nil: ⌈T/10⌉.
-  public var warmupSteps: Int?
+  package var warmupSteps: Int?
 
-  public init(
+  package init(
     _ kind: ScheduleKind = .constant, stepSize: Int? = nil, gamma: Double = 0.1,
     minLearningRate: Double = 0, warmupSteps: Int? = nil
   ) {
@@ -42,17 +42,17 @@ public struct LearningRateSchedule: Sendable, Equatable {
   }
 
   /// S for a training of `totalSteps` updates: `stepSize`, or ⌈T/3⌉ (at least 1).
-  public func resolvedStepSize(totalSteps: Int) -> Int {
+  package func resolvedStepSize(totalSteps: Int) -> Int {
     stepSize ?? max(1, (totalSteps + 2) / 3)
   }
 
   /// W for a training of `totalSteps` updates: `warmupSteps`, or ⌈T/10⌉.
-  public func resolvedWarmupSteps(totalSteps: Int) -> Int {
+  package func resolvedWarmupSteps(totalSteps: Int) -> Int {
     warmupSteps ?? (totalSteps + 9) / 10
   }
 
   /// η_t: the learning rate of the update that follows `step` updates.
-  public func learningRate(at step: Int, base: Double, totalSteps: Int) -> Double {
+  package func learningRate(at step: Int, base: Double, totalSteps: Int) -> Double {
     let t = max(step, 0)
     switch kind {
     case .constant:
@@ -76,7 +76,7 @@ public struct LearningRateSchedule: Sendable, Equatable {
 
   /// Checks the parameters' ranges (all of them, whichever kind uses them, so a value
   /// out of range is caught even before it matters); η_min ≤ η only for the cosines.
-  public func validate(learningRate: Double) throws(EngineError) {
+  package func validate(learningRate: Double) throws(EngineError) {
     func require(_ ok: Bool, _ message: String) throws(EngineError) { if !ok { throw EngineError(message) } }
     if let stepSize { try require(stepSize >= 1, "step_size must be ≥ 1, not \(stepSize)") }
     try require(gamma.isFinite && gamma > 0 && gamma <= 1, "gamma must be in (0, 1], not \(gamma)")
@@ -93,7 +93,7 @@ public struct LearningRateSchedule: Sendable, Equatable {
 
 extension TrainingPlan {
   /// η_t of this plan on a training set of `trainingCount` examples (see `LearningRateSchedule`).
-  public func learningRate(at step: Int, trainingCount: Int) -> Double {
+  package func learningRate(at step: Int, trainingCount: Int) -> Double {
     schedule.learningRate(
       at: step, base: optimizer.learningRate, totalSteps: totalSteps(trainingCount: trainingCount))
   }

@@ -203,20 +203,20 @@ func correctPredictions(
 
 /// Mean over examples of the softmax cross-entropy −log softmax(z)_label, from logits
 /// (`labels.count × classCount`, row-major), via log-sum-exp.
-public func softmaxCrossEntropy(logits: [Float], labels: [Int32], classCount: Int) -> Double {
+package func softmaxCrossEntropy(logits: [Float], labels: [Int32], classCount: Int) -> Double {
   let targets = oneHot(labels, classCount: classCount)
   return meanLoss(.softmaxCrossEntropy, logits: logits, targets: targets, width: classCount)
 }
 
 /// Mean over examples of Σ over units of the sigmoid binary cross-entropy
 /// max(z, 0) − z·y + ln(1 + e^−|z|), from logits; `labels` (same shape) in [0, 1].
-public func sigmoidCrossEntropy(logits: [Float], labels: [Float], outputCount: Int = 1) -> Double {
+package func sigmoidCrossEntropy(logits: [Float], labels: [Float], outputCount: Int = 1) -> Double {
   meanLoss(.sigmoidCrossEntropy, logits: logits, targets: labels, width: outputCount)
 }
 
 /// Mean over all elements of (predicted − expected)² (no ½ factor), as
 /// `tf.keras.losses.MSE`, `torch.nn.MSELoss()` and swift-apis' `meanSquaredError`.
-public func meanSquaredError(predicted: [Float], expected: [Float]) -> Double {
+package func meanSquaredError(predicted: [Float], expected: [Float]) -> Double {
   precondition(predicted.count == expected.count, "predicted and expected differ in size")
   return meanLoss(.meanSquaredError(.linear), logits: predicted, targets: expected, width: max(predicted.count, 1))
 }

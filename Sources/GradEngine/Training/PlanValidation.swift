@@ -9,16 +9,16 @@
 /// Made only by `TrainingPlan.validated(for:validation:)`, so holding one proves the
 /// checks passed; a data set given later (`TrainingSession.evaluate`, `run(validation:)`)
 /// is checked against the network alone.
-public struct ValidatedPlan: Sendable {
-  public let plan: TrainingPlan
+package struct ValidatedPlan: Sendable {
+  package let plan: TrainingPlan
   /// The training set the plan was checked against (the batch indices refer to it).
-  public let data: Dataset
+  package let data: Dataset
   /// The validation set it was checked against, if any.
-  public let validation: Dataset?
+  package let validation: Dataset?
   /// The head's loss, resolved from `plan.network.head` and `plan.loss`.
   let loss: ResolvedLoss
   /// T: the updates of the whole training on `data` (the schedule's horizon).
-  public let totalSteps: Int
+  package let totalSteps: Int
 
   fileprivate init(plan: TrainingPlan, data: Dataset, validation: Dataset?, loss: ResolvedLoss) {
     self.plan = plan
@@ -30,14 +30,14 @@ public struct ValidatedPlan: Sendable {
 
   /// Checks one more data set (evaluation, validation) against the network: features,
   /// rows and targets.
-  public func check(_ other: Dataset, role: String) throws(EngineError) {
+  package func check(_ other: Dataset, role: String) throws(EngineError) {
     try plan.check(other, role: role)
   }
 }
 
 extension TrainingPlan {
   /// Checks the plan on its own and against its data, once.
-  public func validated(for data: Dataset, validation: Dataset? = nil) throws(EngineError) -> ValidatedPlan {
+  package func validated(for data: Dataset, validation: Dataset? = nil) throws(EngineError) -> ValidatedPlan {
     try network.validate()
     let resolvedLoss = try ResolvedLoss.resolve(head: network.head, loss: loss)
     guard batchSize >= 1 else { throw EngineError("the batch size must be at least 1, not \(batchSize)") }
@@ -94,7 +94,7 @@ extension TrainingPlan {
   /// Bytes a training of this plan holds at once (parameters, gradients, optimizer
   /// state, batch and evaluation buffers), not counting the data sets: lets a caller
   /// refuse a model that would not fit before allocating anything.
-  public var estimatedMemoryBytes: Int {
+  package var estimatedMemoryBytes: Int {
     let states: Int
     switch optimizer.kind {
     case .sgd: states = 0
@@ -109,7 +109,7 @@ extension TrainingPlan {
 
 extension OptimizerSpec {
   /// Checks the hyper-parameters' ranges.
-  public func validate() throws(EngineError) {
+  package func validate() throws(EngineError) {
     func require(_ ok: Bool, _ message: String) throws(EngineError) { if !ok { throw EngineError(message) } }
     try require(learningRate.isFinite && learningRate > 0, "the learning rate must be > 0, not \(learningRate)")
     try require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), not \(momentum)")

@@ -37,7 +37,7 @@
 /// - Throws: `EngineError` (before anything is drawn) when the plan cannot train on this
 ///   data; otherwise only what the observer throws (e.g. a disk error). Divergence is an
 ///   outcome, not an error.
-public func train<Observer: TrainingObserver>(
+package func train<Observer: TrainingObserver>(
   _ plan: TrainingPlan, on data: Dataset, validation: Dataset?,
   initialization: inout Xoshiro256, shuffling: inout Xoshiro256,
   observer: inout Observer
@@ -55,7 +55,7 @@ public func train<Observer: TrainingObserver>(
 ///
 /// - Parameter test: a held-out set evaluated once at the end of a training that is a
 ///   result (`TrainingResult.test`); checked against the network like the others.
-public func train<Observer: TrainingObserver>(
+package func train<Observer: TrainingObserver>(
   _ plan: TrainingPlan, on data: Dataset, validation: Dataset?, test: Dataset? = nil,
   initialization: inout Xoshiro256, shuffling: inout Xoshiro256, dropout: inout Xoshiro256,
   observer: inout Observer
@@ -69,12 +69,12 @@ public func train<Observer: TrainingObserver>(
 
 extension TrainingPlan {
   /// Updates per epoch: ⌈count / batchSize⌉.
-  public func updatesPerEpoch(trainingCount: Int) -> Int {
+  package func updatesPerEpoch(trainingCount: Int) -> Int {
     max(1, (trainingCount + batchSize - 1) / batchSize)
   }
 
   /// Total updates T of a training on `trainingCount` examples.
-  public func totalSteps(trainingCount: Int) -> Int {
+  package func totalSteps(trainingCount: Int) -> Int {
     switch length {
     case .epochs(let epochs): epochs * updatesPerEpoch(trainingCount: trainingCount)
     case .steps(let steps): steps
@@ -82,7 +82,7 @@ extension TrainingPlan {
   }
 
   /// Whether step t (of T) is logged: 0, multiples of `logEvery`, and T.
-  public func isLogged(step: Int, totalSteps: Int) -> Bool {
+  package func isLogged(step: Int, totalSteps: Int) -> Bool {
     step == 0 || step == totalSteps || (logEvery > 0 && step % logEvery == 0)
   }
 }
@@ -116,7 +116,7 @@ struct BatchSchedule {
 extension TrainingSession {
   /// Runs the whole schedule of `plan` (see `train(_:on:…)`); `validation` is checked
   /// against the network (the plan was checked when the session started).
-  public func run<Observer: TrainingObserver>(
+  package func run<Observer: TrainingObserver>(
     validation: Dataset?, shuffling: inout Xoshiro256, observer: inout Observer
   ) throws -> TrainingResult {
     if let validation { try validated.check(validation, role: "validation") }

@@ -2,19 +2,19 @@
 // what to train, what gets reported while training, and how it ended.
 
 /// An initializer with its parameters. Unused parameters are ignored by a kind.
-public struct Initializer: Sendable, Equatable, Codable {
-  public var kind: InitializerKind
+package struct Initializer: Sendable, Equatable, Codable {
+  package var kind: InitializerKind
   /// Multiplies the initializer's standard deviation or limit (orthogonal: the gain;
   /// scaled_normal: σ_w, so that Var w = gain²/fan_in).
-  public var gain: Double
+  package var gain: Double
   /// Standard deviation for `normal`.
-  public var std: Double
+  package var std: Double
   /// Half-width for `uniform`: U[−limit, limit].
-  public var limit: Double
+  package var limit: Double
   /// Value for `constant`.
-  public var value: Double
+  package var value: Double
 
-  public init(_ kind: InitializerKind, gain: Double = 1, std: Double = 0.01, limit: Double = 0.05, value: Double = 0) {
+  package init(_ kind: InitializerKind, gain: Double = 1, std: Double = 0.01, limit: Double = 0.05, value: Double = 0) {
     self.kind = kind
     self.gain = gain
     self.std = std
@@ -24,11 +24,11 @@ public struct Initializer: Sendable, Equatable, Codable {
 }
 
 /// A hidden-layer activation with its parameters.
-public struct Activation: Sendable, Equatable, Codable {
-  public var kind: ActivationKind
+package struct Activation: Sendable, Equatable, Codable {
+  package var kind: ActivationKind
   /// Negative-side slope of `leaky_relu`, and the initial slope of `prelu`.
-  public var slope: Float
-  public init(_ kind: ActivationKind, slope: Float? = nil) {
+  package var slope: Float
+  package init(_ kind: ActivationKind, slope: Float? = nil) {
     self.kind = kind
     self.slope = slope ?? (kind == .prelu ? 0.25 : 0.01)
   }
@@ -47,34 +47,34 @@ public struct Activation: Sendable, Equatable, Codable {
 ///
 /// and passes h to the next layer. Without normalisation, residual blocks and dropout
 /// this is exactly the plain network (same code path, same bits).
-public struct NetworkSpec: Sendable, Equatable {
-  public var inputSize: Int
-  public var hiddenWidths: [Int]
-  public var outputSize: Int
-  public var activation: Activation
-  public var head: OutputHead
-  public var useBias: Bool
-  public var weightInitializer: Initializer
-  public var biasInitializer: Initializer
+package struct NetworkSpec: Sendable, Equatable {
+  package var inputSize: Int
+  package var hiddenWidths: [Int]
+  package var outputSize: Int
+  package var activation: Activation
+  package var head: OutputHead
+  package var useBias: Bool
+  package var weightInitializer: Initializer
+  package var biasInitializer: Initializer
   /// Normalisation of every hidden layer (YAML `model.normalization`, default `none`).
   /// Each normalised layer has a learnable scale γ (initially 1) and shift β (initially
   /// 0) per unit, trained by the optimizer without weight decay. The dense bias b is
   /// kept: under batch norm in the `pre` position it is redundant (the batch mean
   /// removes it, so ∂L/∂b = 0 up to rounding and `gradBNorm` ≈ 0; β plays its role).
-  public var normalization: NormalizationKind
+  package var normalization: NormalizationKind
   /// Before (`pre`, the default) or after (`post`) the activation (YAML `model.norm_position`).
-  public var normPosition: NormPosition
+  package var normPosition: NormPosition
   /// Skip connections (YAML `model.residual`, default `none`); see `residualBlocks`.
-  public var residual: ResidualKind
+  package var residual: ResidualKind
   /// K, the hidden layers per residual block (YAML `model.residual_every`, ≥ 1, default 2:
   /// the basic block of He et al. 2016).
-  public var residualEvery: Int
+  package var residualEvery: Int
   /// Dropout probability p ∈ [0, 1) on every hidden layer's output during training
   /// (YAML `model.dropout`, default 0 = off). Inverted dropout: kept units are scaled by
   /// 1/(1 − p), so evaluation uses the network as is.
-  public var dropout: Double
+  package var dropout: Double
 
-  public init(
+  package init(
     inputSize: Int, hiddenWidths: [Int], outputSize: Int, activation: Activation,
     head: OutputHead, useBias: Bool = true,
     weightInitializer: Initializer, biasInitializer: Initializer = Initializer(.zeros),
@@ -98,7 +98,7 @@ public struct NetworkSpec: Sendable, Equatable {
 
   /// Number of trainable parameters: weights, biases, and the γ and β of normalised
   /// layers (PReLU's one slope per layer is not counted).
-  public var parameterCount: Int {
+  package var parameterCount: Int {
     let sizes = [inputSize] + hiddenWidths + [outputSize]
     var total = 0
     for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
@@ -110,21 +110,21 @@ public struct NetworkSpec: Sendable, Equatable {
 }
 
 /// An optimizer with its hyper-parameters.
-public struct OptimizerSpec: Sendable, Equatable {
-  public var kind: OptimizerKind
-  public var learningRate: Double
+package struct OptimizerSpec: Sendable, Equatable {
+  package var kind: OptimizerKind
+  package var learningRate: Double
   /// Momentum coefficient μ for `momentum` and `nesterov`.
-  public var momentum: Double
+  package var momentum: Double
   /// Adam's β₁, β₂; RMSProp uses `beta2` as its decay ρ.
-  public var beta1: Double
-  public var beta2: Double
-  public var epsilon: Double
+  package var beta1: Double
+  package var beta2: Double
+  package var epsilon: Double
   /// L2 weight decay λ added to the weight gradient (λ·W), not applied to biases.
-  public var weightDecay: Double
+  package var weightDecay: Double
   /// Rescale all gradients when their global L2 norm exceeds this (nil = never).
-  public var clipGradNorm: Double?
+  package var clipGradNorm: Double?
 
-  public init(
+  package init(
     kind: OptimizerKind, learningRate: Double, momentum: Double = 0.9, beta1: Double = 0.9,
     beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0, clipGradNorm: Double? = nil
   ) {
@@ -140,7 +140,7 @@ public struct OptimizerSpec: Sendable, Equatable {
 }
 
 /// How long to train.
-public enum TrainingLength: Sendable, Equatable {
+package enum TrainingLength: Sendable, Equatable {
   /// Passes over the training set; each pass is ⌈count / batchSize⌉ updates.
   case epochs(Int)
   /// Parameter updates.
@@ -148,24 +148,24 @@ public enum TrainingLength: Sendable, Equatable {
 }
 
 /// Everything one training needs besides its data and its random streams.
-public struct TrainingPlan: Sendable, Equatable {
-  public var network: NetworkSpec
-  public var optimizer: OptimizerSpec
-  public var loss: LossKind
-  public var batchSize: Int
-  public var length: TrainingLength
+package struct TrainingPlan: Sendable, Equatable {
+  package var network: NetworkSpec
+  package var optimizer: OptimizerSpec
+  package var loss: LossKind
+  package var batchSize: Int
+  package var length: TrainingLength
   /// Log metrics and per-layer statistics every this many steps (plus step 0 and the
   /// final step). 0 logs only step 0 and the final step.
-  public var logEvery: Int
+  package var logEvery: Int
   /// Evaluate on the validation set at each logged step.
-  public var validateAtLogSteps: Bool
+  package var validateAtLogSteps: Bool
   /// How the learning rate varies with the update number (YAML `training.schedule` and
   /// its parameters; default constant).
-  public var schedule: LearningRateSchedule
+  package var schedule: LearningRateSchedule
   /// The optional instruments computed at logged steps (YAML `log:`; all off by default).
-  public var instruments = InstrumentOptions()
+  package var instruments = InstrumentOptions()
 
-  public init(
+  package init(
     network: NetworkSpec, optimizer: OptimizerSpec, loss: LossKind, batchSize: Int,
     length: TrainingLength, logEvery: Int, validateAtLogSteps: Bool = true,
     schedule: LearningRateSchedule = LearningRateSchedule()

@@ -1,29 +1,29 @@
 /// One row of a run's metrics log, describing the network after `step` updates.
-public struct StepRecord: Sendable, Equatable {
+package struct StepRecord: Sendable, Equatable {
   /// Updates applied so far (0 = the network at initialisation).
-  public var step: Int
+  package var step: Int
   /// Fractional epochs completed: step / updatesPerEpoch.
-  public var epoch: Double
+  package var epoch: Double
   /// Loss and accuracy on the mini-batch used for the next update (or, at the final
   /// step, on one more mini-batch), computed by the same forward pass as the gradients.
-  public var loss: Double
+  package var loss: Double
   /// Fraction correct (nan for regression).
-  public var accuracy: Double
+  package var accuracy: Double
   /// On the whole validation set (nil when there is none or it was not evaluated).
-  public var validationLoss: Double?
-  public var validationAccuracy: Double?
+  package var validationLoss: Double?
+  package var validationAccuracy: Double?
   /// Global L2 norm of all parameter gradients of that mini-batch (before clipping),
   /// γ, β and PReLU slopes included.
-  public var gradientNorm: Double
+  package var gradientNorm: Double
   /// η_t of the schedule: the learning rate of the update that follows this record (at
   /// the final step, the rate an update would have used). nil only in records made
   /// outside the engine.
-  public var learningRate: Double?
+  package var learningRate: Double?
   /// The input–output Jacobian's spectrum, at the steps `InstrumentOptions.jacobian`
   /// asks for (nil otherwise).
-  public var jacobian: JacobianSpectrum? = nil
+  package var jacobian: JacobianSpectrum? = nil
 
-  public init(
+  package init(
     step: Int, epoch: Double, loss: Double, accuracy: Double, validationLoss: Double?,
     validationAccuracy: Double?, gradientNorm: Double, learningRate: Double? = nil
   ) {
@@ -51,46 +51,46 @@ public struct StepRecord: Sendable, Equatable {
 /// parameters as before (‖∂L/∂b‖ with b the dense bias; under batch norm in the `pre`
 /// position it is ≈ 0, and `gradBetaNorm` is the bias-like signal); the γ and β
 /// fields are nil without normalisation.
-public struct LayerStatistics: Sendable, Equatable {
-  public var layer: Int
+package struct LayerStatistics: Sendable, Equatable {
+  package var layer: Int
   /// ‖∂L/∂W‖₂ (Frobenius) and mean |∂L/∂W|.
-  public var gradWNorm: Double
-  public var gradWMeanAbs: Double
+  package var gradWNorm: Double
+  package var gradWMeanAbs: Double
   /// ‖∂L/∂b‖₂: Nielsen's "speed of learning" of the layer (nan without biases).
-  public var gradBNorm: Double
+  package var gradBNorm: Double
   /// ‖W‖₂ (Frobenius), before this step's update.
-  public var weightNorm: Double
+  package var weightNorm: Double
   /// ‖ΔW‖ / ‖W‖ of the update applied at this step, ‖W‖ before it (nan where no update
   /// follows: the final step, a diverged step; ∞ or nan when ‖W‖ = 0).
-  public var updateRatio: Double
+  package var updateRatio: Double
   /// Mean and standard deviation of the pre-activations z over batch × units.
-  public var preactMean: Double
-  public var preactStd: Double
+  package var preactMean: Double
+  package var preactStd: Double
   /// Mean and standard deviation of the activations f(z).
-  public var actMean: Double
-  public var actStd: Double
+  package var actMean: Double
+  package var actStd: Double
   /// Mean of f′(z).
-  public var derivMean: Double
+  package var derivMean: Double
   /// Fraction of (example, unit) pairs with |f′(z)| < 1 % of max |f′| ("saturated"; for
   /// ReLU exactly z ≤ 0; see `ActivationKind.saturationThreshold`).
-  public var saturatedFraction: Double
+  package var saturatedFraction: Double
   /// Fraction of units with |f′(z)| < 1 % of max |f′| for every example of the batch.
-  public var deadFraction: Double
+  package var deadFraction: Double
   /// PReLU's learned negative-side slope of this layer (nil for other activations and
   /// for the output layer).
-  public var preluSlope: Double?
+  package var preluSlope: Double?
   /// ‖∂L/∂γ‖₂ and ‖∂L/∂β‖₂ of the layer's normalisation (nil without). ∂L/∂β = Σ_rows of
   /// the gradient at the normalisation's output: in the `pre` position, the gradient
   /// reaching the activation's input — what ‖∂L/∂b‖ measures in a plain network.
-  public var gradGammaNorm: Double?
-  public var gradBetaNorm: Double?
+  package var gradGammaNorm: Double?
+  package var gradBetaNorm: Double?
   /// ‖γ‖₂ and ‖β‖₂ before this step's update (nil without normalisation).
-  public var gammaNorm: Double?
-  public var betaNorm: Double?
+  package var gammaNorm: Double?
+  package var betaNorm: Double?
   /// The optional instruments of `TrainingPlan.instruments` (nil when none is on).
-  public var instruments: LayerInstruments? = nil
+  package var instruments: LayerInstruments? = nil
 
-  public init(
+  package init(
     layer: Int, gradWNorm: Double, gradWMeanAbs: Double, gradBNorm: Double, weightNorm: Double,
     updateRatio: Double, preactMean: Double, preactStd: Double, actMean: Double, actStd: Double,
     derivMean: Double, saturatedFraction: Double, deadFraction: Double, preluSlope: Double? = nil,
@@ -118,7 +118,7 @@ public struct LayerStatistics: Sendable, Equatable {
 }
 
 /// Receives a training's logs as they are produced (the scheduler streams them to CSV).
-public protocol TrainingObserver {
+package protocol TrainingObserver {
   /// Called at every logged step with the metrics and the per-layer statistics.
   mutating func record(_ step: StepRecord, layers: [LayerStatistics]) throws
   /// Polled before every update; a request stops the training there, and its kind
@@ -127,7 +127,7 @@ public protocol TrainingObserver {
 }
 
 /// Why an observer stops a training; the engine turns it into the outcome.
-public enum StopRequest: Sendable, Equatable {
+package enum StopRequest: Sendable, Equatable {
   /// Stop now (e.g. Ctrl-C): the training is `interrupted`, its final losses not computed.
   case interrupt
   /// The observer judged the training finished (e.g. its logged loss stopped moving, see
@@ -145,7 +145,7 @@ public enum StopRequest: Sendable, Equatable {
 }
 
 /// How a training ended.
-public enum TrainingOutcome: Sendable, Equatable {
+package enum TrainingOutcome: Sendable, Equatable {
   case completed
   /// A loss or gradient became NaN or ±Inf at this step (after this many updates);
   /// training stopped there, and that step's record was logged.
@@ -159,7 +159,7 @@ public enum TrainingOutcome: Sendable, Equatable {
 
   /// Whether the training is a result (completed or stalled): the held-out test set is
   /// evaluated only then.
-  public var isResult: Bool {
+  package var isResult: Bool {
     switch self {
     case .completed, .stalled: true
     case .diverged, .interrupted: false
@@ -168,24 +168,24 @@ public enum TrainingOutcome: Sendable, Equatable {
 }
 
 /// What a finished training returns.
-public struct TrainingResult: Sendable, Equatable {
-  public var outcome: TrainingOutcome
+package struct TrainingResult: Sendable, Equatable {
+  package var outcome: TrainingOutcome
   /// Updates applied.
-  public var steps: Int
+  package var steps: Int
   /// Loss and accuracy over the whole training set after the last update (accuracy nan
   /// for regression; both nan when interrupted).
-  public var finalTrainLoss: Double
-  public var finalTrainAccuracy: Double
-  public var finalValidationLoss: Double?
-  public var finalValidationAccuracy: Double?
+  package var finalTrainLoss: Double
+  package var finalTrainAccuracy: Double
+  package var finalValidationLoss: Double?
+  package var finalValidationAccuracy: Double?
   /// Loss and accuracy over the held-out test set given to `train`, once, after a
   /// training that is a result (`TrainingOutcome.isResult`); nil otherwise.
-  public var test: Evaluation?
+  package var test: Evaluation?
   /// Per-layer standard deviation of the initial weights, layers 1…L+1 (for provenance;
   /// `NetworkSpec.weightInitializationFormulas` gives the distributions they came from).
-  public var initialWeightStd: [Double]
+  package var initialWeightStd: [Double]
 
-  public init(
+  package init(
     outcome: TrainingOutcome, steps: Int, finalTrainLoss: Double, finalTrainAccuracy: Double,
     finalValidationLoss: Double?, finalValidationAccuracy: Double?, test: Evaluation? = nil,
     initialWeightStd: [Double]

@@ -20,13 +20,13 @@
 /// draws its masks from it. Batch norm runs in training mode (batch statistics) in
 /// `step` and `inspect`, and in evaluation mode (running statistics) in `evaluate`,
 /// `predict` and the validation of `run`.
-public final class TrainingSession {
-  public let plan: TrainingPlan
-  public let network: Network
+package final class TrainingSession {
+  package let plan: TrainingPlan
+  package let network: Network
   /// The training set the batch indices refer to.
-  public let data: Dataset
+  package let data: Dataset
   /// Updates applied so far.
-  public internal(set) var updatesApplied = 0
+  package internal(set) var updatesApplied = 0
 
   /// The plan with what its checks resolved (loss, T), checked once when the session starts.
   let validated: ValidatedPlan
@@ -54,14 +54,14 @@ public final class TrainingSession {
   ///   `plan.network.dropout > 0`, ignored otherwise.
   /// - Throws: `EngineError` when the plan and data do not fit together (or dropout has
   ///   no stream); nothing is drawn then.
-  public convenience init(
+  package convenience init(
     plan: TrainingPlan, data: Dataset, initialization: inout Xoshiro256, dropout: Xoshiro256? = nil
   ) throws(EngineError) {
     try self.init(validated: plan.validated(for: data), initialization: &initialization, dropout: dropout)
   }
 
   /// A session on a freshly initialised network, from a plan already checked against its data.
-  public convenience init(
+  package convenience init(
     validated: ValidatedPlan, initialization: inout Xoshiro256, dropout: Xoshiro256? = nil
   ) throws(EngineError) {
     try Self.checkDropoutStream(validated.plan, dropout)
@@ -71,14 +71,14 @@ public final class TrainingSession {
 
   /// A session continuing from an existing network (built from `plan.network`).
   /// - Parameter dropout: as for `init(plan:data:initialization:dropout:)`.
-  public convenience init(plan: TrainingPlan, data: Dataset, network: Network, dropout: Xoshiro256? = nil)
+  package convenience init(plan: TrainingPlan, data: Dataset, network: Network, dropout: Xoshiro256? = nil)
     throws(EngineError)
   {
     try self.init(validated: plan.validated(for: data), network: network, dropout: dropout)
   }
 
   /// A session continuing from an existing network, from a checked plan.
-  public init(validated: ValidatedPlan, network: Network, dropout: Xoshiro256? = nil) throws(EngineError) {
+  package init(validated: ValidatedPlan, network: Network, dropout: Xoshiro256? = nil) throws(EngineError) {
     let plan = validated.plan
     guard network.spec == plan.network else {
       throw EngineError("the network was built from a different spec than the plan's")
@@ -111,7 +111,7 @@ public final class TrainingSession {
   // MARK: - Public steps
 
   /// Whether a step's update was applied.
-  public enum StepStatus: Sendable, Equatable {
+  package enum StepStatus: Sendable, Equatable {
     case updated
     /// The loss or a gradient was NaN or ±∞; no update was applied.
     case diverged(reason: String)
@@ -120,7 +120,7 @@ public final class TrainingSession {
   /// One optimizer update on the training rows `batch`: forward, backward, update.
   /// The benchmark's unit of work; computes no statistics.
   @discardableResult
-  public func step(batch: [Int]) -> StepStatus {
+  package func step(batch: [Int]) -> StepStatus {
     checkIndices(batch)
     let outcome = batch.withUnsafeBufferPointer { performStep($0, update: true, collect: false, validation: nil) }
     return outcome.divergence.map { .diverged(reason: $0) } ?? .updated
@@ -131,7 +131,7 @@ public final class TrainingSession {
   /// every `logEvery` steps — and returns them. Applies bitwise the same update as
   /// `step(batch:)`; the benchmark times the two against each other.
   @discardableResult
-  public func loggedStep(batch: [Int]) -> (status: StepStatus, layers: [LayerStatistics]) {
+  package func loggedStep(batch: [Int]) -> (status: StepStatus, layers: [LayerStatistics]) {
     checkIndices(batch)
     let outcome = batch.withUnsafeBufferPointer { performStep($0, update: true, collect: true, validation: nil) }
     return (outcome.divergence.map { .diverged(reason: $0) } ?? .updated, outcome.layers)
@@ -145,7 +145,7 @@ public final class TrainingSession {
   /// The gradients of the network itself: no dropout (no masks drawn, the dropout
   /// stream is untouched), batch norm on the batch's statistics, running statistics
   /// unchanged.
-  public func inspect(batch: [Int]) -> BatchInspection {
+  package func inspect(batch: [Int]) -> BatchInspection {
     checkIndices(batch)
     let outcome = batch.withUnsafeBufferPointer {
       performStep($0, update: false, collect: true, validation: nil, dropout: .off)
@@ -158,14 +158,14 @@ public final class TrainingSession {
   /// Mean loss and accuracy of the current network over a whole data set (validated
   /// against the plan; a set that does not fit gives `EngineError`), in evaluation
   /// mode: batch norm on its running statistics, no dropout.
-  public func evaluate(_ data: Dataset) throws(EngineError) -> Evaluation {
+  package func evaluate(_ data: Dataset) throws(EngineError) -> Evaluation {
     try validated.check(data, role: "validation")
     return evaluator.evaluate(data)
   }
 
   /// The head's outputs (probabilities for softmax/sigmoid, values for linear) for
   /// feature rows, `rows × outputSize`, in evaluation mode (as `evaluate`).
-  public func predict(_ features: [Float]) -> [Float] {
+  package func predict(_ features: [Float]) -> [Float] {
     precondition(features.count % plan.network.inputSize == 0, "features are not whole rows")
     return evaluator.outputs(for: features)
   }
@@ -187,14 +187,14 @@ public final class TrainingSession {
 }
 
 /// A batch's loss, accuracy, gradient norm and per-layer statistics, without an update.
-public struct BatchInspection: Sendable, Equatable {
-  public var loss: Double
+package struct BatchInspection: Sendable, Equatable {
+  package var loss: Double
   /// nan for regression.
-  public var accuracy: Double
+  package var accuracy: Double
   /// Global L2 norm of all parameter gradients.
-  public var gradientNorm: Double
+  package var gradientNorm: Double
   /// Layers 1…L+1.
-  public var layers: [LayerStatistics]
+  package var layers: [LayerStatistics]
 }
 
 /// "nan", "inf" or "-inf", as the CSV files spell them.

@@ -2,32 +2,32 @@
 /// (report.md) and as self-contained HTML (report.html). Sections built here and
 /// sections added by callers (`ReportSectionProvider`) share this one model, so a
 /// new section appears in both files without renderer code.
-public struct ReportDocument: Sendable {
-  public var title: String
-  public var sections: [ReportSection]
+package struct ReportDocument: Sendable {
+  package var title: String
+  package var sections: [ReportSection]
 
-  public init(title: String, sections: [ReportSection]) {
+  package init(title: String, sections: [ReportSection]) {
     self.title = title
     self.sections = sections
   }
 }
 
 /// A titled part of the report. `id` is the HTML anchor (letters, digits, '-').
-public struct ReportSection: Sendable {
-  public var id: String
-  public var title: String
-  public var blocks: [ReportBlock]
+package struct ReportSection: Sendable {
+  package var id: String
+  package var title: String
+  package var blocks: [ReportBlock]
   /// Where a section added by a caller goes; built-in sections ignore it.
-  public var placement: Placement
+  package var placement: Placement
 
-  public enum Placement: Sendable {
+  package enum Placement: Sendable {
     /// Right after the overview (e.g. a published-vs-measured verdict table).
     case afterOverview
     /// After the built-in tables.
     case end
   }
 
-  public init(id: String, title: String, blocks: [ReportBlock], placement: Placement = .afterOverview) {
+  package init(id: String, title: String, blocks: [ReportBlock], placement: Placement = .afterOverview) {
     self.id = id
     self.title = title
     self.blocks = blocks
@@ -36,7 +36,7 @@ public struct ReportSection: Sendable {
 }
 
 /// A piece of content.
-public enum ReportBlock: Sendable {
+package enum ReportBlock: Sendable {
   case paragraph(RichText)
   case subheading(String)
   case table(ReportTable)
@@ -46,26 +46,26 @@ public enum ReportBlock: Sendable {
 }
 
 /// Text with minimal inline markup.
-public typealias RichText = [Inline]
+package typealias RichText = [Inline]
 
-public enum Inline: Sendable, Equatable, ExpressibleByStringLiteral {
+package enum Inline: Sendable, Equatable, ExpressibleByStringLiteral {
   case text(String)
   case strong(String)
   case code(String)
 
-  public init(stringLiteral value: String) { self = .text(value) }
+  package init(stringLiteral value: String) { self = .text(value) }
 }
 
 /// A table. Cells are plain text with a style; numbers are right-aligned.
-public struct ReportTable: Sendable {
-  public var header: [String]
-  public var rows: [[ReportCell]]
+package struct ReportTable: Sendable {
+  package var header: [String]
+  package var rows: [[ReportCell]]
   /// Columns whose cells are numbers (right-aligned).
-  public var numericColumns: Set<Int>
+  package var numericColumns: Set<Int>
   /// Printed under the table.
-  public var note: RichText?
+  package var note: RichText?
 
-  public init(header: [String], rows: [[ReportCell]], numericColumns: Set<Int> = [], note: RichText? = nil) {
+  package init(header: [String], rows: [[ReportCell]], numericColumns: Set<Int> = [], note: RichText? = nil) {
     self.header = header
     self.rows = rows
     self.numericColumns = numericColumns
@@ -73,11 +73,11 @@ public struct ReportTable: Sendable {
   }
 }
 
-public struct ReportCell: Sendable, Equatable, ExpressibleByStringLiteral {
-  public var text: String
-  public var style: Style
+package struct ReportCell: Sendable, Equatable, ExpressibleByStringLiteral {
+  package var text: String
+  package var style: Style
 
-  public enum Style: Sendable, Equatable {
+  package enum Style: Sendable, Equatable {
     case plain
     /// The best row of a comparison: bold.
     case strong
@@ -88,27 +88,27 @@ public struct ReportCell: Sendable, Equatable, ExpressibleByStringLiteral {
     case muted
   }
 
-  public init(_ text: String, style: Style = .plain) {
+  package init(_ text: String, style: Style = .plain) {
     self.text = text
     self.style = style
   }
 
-  public init(stringLiteral value: String) { self.init(value) }
+  package init(stringLiteral value: String) { self.init(value) }
 }
 
 /// A chart: one `<svg>` element (already rendered), its title and caption.
-public struct ReportFigure: Sendable {
+package struct ReportFigure: Sendable {
   /// Chart id, e.g. "loss"; the SVG carries id "chart-<id>".
-  public var id: String
-  public var title: String
-  public var svg: String
-  public var caption: RichText
+  package var id: String
+  package var title: String
+  package var svg: String
+  package var caption: RichText
   /// When set, report.md shows the chart as an image: `ReportWriter` writes `svg` to
   /// this file next to report.md (GitHub and most Markdown viewers draw SVG images);
   /// otherwise report.md links to the chart in report.html.
-  public var markdownImage: String?
+  package var markdownImage: String?
 
-  public init(id: String, title: String, svg: String, caption: RichText, markdownImage: String? = nil) {
+  package init(id: String, title: String, svg: String, caption: RichText, markdownImage: String? = nil) {
     self.id = id
     self.title = title
     self.svg = svg

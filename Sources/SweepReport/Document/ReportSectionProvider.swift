@@ -6,6 +6,6 @@
 /// sections in the shared document model; both report.md and report.html render
 /// them, placed per `ReportSection.placement`. A provider that throws stops the
 /// report (nothing is written); return no sections when there is nothing to say.
-public protocol ReportSectionProvider {
+package protocol ReportSectionProvider {
   func sections(for data: ReportData) throws -> [ReportSection]
 }

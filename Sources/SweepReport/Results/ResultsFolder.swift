@@ -17,30 +17,30 @@ import TidyCSV
 /// anything is sized by them. A run with a damaged file (status.json that is not a
 /// status, a log with a bad line, a layer beyond the model's depth) is left out of
 /// `rows` and named in `problems` (`file:line: error: …`); the other runs still report.
-public struct ResultsFolder: Sendable {
-  public let url: URL
-  public let manifest: SweepManifest
+package struct ResultsFolder: Sendable {
+  package let url: URL
+  package let manifest: SweepManifest
   /// What is on disk for each planned run.
-  public let scan: RunScan
+  package let scan: RunScan
   /// One row per finished run, in manifest order.
-  public let rows: [SummaryRow]
+  package let rows: [SummaryRow]
   /// Whether `rows` came from summary.csv or were rebuilt (and why).
-  public let summarySource: SummarySource
+  package let summarySource: SummarySource
   /// Notes about single runs or files (a log's cut-off last line, an unplanned folder).
-  public let warnings: [String]
+  package let warnings: [String]
   /// Runs left out because a file of theirs is damaged, one `file:line: error: …` each.
-  public let problems: [String]
+  package let problems: [String]
   /// What a rebuild already read of each run's logs (so the report reads each file once).
   let prefetched: [String: LogDigest]
   /// Run id → its index in `scan.entries`.
   private let entryIndex: [String: Int]
 
-  public enum SummarySource: Sendable, Equatable {
+  package enum SummarySource: Sendable, Equatable {
     case file
     case rebuilt(reason: String)
   }
 
-  public init(url: URL) throws {
+  package init(url: URL) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw ResultsError.notAFolder(path: url.path)
@@ -72,18 +72,18 @@ public struct ResultsFolder: Sendable {
   }
 
   /// The axes the report groups by (the manifest's, without `seed`).
-  public var axes: [String] { SummaryBuilder.columnAxes(manifest.axes) }
+  package var axes: [String] { SummaryBuilder.columnAxes(manifest.axes) }
 
   /// The `report:` section of the sweep.
-  public var reportSpec: ReportSpec { manifest.report }
+  package var reportSpec: ReportSpec { manifest.report }
 
   /// `runs/<runID>`.
-  public func runFolder(_ runID: String) -> URL {
+  package func runFolder(_ runID: String) -> URL {
     url.appendingPathComponent("runs").appendingPathComponent(runID)
   }
 
   /// A run's metrics.csv, read now (steps checked: `LogBounds`); nil when the file is absent.
-  public func metrics(for runID: String) throws -> MetricsLog? {
+  package func metrics(for runID: String) throws -> MetricsLog? {
     let file = runFolder(runID).appendingPathComponent("metrics.csv")
     guard FileManager.default.fileExists(atPath: file.path) else { return nil }
     return try MetricsLog.read(file, bounds: bounds(runID)).log
@@ -91,7 +91,7 @@ public struct ResultsFolder: Sendable {
 
   /// A run's layers.csv, read now (steps and layers checked: `LogBounds`); nil when the
   /// file is absent.
-  public func layers(for runID: String) throws -> LayerLog? {
+  package func layers(for runID: String) throws -> LayerLog? {
     let file = runFolder(runID).appendingPathComponent("layers.csv")
     guard FileManager.default.fileExists(atPath: file.path) else { return nil }
     return try LayerLog.read(file, bounds: bounds(runID)).log
@@ -103,7 +103,7 @@ public struct ResultsFolder: Sendable {
   }
 
   /// Planned runs that left no status.json (never ran, still running, or killed).
-  public var missingRuns: [RunScan.Entry] { scan.unfinished }
+  package var missingRuns: [RunScan.Entry] { scan.unfinished }
 
   struct StaleSummary: Error { var reason: String }
 

@@ -3,15 +3,15 @@ import Foundation
 import TidyCSV
 
 /// A run's `metrics.csv` as numeric columns (nil = empty field, NaN/±Inf as written).
-public struct MetricsLog: Sendable, Equatable {
-  public var step: [Int]
-  public var loss: [Double?]
-  public var accuracy: [Double?]
-  public var valLoss: [Double?]
-  public var valAccuracy: [Double?]
-  public var gradNorm: [Double?]
+package struct MetricsLog: Sendable, Equatable {
+  package var step: [Int]
+  package var loss: [Double?]
+  package var accuracy: [Double?]
+  package var valLoss: [Double?]
+  package var valAccuracy: [Double?]
+  package var gradNorm: [Double?]
 
-  public init(step: [Int], loss: [Double?], accuracy: [Double?], valLoss: [Double?], valAccuracy: [Double?], gradNorm: [Double?]) {
+  package init(step: [Int], loss: [Double?], accuracy: [Double?], valLoss: [Double?], valAccuracy: [Double?], gradNorm: [Double?]) {
     self.step = step
     self.loss = loss
     self.accuracy = accuracy
@@ -21,7 +21,7 @@ public struct MetricsLog: Sendable, Equatable {
   }
 
   /// Parses a table with at least a `step` column; absent columns read as all-missing.
-  public init(table: CSVTable) throws {
+  package init(table: CSVTable) throws {
     guard table.index(of: "step") != nil else { throw CSVError.missingColumn(path: "metrics.csv", column: "step") }
     let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
     let (range, why) = LogBounds().stepRange
@@ -45,7 +45,7 @@ public struct MetricsLog: Sendable, Equatable {
 
   /// Reads metrics.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
   /// A step that is empty, not a whole number or outside `bounds` is `ResultsError.damaged`.
-  public static func read(_ url: URL) throws -> (log: MetricsLog, warning: String?) {
+  package static func read(_ url: URL) throws -> (log: MetricsLog, warning: String?) {
     try read(url, bounds: LogBounds())
   }
 
@@ -61,20 +61,20 @@ public struct MetricsLog: Sendable, Equatable {
     return (MetricsLog(step: steps, column: table.column), warning)
   }
 
-  public var count: Int { step.count }
+  package var count: Int { step.count }
 
   /// The last present (non-empty) value of a column; NaN counts as present.
-  public static func lastPresent(_ column: [Double?]) -> Double? {
+  package static func lastPresent(_ column: [Double?]) -> Double? {
     column.last(where: { $0 != nil }) ?? nil
   }
 
   /// The largest finite value of a column.
-  public static func maxFinite(_ column: [Double?]) -> Double? {
+  package static func maxFinite(_ column: [Double?]) -> Double? {
     column.compactMap { $0 }.filter(\.isFinite).max()
   }
 
   /// The first logged step whose training loss is ≤ `threshold`, or nil if none is.
-  public func firstStep(lossAtMost threshold: Double) -> Int? {
+  package func firstStep(lossAtMost threshold: Double) -> Int? {
     for (s, l) in zip(step, loss) {
       if let l, l.isFinite, l <= threshold { return s }
     }
@@ -84,13 +84,13 @@ public struct MetricsLog: Sendable, Equatable {
 
 /// A run's `layers.csv`: per logged step, one row per layer (1 = nearest the input,
 /// hidden layers 1…L, the output layer L+1).
-public struct LayerLog: Sendable, Equatable {
-  public var step: [Int]
-  public var layer: [Int]
+package struct LayerLog: Sendable, Equatable {
+  package var step: [Int]
+  package var layer: [Int]
   /// Numeric columns by name (every column but step and layer).
-  public var columns: [String: [Double?]]
+  package var columns: [String: [Double?]]
 
-  public init(table: CSVTable) throws {
+  package init(table: CSVTable) throws {
     let columns = try Dictionary(uniqueKeysWithValues: table.header.map { ($0, try table.numbers($0)) })
     try self.init(columns: columns, lines: Array(2 ..< 2 + table.rows.count), path: "layers.csv", bounds: LogBounds())
   }
@@ -111,7 +111,7 @@ public struct LayerLog: Sendable, Equatable {
 
   /// Reads layers.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.
   /// A step or layer out of range (see `LogBounds`) is `ResultsError.damaged` at its line.
-  public static func read(_ url: URL) throws -> (log: LayerLog, warning: String?) {
+  package static func read(_ url: URL) throws -> (log: LayerLog, warning: String?) {
     try read(url, bounds: LogBounds())
   }
 
@@ -123,17 +123,17 @@ public struct LayerLog: Sendable, Equatable {
   }
 
   /// The largest layer index (the output layer L+1).
-  public var outputLayer: Int { layer.max() ?? 0 }
+  package var outputLayer: Int { layer.max() ?? 0 }
   /// L, the number of hidden layers: the output layer's index minus one.
-  public var hiddenLayers: Int { max(outputLayer - 1, 0) }
+  package var hiddenLayers: Int { max(outputLayer - 1, 0) }
   /// The logged steps, ascending.
-  public var steps: [Int] { Array(Set(step)).sorted() }
-  public var firstStep: Int? { step.min() }
-  public var lastStep: Int? { step.max() }
+  package var steps: [Int] { Array(Set(step)).sorted() }
+  package var firstStep: Int? { step.min() }
+  package var lastStep: Int? { step.max() }
 
   /// A column's values at one step, indexed by layer (index 0 ↔ layer 1), for
   /// layers 1…`through`; nil where not logged.
-  public func profile(_ column: String, at s: Int, through lastLayer: Int) -> [Double?] {
+  package func profile(_ column: String, at s: Int, through lastLayer: Int) -> [Double?] {
     var out = [Double?](repeating: nil, count: max(lastLayer, 0))
     guard let values = columns[column] else { return out }
     for i in step.indices where step[i] == s && layer[i] >= 1 && layer[i] <= lastLayer {
@@ -151,14 +151,14 @@ public struct LayerLog: Sendable, Equatable {
   /// role, and ∂L/∂β is the batch sum of the error after normalization, the same
   /// quantity ∂L/∂b is in an unnormalized layer. Every report table, chart and the
   /// summary's grad ratios use this profile.
-  public func shiftGradientProfile(at s: Int, through lastLayer: Int) -> [Double?] {
+  package func shiftGradientProfile(at s: Int, through lastLayer: Int) -> [Double?] {
     let beta = profile("grad_beta_norm", at: s, through: lastLayer)
     let bias = profile("grad_b_norm", at: s, through: lastLayer)
     return zip(beta, bias).map { $0 ?? $1 }
   }
 
   /// One layer's column over training: (step, value) in step order, empties skipped.
-  public func series(_ column: String, layer l: Int) -> [(step: Int, value: Double)] {
+  package func series(_ column: String, layer l: Int) -> [(step: Int, value: Double)] {
     guard let values = columns[column] else { return [] }
     var out: [(step: Int, value: Double)] = []
     for i in step.indices where layer[i] == l {

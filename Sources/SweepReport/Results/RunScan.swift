@@ -2,35 +2,35 @@ import SweepResults
 import Foundation
 
 /// What is on disk for each planned run of a sweep: found by listing `runs/` once.
-public struct RunScan: Sendable {
-  public struct Entry: Sendable {
-    public var planned: ManifestRun
+package struct RunScan: Sendable {
+  package struct Entry: Sendable {
+    package var planned: ManifestRun
     /// nil when status.json is absent (not started, still running, or killed).
-    public var status: RunStatus?
+    package var status: RunStatus?
     /// runs/<id>/ exists (a run that started but left no status.json was cut short).
-    public var folderExists: Bool
+    package var folderExists: Bool
     /// status.json's modification time, used to tell a stale summary.csv.
-    public var statusModified: Date?
+    package var statusModified: Date?
     /// Why status.json cannot be read (`ResultsError.damaged`'s text); nil when it can.
-    public var damage: String? = nil
+    package var damage: String? = nil
   }
 
   /// Planned runs in manifest order.
-  public var entries: [Entry]
+  package var entries: [Entry]
   /// Folders in runs/ that manifest.json does not plan (ignored by the report).
-  public var unplannedFolders: [String]
+  package var unplannedFolders: [String]
   /// Folders the manifest does not plan, said as warnings.
-  public var warnings: [String]
+  package var warnings: [String]
 
   /// Entries whose run wrote status.json.
-  public var finished: [Entry] { entries.filter { $0.status != nil } }
+  package var finished: [Entry] { entries.filter { $0.status != nil } }
   /// Entries whose run wrote no status.json.
-  public var unfinished: [Entry] { entries.filter { $0.status == nil && $0.damage == nil } }
+  package var unfinished: [Entry] { entries.filter { $0.status == nil && $0.damage == nil } }
   /// Entries whose status.json exists but cannot be read (not JSON, no `status`, …).
-  public var damaged: [Entry] { entries.filter { $0.damage != nil } }
+  package var damaged: [Entry] { entries.filter { $0.damage != nil } }
 
   /// Lists `folder/runs` and reads every planned run's status.json.
-  public static func scan(folder: URL, manifest: SweepManifest) -> RunScan {
+  package static func scan(folder: URL, manifest: SweepManifest) -> RunScan {
     let fm = FileManager.default
     let runsDir = folder.appendingPathComponent("runs")
     let present = Set((try? fm.contentsOfDirectory(atPath: runsDir.path)) ?? [])

@@ -6,38 +6,38 @@ import SweepResults
 ///
 /// Reads only manifest.json, the runs' status.json files and the names in `runs/`, so
 /// it is instant on any sweep and safe to call while the sweep is running.
-public struct SweepStatus: Sendable {
+package struct SweepStatus: Sendable {
   /// A run that needs attention, with what its status.json says about it.
-  public struct Entry: Sendable, Equatable {
-    public var runID: String
+  package struct Entry: Sendable, Equatable {
+    package var runID: String
     /// `error` for failed runs, `step N` for diverged ones, `N steps` otherwise.
-    public var detail: String?
+    package var detail: String?
   }
 
-  public let folder: URL
-  public let name: String
-  public let planned: Int
+  package let folder: URL
+  package let name: String
+  package let planned: Int
   /// Count per status word, statuses in the contract's order then any other word.
-  public let counts: [(status: String, count: Int)]
-  public let failed: [Entry]
-  public let diverged: [Entry]
-  public let stalled: [Entry]
-  public let interrupted: [Entry]
+  package let counts: [(status: String, count: Int)]
+  package let failed: [Entry]
+  package let diverged: [Entry]
+  package let stalled: [Entry]
+  package let interrupted: [Entry]
   /// Planned runs with no status.json; detail says when one is being written right now
   /// (or was, by a process that was killed).
-  public let missing: [Entry]
+  package let missing: [Entry]
   /// Runs whose status.json exists but cannot be read: the detail is the error
   /// (`path: error: what is wrong; what to do`).
-  public let unreadable: [Entry]
+  package let unreadable: [Entry]
   /// Folders the manifest does not plan.
-  public let warnings: [String]
+  package let warnings: [String]
   /// The sweep file as recorded in provenance.json, for the resume hint.
-  public let sweepFile: String?
+  package let sweepFile: String?
 
   /// The order statuses are listed in.
-  public static let knownStatuses = ["completed", "diverged", "stalled", "failed", "interrupted"]
+  package static let knownStatuses = ["completed", "diverged", "stalled", "failed", "interrupted"]
 
-  public init(folder: URL) throws {
+  package init(folder: URL) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw ResultsError.notAFolder(path: folder.path)
@@ -101,7 +101,7 @@ public struct SweepStatus: Sendable {
   }
 
   /// The runs `gradsweep run --resume` would train again, and with which flags.
-  public var resumeFlags: String? {
+  package var resumeFlags: String? {
     if !failed.isEmpty { return "--resume --retry-failed" }
     if !missing.isEmpty || !interrupted.isEmpty || !unreadable.isEmpty { return "--resume" }
     return nil
@@ -109,7 +109,7 @@ public struct SweepStatus: Sendable {
 
   /// The text printed by `gradsweep status`: counts, then each list (at most `limit`
   /// runs per list unless nil), then what to do next.
-  public func text(limit: Int? = 20) -> String {
+  package func text(limit: Int? = 20) -> String {
     var out = "\(UserText.escaped(name)): \(planned) planned runs in \(UserText.escaped(folder.path))\n"
     let width = counts.map(\.status.count).max() ?? 0
     for (status, count) in counts {
@@ -141,14 +141,14 @@ public struct SweepStatus: Sendable {
 extension SweepStatus {
   /// Runs `--resume` would train (missing, interrupted, unreadable) or could retry
   /// (failed): 0 when the sweep is complete.
-  public var remaining: Int { missing.count + interrupted.count + unreadable.count + failed.count }
+  package var remaining: Int { missing.count + interrupted.count + unreadable.count + failed.count }
 
   /// `gradsweep status --format json`: one object, keys sorted, every list complete.
   /// `{"name", "folder", "planned", "counts": {status: n}, "failed": [{"run_id",
   /// "detail"}], "diverged", "stalled", "interrupted", "missing", "unreadable",
   /// "warnings", "remaining", "complete", "resume_command"}`; `resume_command` is null
   /// when nothing remains.
-  public func jsonData() throws -> Data {
+  package func jsonData() throws -> Data {
     func entries(_ list: [Entry]) -> [[String: Any]] {
       list.map { ["run_id": $0.runID, "detail": $0.detail.map { $0 as Any } ?? NSNull()] }
     }

@@ -16,20 +16,20 @@ import SweepResults
 ///
 /// The reference section comes from manifest.json (`gradsweep run` copies the sweep
 /// file's `reference:` there), or from `reference` when given.
-public struct ReferenceComparisonSection: ReportSectionProvider {
+package struct ReferenceComparisonSection: ReportSectionProvider {
   /// Overrides the manifest's reference section (nil: use the manifest's).
-  public var reference: ReferenceSection?
+  package var reference: ReferenceSection?
 
-  public init(reference: ReferenceSection? = nil) {
+  package init(reference: ReferenceSection? = nil) {
     self.reference = reference
   }
 
-  public static let sectionID = "published-vs-measured"
-  public static let title = "Published vs measured"
+  package static let sectionID = "published-vs-measured"
+  package static let title = "Published vs measured"
 
   /// The outcome of one claim on this sweep.
-  public struct Measurement: Sendable, Equatable {
-    public enum Outcome: String, Sendable, Equatable {
+  package struct Measurement: Sendable, Equatable {
+    package enum Outcome: String, Sendable, Equatable {
       case pass, fail
       /// The claim states no bound: shown for comparison.
       case unchecked
@@ -38,19 +38,19 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     }
 
     /// nil when the claim's metric is not in the vocabulary.
-    public var metric: ReferenceMetric?
+    package var metric: ReferenceMetric?
     /// Finished result runs the claim's `runs:` filter matches.
-    public var matchingRuns: Int
+    package var matchingRuns: Int
     /// Runs whose value entered the statistic (finite).
-    public var usedRuns: Int
+    package var usedRuns: Int
     /// The statistic over the finite per-run values (for `diverged_fraction`, the fraction).
-    public var value: Double?
-    public var outcome: Outcome
+    package var value: Double?
+    package var outcome: Outcome
     /// With `predicted_within`: the same statistic of the matching runs' predictions.
-    public var predicted: Double? = nil
+    package var predicted: Double? = nil
   }
 
-  public func sections(for data: ReportData) throws -> [ReportSection] {
+  package func sections(for data: ReportData) throws -> [ReportSection] {
     guard let reference = reference ?? data.folder.manifest.reference,
       !reference.claims.isEmpty || reference.source != nil
     else { return [] }
@@ -60,7 +60,7 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
   }
 
   /// Measures one claim on the report's runs.
-  public static func measure(_ claim: ReferenceClaim, in data: ReportData) -> Measurement {
+  package static func measure(_ claim: ReferenceClaim, in data: ReportData) -> Measurement {
     var cache = LayerLogCache(folder: data.folder)
     return measure(claim, in: data, layers: &cache)
   }

@@ -5,20 +5,20 @@ import TidyCSV
 /// The one definition of summary.csv: its header, the row of one run, and the
 /// rebuild of the whole file from the run folders present (after an interrupted
 /// sweep, or to merge Slurm shards). The scheduler and `gradsweep report` both call it.
-public enum SummaryBuilder {
+package enum SummaryBuilder {
   /// The axes that get a column: every axis but `seed`, which has its own column.
-  public static func columnAxes(_ axes: [String]) -> [String] {
+  package static func columnAxes(_ axes: [String]) -> [String] {
     var seen = Set<String>()
     return axes.filter { $0 != "seed" && seen.insert($0).inserted }
   }
 
   /// `run_id`, one column per axis (dotted path), then `SummaryRow.trailingColumns`.
-  public static func summaryHeader(axes: [String]) -> [String] {
+  package static func summaryHeader(axes: [String]) -> [String] {
     ["run_id"] + columnAxes(axes) + SummaryRow.trailingColumns
   }
 
   /// The summary cells of one run from its logs already in memory.
-  public static func summaryRow(
+  package static func summaryRow(
     run: ManifestRun, axes: [String], status: RunStatus, metrics: MetricsLog?, layers: LayerLog?
   ) -> [CSVCell] {
     computeRow(run: run, status: status, metrics: metrics, layers: layers).cells(axes: axes)
@@ -27,7 +27,7 @@ public enum SummaryBuilder {
   /// The summary cells of one run from its folder (`runs/<run_id>`): status.json,
   /// metrics.csv and layers.csv. Axis values and seed come from the manifest's `run`.
   /// Throws when status.json is absent: a run without it has not finished.
-  public static func summaryRow(runFolder: URL, run: ManifestRun, axes: [String]) throws -> [CSVCell] {
+  package static func summaryRow(runFolder: URL, run: ManifestRun, axes: [String]) throws -> [CSVCell] {
     let (row, _) = try readRow(runFolder: runFolder, run: run)
     return row.cells(axes: axes)
   }
@@ -36,7 +36,7 @@ public enum SummaryBuilder {
   /// A log that cannot be read, or holds a step or layer out of range (`LogBounds`),
   /// throws (`ResultsError.damaged` names the file and line): the run is not a result
   /// until it is trained again.
-  public static func readRow(runFolder: URL, run: ManifestRun) throws -> (SummaryRow, [String]) {
+  package static func readRow(runFolder: URL, run: ManifestRun) throws -> (SummaryRow, [String]) {
     let (row, _, _, warnings) = try readRowAndLogs(runFolder: runFolder, run: run)
     return (row, warnings)
   }
@@ -85,7 +85,7 @@ public enum SummaryBuilder {
   ///   output layer, minus one). IEEE division: a zero
   ///   last-layer gradient gives inf or nan, as the data says.
   /// - `steps`: status.json's, else the last logged step.
-  public static func computeRow(run: ManifestRun, status: RunStatus, metrics: MetricsLog?, layers: LayerLog?)
+  package static func computeRow(run: ManifestRun, status: RunStatus, metrics: MetricsLog?, layers: LayerLog?)
     -> SummaryRow
   {
     let lastRow = metrics.flatMap { $0.count > 0 ? $0.count - 1 : nil }
@@ -112,7 +112,7 @@ public enum SummaryBuilder {
   /// The shift gradient of layer 1 over that of the last hidden layer at `step`
   /// (grad_b_norm, or grad_beta_norm for normalized layers: `LayerLog.shiftGradientProfile`);
   /// nil when the net has no hidden layer or either value is not logged.
-  public static func gradientRatio(_ layers: LayerLog, at step: Int) -> Double? {
+  package static func gradientRatio(_ layers: LayerLog, at step: Int) -> Double? {
     let last = layers.hiddenLayers
     guard last >= 1 else { return nil }
     let profile = layers.shiftGradientProfile(at: step, through: last)
@@ -122,7 +122,7 @@ public enum SummaryBuilder {
 
   /// The rows of every finished run (one with status.json) whose files can be read, in
   /// manifest order; `problems` says why each other run was left out (`file:line: error: …`).
-  public static func rows(folder: URL, manifest: SweepManifest, scan: RunScan)
+  package static func rows(folder: URL, manifest: SweepManifest, scan: RunScan)
     -> (rows: [SummaryRow], warnings: [String], problems: [String])
   {
     rows(folder: folder, manifest: manifest, scan: scan, logs: { _, _, _ in })
@@ -151,20 +151,20 @@ public enum SummaryBuilder {
   }
 
   /// What `rebuild(folder:)` found and wrote.
-  public struct Rebuild: Sendable {
-    public var summaryURL: URL
-    public var rows: [SummaryRow]
-    public var scan: RunScan
-    public var warnings: [String]
+  package struct Rebuild: Sendable {
+    package var summaryURL: URL
+    package var rows: [SummaryRow]
+    package var scan: RunScan
+    package var warnings: [String]
     /// Runs left out because a file of theirs is damaged (`file:line: error: …`).
-    public var problems: [String]
+    package var problems: [String]
   }
 
   /// Rebuilds `summary.csv` from the run folders present: one row per planned run
   /// that wrote status.json, in manifest order. Written atomically (temp + rename),
   /// so a reader sees the old file or the new one, never half of one.
   @discardableResult
-  public static func rebuild(folder: URL) throws -> Rebuild {
+  package static func rebuild(folder: URL) throws -> Rebuild {
     let manifest = try SweepManifest.read(from: folder.appendingPathComponent("manifest.json"))
     let scan = RunScan.scan(folder: folder, manifest: manifest)
     let (rows, warnings, problems) = rows(folder: folder, manifest: manifest, scan: scan)
@@ -174,7 +174,7 @@ public enum SummaryBuilder {
   }
 
   /// Writes rows as summary.csv atomically.
-  public static func write(rows: [SummaryRow], axes: [String], to url: URL) throws {
+  package static func write(rows: [SummaryRow], axes: [String], to url: URL) throws {
     let temp = AtomicFile.temporaryURL(for: url)
     do {
       let writer = try CSVWriter(url: temp, header: summaryHeader(axes: axes))

@@ -9,31 +9,31 @@ import TidyCSV
 /// grad_ratio_init, grad_ratio_final, seconds, predicted_grad_ratio_init, chi1, q_star,
 /// xi_c` (see docs/csv-columns.md; the last four from the run's prediction.json, empty
 /// where the theory does not apply or the folder predates it).
-public struct SummaryRow: Sendable, Equatable {
-  public var runID: String
+package struct SummaryRow: Sendable, Equatable {
+  package var runID: String
   /// Axis path → value as text.
-  public var axisValues: [String: String]
-  public var seed: Int?
-  public var status: String
-  public var steps: Int?
-  public var finalLoss: Double?
-  public var finalAccuracy: Double?
-  public var finalValLoss: Double?
-  public var finalValAccuracy: Double?
-  public var bestValAccuracy: Double?
-  public var gradRatioInit: Double?
-  public var gradRatioFinal: Double?
-  public var seconds: Double?
+  package var axisValues: [String: String]
+  package var seed: Int?
+  package var status: String
+  package var steps: Int?
+  package var finalLoss: Double?
+  package var finalAccuracy: Double?
+  package var finalValLoss: Double?
+  package var finalValAccuracy: Double?
+  package var bestValAccuracy: Double?
+  package var gradRatioInit: Double?
+  package var gradRatioFinal: Double?
+  package var seconds: Double?
   /// The mean-field prediction (prediction.json): the ratio beside `gradRatioInit`, and χ₁, q*, ξ_c.
-  public var predictedGradRatioInit: Double?
-  public var chi1: Double?
-  public var qStar: Double?
-  public var xiC: Double?
+  package var predictedGradRatioInit: Double?
+  package var chi1: Double?
+  package var qStar: Double?
+  package var xiC: Double?
   /// The held-out test split at the end of the run (status.json), empty without one.
-  public var testLoss: Double?
-  public var testAccuracy: Double?
+  package var testLoss: Double?
+  package var testAccuracy: Double?
 
-  public init(
+  package init(
     runID: String, axisValues: [String: String], seed: Int?, status: String, steps: Int? = nil,
     finalLoss: Double? = nil, finalAccuracy: Double? = nil, finalValLoss: Double? = nil,
     finalValAccuracy: Double? = nil, bestValAccuracy: Double? = nil, gradRatioInit: Double? = nil,
@@ -63,7 +63,7 @@ public struct SummaryRow: Sendable, Equatable {
   }
 
   /// The columns after the axis columns, in file order.
-  public static let trailingColumns = [
+  package static let trailingColumns = [
     "seed", "status", "steps", "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy",
     "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
     // Appended after the older columns, so positional readers (gnuplot's using 12) keep working.
@@ -71,7 +71,7 @@ public struct SummaryRow: Sendable, Equatable {
   ]
 
   /// The row's cells for a header `SummaryBuilder.summaryHeader(axes:)`.
-  public func cells(axes: [String]) -> [CSVCell] {
+  package func cells(axes: [String]) -> [CSVCell] {
     var out: [CSVCell] = [.text(runID)]
     for axis in SummaryBuilder.columnAxes(axes) {
       out.append(axisValues[axis].map(CSVCell.text) ?? .missing)
@@ -90,7 +90,7 @@ public struct SummaryRow: Sendable, Equatable {
 
   /// Reads a row of a summary.csv whose columns are named as in `cells(axes:)`.
   /// Axis columns are every column between `run_id` and `seed`.
-  public init(record: [String: String], axes: [String]) {
+  package init(record: [String: String], axes: [String]) {
     func number(_ key: String) -> Double? { record[key].flatMap(CSVTable.number) }
     func integer(_ key: String) -> Int? { number(key).flatMap { $0.isFinite ? Int(exactly: $0.rounded()) : nil } }
     var values: [String: String] = [:]
@@ -106,7 +106,7 @@ public struct SummaryRow: Sendable, Equatable {
   }
 
   /// True unless the run failed or was interrupted (see `RunStatus.isResult`).
-  public var isResult: Bool { RunStatus.isResult(status) }
+  package var isResult: Bool { RunStatus.isResult(status) }
 }
 
 extension SummaryRow {

@@ -3,9 +3,9 @@ import Foundation
 /// How the report prints numbers: 3 significant digits, scientific notation for
 /// magnitudes below 10⁻³ or from 10⁵ on (gradient ratios span many decades),
 /// integers from 1000 to 99999 printed whole rather than rounded to "1.23e+03".
-public enum NumberFormatting {
+package enum NumberFormatting {
   /// `x` with `digits` significant digits: "0.912", "12.3", "3.21e-07", "nan", "inf".
-  public static func significant(_ x: Double, digits: Int = 3) -> String {
+  package static func significant(_ x: Double, digits: Int = 3) -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x < 0 ? "-inf" : "inf" }
     if x == 0 { return "0" }
@@ -25,12 +25,12 @@ public enum NumberFormatting {
   }
 
   /// "1.23e-07" style with `digits` significant digits.
-  public static func scientific(_ x: Double, digits: Int = 3) -> String {
+  package static func scientific(_ x: Double, digits: Int = 3) -> String {
     String(format: "%.\(max(digits - 1, 0))e", x)
   }
 
   /// A setting as the user would type it: shortest round-trip ("0.5", "1e-05").
-  public static func setting(_ x: Double) -> String {
+  package static func setting(_ x: Double) -> String {
     var s = "\(x)"
     if s.hasSuffix(".0") { s.removeLast(2) }
     return s
@@ -38,14 +38,14 @@ public enum NumberFormatting {
 
   /// "mean ± s" (just "mean" when s is nil), "—" for no values; the mean with 3
   /// significant digits, s with 2 (a spread is not known better than that).
-  public static func meanAndDeviation(_ stats: SampleStatistics) -> String {
+  package static func meanAndDeviation(_ stats: SampleStatistics) -> String {
     guard let mean = stats.mean else { return "—" }
     guard let s = stats.standardDeviation else { return significant(mean) }
     return "\(significant(mean)) ± \(significant(s, digits: 2))"
   }
 
   /// A duration: "42.1 s", "3 min 12 s", "2 h 05 min".
-  public static func duration(_ seconds: Double) -> String {
+  package static func duration(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "—" }
     if seconds < 60 { return "\(significant(seconds)) s" }
     let total = Int(seconds.rounded())
@@ -54,7 +54,7 @@ public enum NumberFormatting {
   }
 
   /// ISO-8601 in UTC, seconds precision: "2025-03-01T14:05:09Z".
-  public static func timestamp(_ date: Date) -> String {
+  package static func timestamp(_ date: Date) -> String {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime]
     return f.string(from: date)

@@ -4,26 +4,26 @@ import SweepResults
 /// One finished run, digested for the report: its summary row, its metrics log
 /// (small: one row per logged step) and the parts of layers.csv every run needs.
 /// Whole layer logs are read again only for the few runs a chart draws.
-public struct RunDigest: Sendable {
-  public var row: SummaryRow
-  public var metrics: MetricsLog?
+package struct RunDigest: Sendable {
+  package var row: SummaryRow
+  package var metrics: MetricsLog?
   /// L, the number of hidden layers (0 when layers.csv is absent).
-  public var hiddenLayers: Int
+  package var hiddenLayers: Int
   /// The shift gradient (`LayerLog.shiftGradientProfile`) of layers 1…L at the first /
   /// last logged step (index 0 ↔ layer 1).
-  public var gradientsAtStart: [Double?]
-  public var gradientsAtEnd: [Double?]
+  package var gradientsAtStart: [Double?]
+  package var gradientsAtEnd: [Double?]
   /// `act_std` of layers 1…L at the first logged step (index 0 ↔ layer 1).
-  public var activationStdAtStart: [Double?] = []
+  package var activationStdAtStart: [Double?] = []
   /// The pre-activations' mean square `preact_std`² + `preact_mean`² (q^l, measured) of
   /// layers 1…L at the first logged step (index 0 ↔ layer 1).
-  public var preactMeanSquareAtStart: [Double?] = []
-  public var firstLoggedStep: Int?
-  public var lastLoggedStep: Int?
+  package var preactMeanSquareAtStart: [Double?] = []
+  package var firstLoggedStep: Int?
+  package var lastLoggedStep: Int?
   /// The first logged step with training loss ≤ the report's threshold.
-  public var stepsToThreshold: Int?
+  package var stepsToThreshold: Int?
 
-  public var runID: String { row.runID }
+  package var runID: String { row.runID }
 }
 
 /// The parts of a run's logs the report keeps for every run (small: the metrics
@@ -70,10 +70,10 @@ struct LogDigest: Sendable {
 
 /// The metric that ranks configurations: final validation accuracy, or — when the
 /// sweep has no validation set or no accuracy (regression) — the next best thing.
-public enum PrimaryMetric: Sendable, Equatable {
+package enum PrimaryMetric: Sendable, Equatable {
   case valAccuracy, accuracy, valLoss, loss
 
-  public var label: String {
+  package var label: String {
     switch self {
     case .valAccuracy: "final val accuracy"
     case .accuracy: "final train accuracy"
@@ -82,9 +82,9 @@ public enum PrimaryMetric: Sendable, Equatable {
     }
   }
 
-  public var higherIsBetter: Bool { self == .valAccuracy || self == .accuracy }
+  package var higherIsBetter: Bool { self == .valAccuracy || self == .accuracy }
 
-  public func value(_ row: SummaryRow) -> Double? {
+  package func value(_ row: SummaryRow) -> Double? {
     switch self {
     case .valAccuracy: row.finalValAccuracy
     case .accuracy: row.finalAccuracy
@@ -104,36 +104,36 @@ public enum PrimaryMetric: Sendable, Equatable {
 }
 
 /// Everything a report is built from. Section providers receive it.
-public struct ReportData: Sendable {
-  public let folder: ResultsFolder
-  public let generated: Date
+package struct ReportData: Sendable {
+  package let folder: ResultsFolder
+  package let generated: Date
   /// Every finished run (status.json present), in manifest order.
-  public let runs: [RunDigest]
+  package let runs: [RunDigest]
   /// The axes grouped by (no `seed`), in sweep order; a `zip` group of several fields
   /// is one axis here (see `CombinedAxis`).
-  public let axes: [String]
+  package let axes: [String]
   /// The combined axes by name.
   let combinedAxes: [String: CombinedAxis]
   /// `runs` grouped by axis values, built on demand (see `RunGroups`).
   let groups = RunGroups()
   /// Each axis's values in the order the sweep lists them (first appearance in the manifest).
-  public let axisValues: [String: [String]]
+  package let axisValues: [String: [String]]
   /// "Steps to loss ≤ threshold" threshold (report.loss_threshold, default 0.5).
-  public let lossThreshold: Double
-  public let metric: PrimaryMetric
-  public let warnings: [String]
+  package let lossThreshold: Double
+  package let metric: PrimaryMetric
+  package let warnings: [String]
   /// 1/C for a C-class classifier (see `ChanceLevel`); nil when unknown.
-  public let chanceAccuracy: Double?
+  package let chanceAccuracy: Double?
   /// How charts name axes and print their values (σ_w² for a scaled_normal gain).
   let display: AxisDisplay
 
-  public static let defaultLossThreshold = 0.5
+  package static let defaultLossThreshold = 0.5
 
   /// Runs whose numbers are averaged: all but failed and interrupted ones.
-  public var results: [RunDigest] { runs.filter(\.row.isResult) }
+  package var results: [RunDigest] { runs.filter(\.row.isResult) }
 
   /// Reads every finished run's metrics and the layer-gradient profiles.
-  public init(folder: ResultsFolder, generated: Date) {
+  package init(folder: ResultsFolder, generated: Date) {
     self.folder = folder
     self.generated = generated
     let sweepAxes = folder.axes
@@ -194,10 +194,10 @@ public struct ReportData: Sendable {
   }
 
   /// The run's value of an axis ("" when absent).
-  public func value(_ run: RunDigest, _ axis: String) -> String { value(axis) { run.row.axisValues[$0] } }
+  package func value(_ run: RunDigest, _ axis: String) -> String { value(axis) { run.row.axisValues[$0] } }
 
   /// A planned run's value of an axis ("" when absent).
-  public func value(planned run: ManifestRun, _ axis: String) -> String { value(axis) { run.axisValues[$0] } }
+  package func value(planned run: ManifestRun, _ axis: String) -> String { value(axis) { run.axisValues[$0] } }
 
   private func value(_ axis: String, _ lookup: (String) -> String?) -> String {
     if let combined = combinedAxes[axis] { return combined.label(lookup) }
@@ -206,7 +206,7 @@ public struct ReportData: Sendable {
 
   /// The report axis a sweep field belongs to: the field itself, or the combined
   /// axis of its zip group; nil when the field is not swept.
-  public func axis(containing path: String) -> String? {
+  package func axis(containing path: String) -> String? {
     if axes.contains(path) { return path }
     return combinedAxes.values.first { $0.members.contains(path) }?.name
   }
@@ -215,7 +215,7 @@ public struct ReportData: Sendable {
   /// in sweep order: ordered by each axis's position in `axisValues`, first axis first.
   /// Linear in the runs (not the product of the axes' lengths): the distinct planned
   /// combinations are collected, then sorted.
-  public func plannedCombinations(of axes: [String]) -> [[String]] {
+  package func plannedCombinations(of axes: [String]) -> [[String]] {
     let rank: [[String: Int]] = axes.map { axis in
       Dictionary((axisValues[axis] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -236,19 +236,19 @@ public struct ReportData: Sendable {
   }
 
   /// The finished runs with the given values of `axes` (a dictionary lookup: `RunGroups`).
-  public func runs(where axes: [String], equal values: [String]) -> [RunDigest] {
+  package func runs(where axes: [String], equal values: [String]) -> [RunDigest] {
     let groups = groups.groups(for: axes, count: runs.count) { i in axes.map { value(runs[i], $0) } }
     return (groups[values] ?? []).map { runs[$0] }
   }
 
   /// The result runs with the given values of `axes`.
-  public func results(where axes: [String], equal values: [String]) -> [RunDigest] {
+  package func results(where axes: [String], equal values: [String]) -> [RunDigest] {
     runs(where: axes, equal: values).filter(\.row.isResult)
   }
 
   /// The configuration (a value for every axis) with the best mean primary metric
   /// over its seeds; nil when no run has a finite value.
-  public var bestConfiguration: (values: [String], stats: SampleStatistics)? {
+  package var bestConfiguration: (values: [String], stats: SampleStatistics)? {
     var best: (values: [String], stats: SampleStatistics)? = nil
     for combo in plannedCombinations(of: axes) {
       let stats = SampleStatistics(results(where: axes, equal: combo).map { metric.value($0.row) })

@@ -3,17 +3,17 @@
 /// mean = Σx/k and s = √(Σ(x − mean)²/(k − 1)) over the k finite values (NaN, ±Inf and
 /// missing values are skipped and counted in `skipped`); s is nil for k < 2.
 /// Two-pass, so s ≥ 0 and exact for constant samples.
-public struct SampleStatistics: Sendable, Equatable {
+package struct SampleStatistics: Sendable, Equatable {
   /// Finite values used.
-  public var count: Int
+  package var count: Int
   /// Values given but not finite or missing.
-  public var skipped: Int
-  public var mean: Double?
-  public var standardDeviation: Double?
-  public var minimum: Double?
-  public var maximum: Double?
+  package var skipped: Int
+  package var mean: Double?
+  package var standardDeviation: Double?
+  package var minimum: Double?
+  package var maximum: Double?
 
-  public init<S: Sequence>(_ values: S) where S.Element == Double? {
+  package init<S: Sequence>(_ values: S) where S.Element == Double? {
     var finite: [Double] = []
     var skipped = 0
     for v in values {
@@ -22,7 +22,7 @@ public struct SampleStatistics: Sendable, Equatable {
     self.init(finite: finite, skipped: skipped)
   }
 
-  public init<S: Sequence>(_ values: S) where S.Element == Double {
+  package init<S: Sequence>(_ values: S) where S.Element == Double {
     self.init(values.map { Optional($0) })
   }
 

@@ -17,14 +17,14 @@
 /// - A **ratio** of two layer metrics, `A/B`, computed per run before the statistic over
 ///   runs: `act_std[L]/act_std[1]` (how the activation scale changes through depth),
 ///   `grad_b_norm[1]@last/grad_b_norm[L]@last`.
-public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
+package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   case summary(SummaryMetric)
   case divergedFraction
   case layer(LayerQuantity)
   case ratio(LayerQuantity, LayerQuantity)
 
   /// The numeric columns of summary.csv a claim can name.
-  public enum SummaryMetric: String, Sendable, CaseIterable {
+  package enum SummaryMetric: String, Sendable, CaseIterable {
     case finalLoss = "final_loss", finalAccuracy = "final_accuracy"
     case finalValLoss = "final_val_loss", finalValAccuracy = "final_val_accuracy"
     case bestValAccuracy = "best_val_accuracy"
@@ -37,7 +37,7 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The numeric columns of layers.csv a layer metric can name.
-  public static let layerColumns = [
+  package static let layerColumns = [
     "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio", "preact_mean", "preact_std",
     "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac", "prelu_slope", "grad_gamma_norm",
     "grad_beta_norm", "gamma_norm", "beta_norm", derivedMeanSquare,
@@ -46,13 +46,13 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   /// A layer value derived from two columns: `act_sq` = act_mean² + act_std², the mean
   /// square of the activations over batch × units (act_std is the population std). With
   /// `batch_size: 1` it is Hanin & Rolnick's normalised squared length M_l = ‖x^l‖²/n_l.
-  public static let derivedMeanSquare = "act_sq"
+  package static let derivedMeanSquare = "act_sq"
 
   /// Every name a metric can start with (summary metrics, `diverged_fraction`, layer columns).
-  public static let names = SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction"] + layerColumns
+  package static let names = SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction"] + layerColumns
 
   /// Parses a metric; nil when it is not in the vocabulary. Spaces are ignored.
-  public init?(parsing text: String) {
+  package init?(parsing text: String) {
     let s = String(text.filter { $0 != " " })
     if let m = SummaryMetric(rawValue: s) {
       self = .summary(m)
@@ -78,14 +78,14 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Whether the metric reads layers.csv.
-  public var isPerLayer: Bool {
+  package var isPerLayer: Bool {
     switch self {
     case .layer, .ratio: true
     case .summary, .divergedFraction: false
     }
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .summary(let m): m.rawValue
     case .divergedFraction: "diverged_fraction"
@@ -96,12 +96,12 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One layers.csv value of a run: `column` at `layer` and `step`.
-public struct LayerQuantity: Sendable, Equatable, CustomStringConvertible {
-  public var column: String
-  public var layer: LayerIndex
-  public var step: StepIndex
+package struct LayerQuantity: Sendable, Equatable, CustomStringConvertible {
+  package var column: String
+  package var layer: LayerIndex
+  package var step: StepIndex
 
-  public init(column: String, layer: LayerIndex, step: StepIndex = .first) {
+  package init(column: String, layer: LayerIndex, step: StepIndex = .first) {
     self.column = column
     self.layer = layer
     self.step = step
@@ -123,13 +123,13 @@ public struct LayerQuantity: Sendable, Equatable, CustomStringConvertible {
     self.init(column: column, layer: layer, step: step)
   }
 
-  public var description: String {
+  package var description: String {
     step == .first ? "\(column)[\(layer)]" : "\(column)[\(layer)]@\(step)"
   }
 }
 
 /// A layer named absolutely (1 = nearest the input) or from the last hidden layer L.
-public enum LayerIndex: Sendable, Equatable, CustomStringConvertible {
+package enum LayerIndex: Sendable, Equatable, CustomStringConvertible {
   /// Layer ℓ, 1-based from the input.
   case number(Int)
   /// Layer L + offset: `L` (0), `L-2` (−2), `L+1` (the output layer).
@@ -153,7 +153,7 @@ public enum LayerIndex: Sendable, Equatable, CustomStringConvertible {
 
   /// The 1-based layer in a net with L hidden layers; nil when there is no such layer
   /// (below 1 or above the output layer L + 1).
-  public func resolve(hiddenLayers L: Int) -> Int? {
+  package func resolve(hiddenLayers L: Int) -> Int? {
     let l: Int
     switch self {
     case .number(let n): l = n
@@ -162,7 +162,7 @@ public enum LayerIndex: Sendable, Equatable, CustomStringConvertible {
     return (1 ... max(L + 1, 1)).contains(l) ? l : nil
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .number(let n): String(n)
     case .fromLast(0): "L"
@@ -172,7 +172,7 @@ public enum LayerIndex: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A logged step: a number, the first logged (step 0) or the last logged.
-public enum StepIndex: Sendable, Equatable, CustomStringConvertible {
+package enum StepIndex: Sendable, Equatable, CustomStringConvertible {
   case first, last
   case number(Int)
 
@@ -186,7 +186,7 @@ public enum StepIndex: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .first: "first"
     case .last: "last"

@@ -19,23 +19,23 @@
 ///       published_text: "does not converge"
 ///       at_most: 0.2
 /// ```
-public struct ReferenceSection: Sendable, Hashable, Codable {
+package struct ReferenceSection: Sendable, Hashable, Codable {
   /// The publication: authors, year, title, venue.
-  public var source: String? = nil
+  package var source: String? = nil
   /// Where to read it.
-  public var url: String? = nil
+  package var url: String? = nil
   /// What differs between the published setting and this sweep (data, sizes, steps).
-  public var setting: String? = nil
+  package var setting: String? = nil
   /// The claims, in report order.
-  public var claims: [ReferenceClaim] = []
+  package var claims: [ReferenceClaim] = []
 
-  public init() {}
+  package init() {}
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case source, url, setting, claims
   }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     source = try c.decodeIfPresent(String.self, forKey: .source)
     url = try c.decodeIfPresent(String.self, forKey: .url)
@@ -53,73 +53,73 @@ public struct ReferenceSection: Sendable, Hashable, Codable {
 /// logarithm and are left out like non-finite ones. Heavy-tailed ensembles (a product of
 /// independent per-layer factors) are judged on the log scale, where the sample
 /// statistics converge.
-public enum ReferenceStatistic: String, Sendable, Hashable, Codable, CaseIterable {
+package enum ReferenceStatistic: String, Sendable, Hashable, Codable, CaseIterable {
   case mean, median, min, max, variance
   case meanOfLog = "mean_of_log", varianceOfLog = "variance_of_log"
 
   /// Whether the statistic is taken of ln(value) (only positive values enter).
-  public var takesLogarithm: Bool { self == .meanOfLog || self == .varianceOfLog }
+  package var takesLogarithm: Bool { self == .meanOfLog || self == .varianceOfLog }
 }
 
 /// The outcome of checking one claim.
-public enum ReferenceVerdict: String, Sendable, Hashable {
+package enum ReferenceVerdict: String, Sendable, Hashable {
   case pass, fail
   /// The claim states no tolerance or bound: shown for comparison only.
   case unchecked
 }
 
 /// One published number or statement and the bound our measurement must meet.
-public struct ReferenceClaim: Sendable, Hashable, Codable {
+package struct ReferenceClaim: Sendable, Hashable, Codable {
   /// The published statement, in words. Required.
-  public var claim: String
+  package var claim: String
   /// Overrides the section's `source` for this claim.
-  public var source: String? = nil
+  package var source: String? = nil
   /// Table or figure in the source, e.g. "Table 2", "Fig. 5".
-  public var location: String? = nil
+  package var location: String? = nil
   /// Which runs the claim is about: axis path → value (canonical spelling, as in
   /// `PlannedRun.axisValues`). Empty means every run.
-  public var runs: [String: String] = [:]
+  package var runs: [String: String] = [:]
   /// The measured quantity: a summary.csv column (see `ReferenceClaim.metrics`) or a
   /// layers.csv value or ratio (`grad_b_norm[1]`, `act_std[L]/act_std[1]`; see
   /// `ReferenceMetric`). Required.
-  public var metric: String
+  package var metric: String
   /// How the matching runs' values are reduced (default mean).
-  public var statistic: ReferenceStatistic = .mean
+  package var statistic: ReferenceStatistic = .mean
   /// The published number, when there is one.
-  public var published: Double? = nil
+  package var published: Double? = nil
   /// The published result as the source states it ("≈ 10× decay", "does not converge").
-  public var publishedText: String? = nil
+  package var publishedText: String? = nil
   /// Pass when |measured − published| ≤ tolerance.
-  public var tolerance: Double? = nil
+  package var tolerance: Double? = nil
   /// Pass when |measured − published| ≤ relative_tolerance · |published|.
-  public var relativeTolerance: Double? = nil
+  package var relativeTolerance: Double? = nil
   /// Pass when measured ≤ at_most.
-  public var atMost: Double? = nil
+  package var atMost: Double? = nil
   /// Pass when measured ≥ at_least.
-  public var atLeast: Double? = nil
+  package var atLeast: Double? = nil
   /// What differs for this claim in our setting.
-  public var differs: String? = nil
+  package var differs: String? = nil
   /// A band derived from theory: pass when the measured value is within this factor
   /// (≥ 1) of the same statistic of the runs' mean-field prediction — for
   /// `grad_ratio_init`, summary.csv's `predicted_grad_ratio_init` (docs/theory.md). The
   /// prediction follows the run's own config, so this checks the engine against theory;
   /// pin the config to the paper with a claim on `chi1` or `q_star`.
-  public var predictedWithin: Double? = nil
+  package var predictedWithin: Double? = nil
 
-  public init(claim: String, metric: String) {
+  package init(claim: String, metric: String) {
     self.claim = claim
     self.metric = metric
   }
 
   /// Metrics a claim can name: the numeric summary.csv columns, plus
   /// `diverged_fraction` (the fraction of matching runs whose status is diverged).
-  public static let metrics = [
+  package static let metrics = [
     "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy", "best_val_accuracy",
     "grad_ratio_init", "grad_ratio_final", "steps", "seconds", "diverged_fraction",
     "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
   ]
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case claim, source, location, runs, metric, statistic, published
     case publishedText = "published_text", tolerance, relativeTolerance = "relative_tolerance"
     case atMost = "at_most", atLeast = "at_least", differs, predictedWithin = "predicted_within"
@@ -127,7 +127,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
 
   /// Reads a claim as manifest.json holds it (written by `encode(to:)`); the sweep
   /// file's checks (known metric, bounds that agree) ran when the sweep was loaded.
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     claim = try c.decode(String.self, forKey: .claim)
     source = try c.decodeIfPresent(String.self, forKey: .source)
@@ -146,13 +146,13 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
   }
 
   /// True when the run's axis values (path → canonical value) match `runs`.
-  public func matches(_ axisValues: [String: String]) -> Bool {
+  package func matches(_ axisValues: [String: String]) -> Bool {
     runs.allSatisfy { axisValues[$0.key] == $0.value }
   }
 
   /// Checks `measured` against every bound the claim states. A non-finite measurement
   /// fails any check.
-  public func verdict(measured: Double, predicted: Double? = nil) -> ReferenceVerdict {
+  package func verdict(measured: Double, predicted: Double? = nil) -> ReferenceVerdict {
     var checked = false
     var ok = measured.isFinite
     if let predictedWithin {
@@ -187,7 +187,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
 
   /// The accepted range in words: `0.1 ± 0.05`, `0.1 ± 50%`, `≤ 0.2`, `≥ 0.9`, joined
   /// by "and"; "—" when nothing is checked.
-  public var criterion: String {
+  package var criterion: String {
     var parts = [String]()
     if let published {
       if let tolerance { parts.append("\(number(published)) ± \(number(tolerance))") }
@@ -203,7 +203,7 @@ public struct ReferenceClaim: Sendable, Hashable, Codable {
     x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(claim, forKey: .claim)
     try c.encodeIfPresent(source, forKey: .source)

@@ -14,9 +14,9 @@ import GradData
 ///
 /// The id depends on the resolved config and seed alone: never on the run's position,
 /// the process, or Swift's per-process `Hasher` seed.
-public enum RunID {
+package enum RunID {
   /// FNV-1a, 64-bit: h ← (h ⊕ byte) · 1099511628211 from h = 14695981039346656037.
-  public static func fnv1a64(_ text: String) -> UInt64 {
+  package static func fnv1a64(_ text: String) -> UInt64 {
     var hash: UInt64 = 14_695_981_039_346_656_037
     for byte in text.utf8 {
       hash ^= UInt64(byte)
@@ -26,7 +26,7 @@ public enum RunID {
   }
 
   /// The 64-bit hash folded to 32 bits (high ⊕ low), as 8 lowercase hex digits.
-  public static func shortHash(_ text: String) -> String {
+  package static func shortHash(_ text: String) -> String {
     let hash = fnv1a64(text)
     let folded = UInt32(truncatingIfNeeded: hash >> 32) ^ UInt32(truncatingIfNeeded: hash)
     let hex = String(folded, radix: 16)
@@ -183,7 +183,7 @@ struct RunHasher {
 
 extension RunConfig {
   /// `RunID.shortHash` of this config's non-default fields: the hash part of its run id.
-  public var idHash: String {
+  package var idHash: String {
     var hasher = RunHasher()
     return hasher.hash(of: self)
   }

@@ -3,31 +3,31 @@ import GradEngine
 /// A choice that is either `auto` (resolved from the data when the run starts) or a
 /// fixed name, e.g. `model.output: auto | softmax | sigmoid | linear`.
 /// Encoded as its user-facing name; `auto` is never an alias of a real name.
-public enum AutoOr<Value: UserFacingName>: Sendable, Hashable, Codable, CustomStringConvertible {
+package enum AutoOr<Value: UserFacingName>: Sendable, Hashable, Codable, CustomStringConvertible {
   case auto
   case fixed(Value)
 
   /// The spelling of `auto` in YAML, CSV and reports.
-  public static var autoName: String { "auto" }
+  package static var autoName: String { "auto" }
 
   /// The fixed value, nil for `auto`.
-  public var fixedValue: Value? {
+  package var fixedValue: Value? {
     if case .fixed(let value) = self { return value }
     return nil
   }
 
   /// `auto` or the canonical name.
-  public var userName: String {
+  package var userName: String {
     switch self {
     case .auto: return Self.autoName
     case .fixed(let value): return value.rawValue
     }
   }
 
-  public var description: String { userName }
+  package var description: String { userName }
 
   /// Parses `auto`, a canonical name or an alias.
-  public init?(userName: String) {
+  package init?(userName: String) {
     if userName == Self.autoName {
       self = .auto
     } else if let value = Value(userName: userName) {
@@ -38,9 +38,9 @@ public enum AutoOr<Value: UserFacingName>: Sendable, Hashable, Codable, CustomSt
   }
 
   /// Every accepted spelling, `auto` first.
-  public static var allUserNames: [String] { [autoName] + Value.allUserNames }
+  package static var allUserNames: [String] { [autoName] + Value.allUserNames }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
     let text = try container.decode(String.self)
     guard let value = Self(userName: text) else {
@@ -51,7 +51,7 @@ public enum AutoOr<Value: UserFacingName>: Sendable, Hashable, Codable, CustomSt
     self = value
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(userName)
   }

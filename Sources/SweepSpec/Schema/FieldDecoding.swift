@@ -7,12 +7,12 @@ import GradEngine
 
 /// A value that has the right YAML shape but is not acceptable: out of range, an
 /// unknown name, a contradiction between fields.
-public struct ConfigFieldError: Error, Sendable, CustomStringConvertible {
+package struct ConfigFieldError: Error, Sendable, CustomStringConvertible {
   /// Keys (and list indices, as decimal strings) from the decoded root to the value.
-  public let codingPath: [String]
-  public let message: String
+  package let codingPath: [String]
+  package let message: String
   /// Extra help (accepted names, how to fix it).
-  public let note: String?
+  package let note: String?
   /// When true the loader appends `, got <what the file has>` (used for shape errors,
   /// where only the node knows what was written).
   let appendsFound: Bool
@@ -24,7 +24,7 @@ public struct ConfigFieldError: Error, Sendable, CustomStringConvertible {
     self.appendsFound = appendsFound
   }
 
-  public var description: String { message }
+  package var description: String { message }
 }
 
 extension CodingKey {

@@ -5,31 +5,31 @@
 ///
 /// Data-set sizes are checked by GradData's `DataLoader.validate` (samples at most
 /// 2²⁸ values, teacher at most 4096 wide and 100 deep, …) at the same moment.
-public enum Limits {
+package enum Limits {
   /// `model.width` and each of `model.widths`.
-  public static let width = 1...65_536
+  package static let width = 1...65_536
   /// `model.depth` and the length of `model.widths`.
-  public static let depth = 0...10_000
+  package static let depth = 0...10_000
   /// `model.residual_every`.
-  public static let residualEvery = 1...10_000
+  package static let residualEvery = 1...10_000
   /// `replicates` (a sweep plans at most 100,000 runs anyway).
-  public static let replicates = 1...100_000
+  package static let replicates = 1...100_000
   /// `log.every`.
-  public static let logEvery = 0...1_000_000_000
+  package static let logEvery = 0...1_000_000_000
   /// `training.stall.window`, in logged steps.
-  public static let stallWindow = 1...1_000_000
+  package static let stallWindow = 1...1_000_000
   /// `training.batch_size`.
-  public static let batchSize = 1...16_777_216
+  package static let batchSize = 1...16_777_216
   /// `training.epochs`.
-  public static let epochs = 1...1_000_000
+  package static let epochs = 1...1_000_000
   /// `training.steps`: 0 runs no update and measures the network at initialisation
   /// (an initialisation ensemble, with `replicates`).
-  public static let steps = 0...1_000_000_000
+  package static let steps = 0...1_000_000_000
   /// `training.step_size`.
-  public static let stepSize = 1...1_000_000_000
+  package static let stepSize = 1...1_000_000_000
   /// `training.warmup_steps`.
-  public static let warmupSteps = 0...1_000_000_000
+  package static let warmupSteps = 0...1_000_000_000
   /// Parameter updates of one run (epochs × batches per epoch, or steps): checked for
   /// generated data when the file loads and for file data once its size is known.
-  public static let totalSteps = 1_000_000_000
+  package static let totalSteps = 1_000_000_000
 }

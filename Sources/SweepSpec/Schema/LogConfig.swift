@@ -6,39 +6,39 @@ import GradEngine
 ///
 /// The property initialisers below ARE the documented defaults (docs/sweep-file.md).
 /// Each instrument's YAML key is also its CSV column (docs/csv-columns.md).
-public struct LogConfig: Codable, Sendable, Hashable {
+package struct LogConfig: Codable, Sendable, Hashable {
   /// Log every this many steps, plus step 0 and the final step; 0 logs only those two.
   /// At least 0.
-  public var every: Int = 10
+  package var every: Int = 10
   /// Evaluate on the validation split at each logged step.
-  public var validate: Bool = true
+  package var validate: Bool = true
   /// layers.csv `preact_grad_norm`: mean over the batch of the per-example ‖∂ℓ/∂h‖.
-  public var preactGradNorm: Bool = false
+  package var preactGradNorm: Bool = false
   /// layers.csv `correlation`: the cosine of two probe inputs' pre-activations, the
   /// inputs starting at this correlation c⁰ ∈ [−1, 1]; null = off.
-  public var correlation: Double? = nil
+  package var correlation: Double? = nil
   /// The input–output Jacobian's singular values at step 0 (jacobian.csv, and the
   /// metrics.csv columns `jacobian_eig_mean`, `jacobian_eig_var`, `jacobian_sv_max`).
-  public var jacobian: Bool = false
+  package var jacobian: Bool = false
   /// Also at every logged step that is a multiple of this (0 = step 0 only); needs
   /// `jacobian: true` and a multiple of `every`.
-  public var jacobianEvery: Int = 0
+  package var jacobianEvery: Int = 0
   /// layers.csv `weight_distance`: ‖W − W₀‖/‖W₀‖.
-  public var weightDistance: Bool = false
+  package var weightDistance: Bool = false
   /// layers.csv `spectral_norm`: the largest singular value of W.
-  public var spectralNorm: Bool = false
+  package var spectralNorm: Bool = false
   /// layers.csv `grad_w_abs_min` … `grad_w_abs_max`: TensorBoard's nine bands of |∂L/∂W|.
-  public var gradQuantiles: Bool = false
+  package var gradQuantiles: Bool = false
 
-  public init() {}
+  package init() {}
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case every, validate
     case preactGradNorm = "preact_grad_norm", correlation, jacobian, jacobianEvery = "jacobian_every"
     case weightDistance = "weight_distance", spectralNorm = "spectral_norm", gradQuantiles = "grad_quantiles"
   }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = LogConfig()
     let s = Self.sectionName
@@ -53,7 +53,7 @@ public struct LogConfig: Codable, Sendable, Hashable {
     gradQuantiles = try c.value(.gradQuantiles, default: d.gradQuantiles, in: s)
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(every, forKey: .every)
     try c.encode(validate, forKey: .validate)
@@ -67,7 +67,7 @@ public struct LogConfig: Codable, Sendable, Hashable {
   }
 
   /// The engine's instrument switches.
-  public var instruments: InstrumentOptions {
+  package var instruments: InstrumentOptions {
     InstrumentOptions(
       preactGradNorm: preactGradNorm, correlation: correlation, jacobian: jacobian, jacobianEvery: jacobianEvery,
       weightDistance: weightDistance, spectralNorm: spectralNorm, gradQuantiles: gradQuantiles)

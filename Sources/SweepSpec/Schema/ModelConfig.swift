@@ -6,64 +6,64 @@ import GradEngine
 ///
 /// The property initialisers below ARE the documented defaults (docs/sweep-file.md
 /// lists them); decoding an empty `model:` gives exactly `ModelConfig()`.
-public struct ModelConfig: Codable, Sendable, Hashable {
+package struct ModelConfig: Codable, Sendable, Hashable {
   /// Units in every hidden layer when `widths` is not given. At least 1.
-  public var width: Int = 32
+  package var width: Int = 32
   /// Number of hidden layers when `widths` is not given. At least 1.
-  public var depth: Int = 4
+  package var depth: Int = 4
   /// Per-layer hidden widths, input side first; when set it replaces `width` × `depth`.
   /// Non-empty, each at least 1.
-  public var widths: [Int]? = nil
+  package var widths: [Int]? = nil
   /// Hidden-layer activation (any `ActivationKind` name or alias).
-  public var activation: ActivationKind = .relu
+  package var activation: ActivationKind = .relu
   /// Negative-side slope of `leaky_relu` and initial slope of `prelu`; nil = the
   /// engine's default (0.01 for leaky_relu, 0.25 for prelu). At least 0.
-  public var slope: Double? = nil
+  package var slope: Double? = nil
   /// Weight initializer (any `InitializerKind` name or alias).
-  public var initializer: InitializerKind = .heNormal
+  package var initializer: InitializerKind = .heNormal
   /// Gain multiplying the initializer's std or limit (orthogonal: the gain;
   /// scaled_normal: σ_w, so Var w = gain²/fan_in). At least 0.
-  public var initGain: Double = 1
+  package var initGain: Double = 1
   /// Standard deviation for the `normal` initializer. At least 0.
-  public var initStd: Double = 0.01
+  package var initStd: Double = 0.01
   /// Half-width for the `uniform` initializer: U[−limit, limit]. At least 0.
-  public var initLimit: Double = 0.05
+  package var initLimit: Double = 0.05
   /// Value for the `constant` initializer. Any finite number.
-  public var initValue: Double = 0
+  package var initValue: Double = 0
   /// σ_w² of mean-field theory: when set, weights are drawn N(0, σ_w²/fan_in) whatever
   /// `initializer` says, so a σ_w² axis is a plain grid (Poole et al. 2016). At least 0.
-  public var weightVariance: Double? = nil
+  package var weightVariance: Double? = nil
   /// Bias initializer.
-  public var biasInitializer: InitializerKind = .zeros
+  package var biasInitializer: InitializerKind = .zeros
   /// Standard deviation for a `normal` bias initializer (σ_b). At least 0.
-  public var biasStd: Double = 0.01
+  package var biasStd: Double = 0.01
   /// Half-width for a `uniform` bias initializer. At least 0.
-  public var biasLimit: Double = 0.05
+  package var biasLimit: Double = 0.05
   /// Value for a `constant` bias initializer. Any finite number.
-  public var biasValue: Double = 0
+  package var biasValue: Double = 0
   /// σ_b²: when set, biases are drawn N(0, σ_b²) whatever `bias_initializer` says.
   /// At least 0.
-  public var biasVariance: Double? = nil
+  package var biasVariance: Double? = nil
   /// Whether layers have biases.
-  public var bias: Bool = true
+  package var bias: Bool = true
   /// Output head: `auto` (softmax for classes, linear for regression; see
   /// `RunConfig.trainingPlan(for:)`), or `softmax`, `sigmoid`, `linear`.
-  public var output: AutoOr<OutputHead> = .auto
+  package var output: AutoOr<OutputHead> = .auto
   /// Normalisation of every hidden layer: `none`, `batch` or `layer` (issue 8's cures).
-  public var normalization: NormalizationKind = .none
+  package var normalization: NormalizationKind = .none
   /// Where the normalisation sits: `pre` (on z, before the activation) or `post`.
-  public var normPosition: NormPosition = .pre
+  package var normPosition: NormPosition = .pre
   /// Skip connections: `none` or `identity` (h ← h + block(h) around blocks of
   /// `residual_every` equal-width hidden layers; layer 1 is never wrapped).
-  public var residual: ResidualKind = .none
+  package var residual: ResidualKind = .none
   /// Hidden layers per residual block. At least 1.
-  public var residualEvery: Int = 2
+  package var residualEvery: Int = 2
   /// Inverted-dropout probability on hidden outputs during training, in [0, 1).
-  public var dropout: Double = 0
+  package var dropout: Double = 0
 
-  public init() {}
+  package init() {}
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case width, depth, widths, activation, slope, initializer
     case initGain = "init_gain", initStd = "init_std", initLimit = "init_limit", initValue = "init_value"
     case weightVariance = "weight_variance"
@@ -73,14 +73,14 @@ public struct ModelConfig: Codable, Sendable, Hashable {
   }
 
   /// The hidden widths this config describes: `widths`, or `depth` copies of `width`.
-  public var hiddenWidths: [Int] {
+  package var hiddenWidths: [Int] {
     widths ?? Array(repeating: width, count: depth)
   }
 
   /// Number of hidden layers.
-  public var hiddenLayerCount: Int { widths?.count ?? depth }
+  package var hiddenLayerCount: Int { widths?.count ?? depth }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = ModelConfig()
     let s = Self.sectionName
@@ -123,7 +123,7 @@ public struct ModelConfig: Codable, Sendable, Hashable {
   }
 
   /// Every key, nil values as `null`, so a config file shows every field.
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(width, forKey: .width)
     try c.encode(depth, forKey: .depth)

@@ -3,14 +3,14 @@ import GradEngine
 
 /// Networks too large to allocate are refused when the sweep loads, before anything
 /// is allocated, with the memory they would need.
-public enum ModelSize {
+package enum ModelSize {
   /// The largest parameter count gradsweep accepts: 2³¹ (8 GiB of Float32 weights).
-  public static let maxParameters: Double = 2_147_483_648
+  package static let maxParameters: Double = 2_147_483_648
 
   /// Float32 arrays of the parameters' size an optimizer keeps besides the weights and
   /// their gradients: none for SGD, a velocity for momentum/Nesterov, a square average
   /// for RMSProp, two moments for Adam.
-  public static func stateArrays(_ optimizer: OptimizerKind) -> Int {
+  package static func stateArrays(_ optimizer: OptimizerKind) -> Int {
     switch optimizer {
     case .sgd: return 0
     case .momentum, .nesterov, .rmsprop: return 1
@@ -19,7 +19,7 @@ public enum ModelSize {
   }
 
   /// Bytes of weights, gradients and optimizer state: `4 · P · (2 + state arrays)`.
-  public static func bytesNeeded(parameters: Double, optimizer: OptimizerKind) -> Double {
+  package static func bytesNeeded(parameters: Double, optimizer: OptimizerKind) -> Double {
     4 * parameters * Double(2 + stateArrays(optimizer))
   }
 
@@ -55,7 +55,7 @@ extension ModelConfig {
   /// Trainable parameters of this network for the given input and output widths:
   /// Σ over layers of fan_in · fan_out (+ fan_out with biases), computed in Double so
   /// absurd sizes report a number instead of overflowing.
-  public func parameterCount(inputSize: Int, outputSize: Int) -> Double {
+  package func parameterCount(inputSize: Int, outputSize: Int) -> Double {
     let input = Double(inputSize)
     let output = Double(outputSize)
     let biasTerm: Double = bias ? 1 : 0

@@ -17,7 +17,7 @@ extension RunConfig {
   ///
   /// Contradictions (cross_entropy without softmax, binary_cross_entropy without sigmoid,
   /// class losses on regression data) are refused when the sweep loads.
-  public func resolvedHeadAndLoss(classification: Bool) -> (head: OutputHead, loss: LossKind) {
+  package func resolvedHeadAndLoss(classification: Bool) -> (head: OutputHead, loss: LossKind) {
     switch (model.output, training.loss) {
     case (.fixed(let head), .fixed(let loss)):
       return (head, loss)
@@ -41,7 +41,7 @@ extension RunConfig {
   /// Width of the output layer: the class count for softmax (and sigmoid with more than
   /// two classes, one-vs-rest), **1 for two classes with a sigmoid head** (the output is
   /// P(class 1)), the target count for regression.
-  public func outputSize(for train: Dataset, head: OutputHead) -> Int {
+  package func outputSize(for train: Dataset, head: OutputHead) -> Int {
     let count = train.outputCount
     if train.isClassification, head == .sigmoid, count == 2 { return 1 }
     return count
@@ -50,7 +50,7 @@ extension RunConfig {
   /// The engine's plan for this run on `train`: input width = `train.featureCount`,
   /// output width and head/loss resolved as documented in `resolvedHeadAndLoss` and
   /// `outputSize(for:head:)`.
-  public func trainingPlan(for train: Dataset) -> TrainingPlan {
+  package func trainingPlan(for train: Dataset) -> TrainingPlan {
     let (head, loss) = resolvedHeadAndLoss(classification: train.isClassification)
     let network = NetworkSpec(
       inputSize: train.featureCount,
@@ -79,7 +79,7 @@ extension RunConfig {
 
   /// The model-size check with the real input and output widths (the load-time check
   /// only knows them for generated data): a message when the network is too large.
-  public func modelSizeProblem(for train: Dataset) -> String? {
+  package func modelSizeProblem(for train: Dataset) -> String? {
     let (head, _) = resolvedHeadAndLoss(classification: train.isClassification)
     return ModelSize.problem(
       model: model, optimizer: training.optimizer, inputSize: train.featureCount,
@@ -90,7 +90,7 @@ extension RunConfig {
 extension ModelConfig {
   /// The weight initializer: N(0, σ_w²/fan_in) when `weight_variance` is set
   /// (scaled_normal with gain σ_w), else `initializer` with its settings.
-  public var resolvedWeightInitializer: Initializer {
+  package var resolvedWeightInitializer: Initializer {
     if let variance = weightVariance {
       return Initializer(.scaledNormal, gain: variance.squareRoot(), std: 0, limit: 0, value: 0)
     }
@@ -99,7 +99,7 @@ extension ModelConfig {
 
   /// The bias initializer: N(0, σ_b²) when `bias_variance` is set, else
   /// `bias_initializer` with its settings.
-  public var resolvedBiasInitializer: Initializer {
+  package var resolvedBiasInitializer: Initializer {
     if let variance = biasVariance {
       return Initializer(.normal, gain: 1, std: variance.squareRoot(), limit: 0, value: 0)
     }

@@ -10,19 +10,19 @@ import Yams
 /// seed 42), and exactly one of
 /// `training.epochs` / `training.steps` is set. `auto` output head and loss stay `auto`
 /// until the data is known: `trainingPlan(for:)` resolves them.
-public struct RunConfig: Codable, Sendable, Hashable {
+package struct RunConfig: Codable, Sendable, Hashable {
   /// The run's seed: initialisation and mini-batch order derive from it (`SeedStreams`).
-  public var seed: UInt64 = 1
-  public var data: DataSpec = DataSpec()
-  public var model: ModelConfig = ModelConfig()
-  public var training: TrainingConfig = TrainingConfig()
-  public var log: LogConfig = LogConfig()
+  package var seed: UInt64 = 1
+  package var data: DataSpec = DataSpec()
+  package var model: ModelConfig = ModelConfig()
+  package var training: TrainingConfig = TrainingConfig()
+  package var log: LogConfig = LogConfig()
 
   /// The documented defaults of every section (what an empty sweep file gives, before
   /// `data.seed` is resolved).
-  public init() {}
+  package init() {}
 
-  public init(seed: UInt64, data: DataSpec, model: ModelConfig, training: TrainingConfig, log: LogConfig) {
+  package init(seed: UInt64, data: DataSpec, model: ModelConfig, training: TrainingConfig, log: LogConfig) {
     self.seed = seed
     self.data = data
     self.model = model
@@ -30,11 +30,11 @@ public struct RunConfig: Codable, Sendable, Hashable {
     self.log = log
   }
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case seed, data, model, training, log
   }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = RunConfig()
     seed = try c.value(.seed, default: d.seed, in: "")
@@ -48,7 +48,7 @@ public struct RunConfig: Codable, Sendable, Hashable {
     }
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(seed, forKey: .seed)
     try c.encode(data, forKey: .data)
@@ -60,7 +60,7 @@ public struct RunConfig: Codable, Sendable, Hashable {
   /// Decodes a config written by `yamlText()` (e.g. `runs/<id>/config.yaml`). Throws
   /// `YamlError` for malformed YAML, `DecodingError` for wrong types, and
   /// `ConfigFieldError` for invalid values.
-  public init(yaml: String) throws {
+  package init(yaml: String) throws {
     let node = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
     self = try YAMLDecoder().decode(RunConfig.self, from: node)
   }
@@ -68,12 +68,12 @@ public struct RunConfig: Codable, Sendable, Hashable {
   /// The canonical YAML of this config: every field of every section in a fixed order,
   /// nil as `null`, numbers spelt so any YAML reader gets the same value back.
   /// `RunConfig(yaml: config.yamlText()) == config`.
-  public func yamlText() -> String {
+  package func yamlText() -> String {
     CanonicalYAML.value(of: self).blockText()
   }
 
   /// Every field as `(dotted.path, canonical value)`, in `yamlText()` order.
-  public func canonicalFields() -> [(path: String, value: String)] {
+  package func canonicalFields() -> [(path: String, value: String)] {
     CanonicalYAML.value(of: self).flattened().map { ($0.path, $0.text) }
   }
 }
@@ -190,14 +190,14 @@ extension RunConfig {
 extension TrainingConfig {
   /// Parameter updates of a run on `trainingRows` examples: `steps`, or epochs ×
   /// ⌈rows / batch_size⌉ — in Double, so no field value can overflow it.
-  public func totalSteps(trainingRows: Int) -> Double {
+  package func totalSteps(trainingRows: Int) -> Double {
     if let steps { return Double(steps) }
     let batches = max(1, (Double(max(trainingRows, 1)) / Double(max(batchSize, 1))).rounded(.up))
     return Double(epochs ?? Self.defaultEpochs) * batches
   }
 
   /// A message when the run would make more than `Limits.totalSteps` updates.
-  public func totalStepsProblem(trainingRows: Int) -> String? {
+  package func totalStepsProblem(trainingRows: Int) -> String? {
     let total = totalSteps(trainingRows: trainingRows)
     guard total > Double(Limits.totalSteps) else { return nil }
     return "the run would make \(ModelSize.grouped(total)) parameter updates "

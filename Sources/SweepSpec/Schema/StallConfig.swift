@@ -9,20 +9,20 @@
 /// i.e. none of the last `window` logged losses beat the best one before them by the
 /// fraction `min_improvement`. A stalled run is a result, not an error: it keeps its
 /// logs up to that step, its final losses are evaluated there, and `--resume` keeps it.
-public struct StallConfig: Codable, Sendable, Hashable {
+package struct StallConfig: Codable, Sendable, Hashable {
   /// Logged steps without enough improvement before the run stops. At least 1.
-  public var window: Int = 10
+  package var window: Int = 10
   /// The relative improvement of the best loss that counts as progress. In (0, 1).
-  public var minImprovement: Double = 0.01
+  package var minImprovement: Double = 0.01
 
-  public init() {}
+  package init() {}
 
-  public init(window: Int, minImprovement: Double) {
+  package init(window: Int, minImprovement: Double) {
     self.window = window
     self.minImprovement = minImprovement
   }
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case window, minImprovement = "min_improvement"
   }
 
@@ -34,7 +34,7 @@ public struct StallConfig: Codable, Sendable, Hashable {
     init?(intValue: Int) { nil }
   }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let names = CodingKeys.allCases.map(\.rawValue)
     let all = try decoder.container(keyedBy: AnyKey.self)
     for key in all.allKeys where !names.contains(key.stringValue) {
@@ -58,7 +58,7 @@ public struct StallConfig: Codable, Sendable, Hashable {
     }
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(window, forKey: .window)
     try c.encode(minImprovement, forKey: .minImprovement)

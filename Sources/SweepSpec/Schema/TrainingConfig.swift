@@ -5,53 +5,53 @@ import GradEngine
 /// The property initialisers below ARE the documented defaults (docs/sweep-file.md).
 /// Length: `steps`, when set, replaces `epochs`; setting both explicitly is an error.
 /// A decoded value is normalised so that exactly one of them is non-nil.
-public struct TrainingConfig: Codable, Sendable, Hashable {
+package struct TrainingConfig: Codable, Sendable, Hashable {
   /// Epochs trained when neither `epochs` nor `steps` is given.
-  public static let defaultEpochs = 10
+  package static let defaultEpochs = 10
 
   /// Update rule (`OptimizerKind`).
-  public var optimizer: OptimizerKind = .sgd
+  package var optimizer: OptimizerKind = .sgd
   /// Step size η. Greater than 0.
-  public var learningRate: Double = 0.1
+  package var learningRate: Double = 0.1
   /// Momentum μ of `momentum` and `nesterov`. In [0, 1).
-  public var momentum: Double = 0.9
+  package var momentum: Double = 0.9
   /// Adam's β₁. In [0, 1).
-  public var beta1: Double = 0.9
+  package var beta1: Double = 0.9
   /// Adam's β₂, RMSProp's decay ρ. In [0, 1).
-  public var beta2: Double = 0.999
+  package var beta2: Double = 0.999
   /// Adam's and RMSProp's ε. Greater than 0.
-  public var epsilon: Double = 1e-8
+  package var epsilon: Double = 1e-8
   /// L2 weight decay λ (weights only). At least 0.
-  public var weightDecay: Double = 0
+  package var weightDecay: Double = 0
   /// Rescale gradients whose global L2 norm exceeds this; nil = never. Greater than 0.
-  public var clipGradNorm: Double? = nil
+  package var clipGradNorm: Double? = nil
   /// Examples per update. At least 1.
-  public var batchSize: Int = 32
+  package var batchSize: Int = 32
   /// Passes over the training set (nil when `steps` is set). At least 1.
-  public var epochs: Int? = TrainingConfig.defaultEpochs
+  package var epochs: Int? = TrainingConfig.defaultEpochs
   /// Parameter updates; replaces `epochs` when set. At least 1.
-  public var steps: Int? = nil
+  package var steps: Int? = nil
   /// `auto` (from the output head and the data's task; see `RunConfig.trainingPlan(for:)`),
   /// or `cross_entropy`, `binary_cross_entropy`, `mse`.
-  public var loss: AutoOr<LossKind> = .auto
+  package var loss: AutoOr<LossKind> = .auto
   /// Learning-rate schedule: `constant`, `step` (× gamma every step_size updates),
   /// `cosine` (to min_learning_rate over the training), `warmup_cosine`.
-  public var schedule: ScheduleKind = .constant
+  package var schedule: ScheduleKind = .constant
   /// `step`: updates between decays (nil: a third of the training). At least 1.
-  public var stepSize: Int? = nil
+  package var stepSize: Int? = nil
   /// `step`: the decay factor. Greater than 0.
-  public var gamma: Double = 0.1
+  package var gamma: Double = 0.1
   /// `cosine`, `warmup_cosine`: the final learning rate. At least 0.
-  public var minLearningRate: Double = 0
+  package var minLearningRate: Double = 0
   /// `warmup_cosine`: updates of linear warm-up (nil: a tenth of the training). At least 0.
-  public var warmupSteps: Int? = nil
+  package var warmupSteps: Int? = nil
   /// Stop a run whose logged loss has stopped improving, as `stalled` (`StallConfig`);
   /// nil = never.
-  public var stall: StallConfig? = nil
+  package var stall: StallConfig? = nil
 
-  public init() {}
+  package init() {}
 
-  public enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case optimizer, learningRate = "learning_rate", momentum, beta1, beta2, epsilon
     case weightDecay = "weight_decay", clipGradNorm = "clip_grad_norm", batchSize = "batch_size"
     case epochs, steps, loss
@@ -60,7 +60,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
   }
 
   /// How long to train, as the engine takes it.
-  public var length: TrainingLength {
+  package var length: TrainingLength {
     if let steps { return .steps(steps) }
     return .epochs(epochs ?? Self.defaultEpochs)
   }
@@ -77,7 +77,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
   static let bothLengthsMessage = "both training.epochs and training.steps are set; set only one"
   static let bothLengthsNote = "steps, when set, replaces epochs: remove epochs (or set it to null)"
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let d = TrainingConfig()
     let s = Self.sectionName
@@ -106,7 +106,7 @@ public struct TrainingConfig: Codable, Sendable, Hashable {
   }
 
   /// Every key, nil values as `null`.
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(optimizer, forKey: .optimizer)
     try c.encode(learningRate, forKey: .learningRate)
