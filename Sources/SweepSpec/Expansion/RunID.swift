@@ -138,45 +138,31 @@ struct RunHasher {
     self.defaults = defaults
   }
 
-  private func lines<T: Encodable>(_ value: T, section: String) -> [String] {
+  private static func lines<T: Encodable>(_ value: T, section: String, defaults: [String: String]) -> [String] {
     CanonicalYAML.value(of: value).flattened(prefix: section).compactMap { path, text in
       defaults[path] == text ? nil : path + "=" + text
     }
   }
 
+  /// `cache[key]`, computed by `make` and stored the first time a key is seen.
+  private static func cached<Key: Hashable>(
+    _ key: Key, in cache: inout [Key: [String]], _ make: (Key) -> [String]
+  ) -> [String] {
+    if let known = cache[key] { return known }
+    let computed = make(key)
+    cache[key] = computed
+    return computed
+  }
+
   /// `RunID.shortHash` of the config's non-default `path=value` lines.
   mutating func hash(of config: RunConfig) -> String {
+    let defaults = self.defaults
     var all = [String]()
     if defaults["seed"] != String(config.seed) { all.append("seed=\(config.seed)") }
-    let dataKey = config.data
-    if let cached = dataLines[dataKey] {
-      all += cached
-    } else {
-      let computed = lines(config.data, section: "data")
-      dataLines[dataKey] = computed
-      all += computed
-    }
-    if let cached = modelLines[config.model] {
-      all += cached
-    } else {
-      let computed = lines(config.model, section: "model")
-      modelLines[config.model] = computed
-      all += computed
-    }
-    if let cached = trainingLines[config.training] {
-      all += cached
-    } else {
-      let computed = lines(config.training, section: "training")
-      trainingLines[config.training] = computed
-      all += computed
-    }
-    if let cached = logLines[config.log] {
-      all += cached
-    } else {
-      let computed = lines(config.log, section: "log")
-      logLines[config.log] = computed
-      all += computed
-    }
+    all += Self.cached(config.data, in: &dataLines) { Self.lines($0, section: "data", defaults: defaults) }
+    all += Self.cached(config.model, in: &modelLines) { Self.lines($0, section: "model", defaults: defaults) }
+    all += Self.cached(config.training, in: &trainingLines) { Self.lines($0, section: "training", defaults: defaults) }
+    all += Self.cached(config.log, in: &logLines) { Self.lines($0, section: "log", defaults: defaults) }
     return RunID.shortHash(all.joined(separator: "\n"))
   }
 }
