@@ -134,6 +134,9 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     case .xiC: row.xiC
     case .testLoss: row.testLoss
     case .testAccuracy: row.testAccuracy
+    case .jacobianEigMeanInit: row.jacobianEigMeanInit
+    case .jacobianEigVarInit: row.jacobianEigVarInit
+    case .jacobianSvMaxInit: row.jacobianSvMaxInit
     }
   }
 
