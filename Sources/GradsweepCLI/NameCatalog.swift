@@ -115,6 +115,7 @@ enum NameCatalog {
     case "jacobian_eig_mean_init", "jacobian_eig_var_init":
       "mean / variance of the eigenvalues of JJᵀ (input–output Jacobian) at step 0; needs log.jacobian"
     case "jacobian_sv_max_init": "the Jacobian's largest singular value at step 0; needs log.jacobian"
+    case "jacobian_eig_var_rel_init": "variance / mean² of JJᵀ's eigenvalues at step 0 (dynamical isometry: ≈ 0); needs log.jacobian"
     default: "a summary.csv column (docs/csv-columns.md)"
     }
   }

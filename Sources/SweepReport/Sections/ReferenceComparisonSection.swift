@@ -137,6 +137,7 @@ public struct ReferenceComparisonSection: ReportSectionProvider {
     case .jacobianEigMeanInit: row.jacobianEigMeanInit
     case .jacobianEigVarInit: row.jacobianEigVarInit
     case .jacobianSvMaxInit: row.jacobianSvMaxInit
+    case .jacobianEigVarRelInit: row.jacobianEigVarRelInit
     }
   }
 

@@ -8,7 +8,7 @@ import TidyCSV
 /// final_loss, final_accuracy, final_val_loss, final_val_accuracy, best_val_accuracy,
 /// grad_ratio_init, grad_ratio_final, seconds, predicted_grad_ratio_init, chi1, q_star,
 /// xi_c, test_loss, test_accuracy, jacobian_eig_mean_init, jacobian_eig_var_init,
-/// jacobian_sv_max_init` (see docs/csv-columns.md; predicted_grad_ratio_init … xi_c from
+/// jacobian_sv_max_init, jacobian_eig_var_rel_init` (see docs/csv-columns.md; predicted_grad_ratio_init … xi_c from
 /// the run's prediction.json, empty where the theory does not apply or the folder
 /// predates it; the jacobian columns from metrics.csv at step 0, empty without
 /// `log.jacobian`).
@@ -41,6 +41,12 @@ public struct SummaryRow: Sendable, Equatable {
   public var jacobianEigMeanInit: Double?
   public var jacobianEigVarInit: Double?
   public var jacobianSvMaxInit: Double?
+  /// jacobianEigVarInit / jacobianEigMeanInit²: the eigenvalues' variance with their mean
+  /// scaled to 1, Pennington et al. 2017's σ²_JJᵀ (free of the mean's seed-to-seed drift).
+  public var jacobianEigVarRelInit: Double? {
+    guard let v = jacobianEigVarInit, let m = jacobianEigMeanInit else { return nil }
+    return v / (m * m)
+  }
 
   public init(
     runID: String, axisValues: [String: String], seed: Int?, status: String, steps: Int? = nil,
@@ -81,7 +87,7 @@ public struct SummaryRow: Sendable, Equatable {
     "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
     // Appended after the older columns, so positional readers (gnuplot's using 12) keep working.
     "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
-    "jacobian_eig_mean_init", "jacobian_eig_var_init", "jacobian_sv_max_init",
+    "jacobian_eig_mean_init", "jacobian_eig_var_init", "jacobian_sv_max_init", "jacobian_eig_var_rel_init",
   ]
 
   /// The row's cells for a header `SummaryBuilder.summaryHeader(axes:)`.
@@ -96,7 +102,7 @@ public struct SummaryRow: Sendable, Equatable {
     for value in [
       finalLoss, finalAccuracy, finalValLoss, finalValAccuracy, bestValAccuracy, gradRatioInit, gradRatioFinal,
       seconds, predictedGradRatioInit, chi1, qStar, xiC, testLoss, testAccuracy, jacobianEigMeanInit,
-      jacobianEigVarInit, jacobianSvMaxInit,
+      jacobianEigVarInit, jacobianSvMaxInit, jacobianEigVarRelInit,
     ] {
       out.append(.optional(value))
     }

@@ -36,7 +36,7 @@ public enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     case testLoss = "test_loss", testAccuracy = "test_accuracy"
     /// `log.jacobian` at initialisation: JJᵀ's eigenvalue mean and variance, σ_max(J).
     case jacobianEigMeanInit = "jacobian_eig_mean_init", jacobianEigVarInit = "jacobian_eig_var_init"
-    case jacobianSvMaxInit = "jacobian_sv_max_init"
+    case jacobianSvMaxInit = "jacobian_sv_max_init", jacobianEigVarRelInit = "jacobian_eig_var_rel_init"
   }
 
   /// The numeric columns of layers.csv a layer metric can name.
