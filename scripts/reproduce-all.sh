@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 studies_all=(seed-vanishing nielsen-ch5 glorot-bengio-2010 he-2015 selu-2017 edge-of-chaos)
+studies_all+=(poole-2016)
+studies_all+=(pennington-2017)
 out=results/reproductions
 jobs=()
 quick=0
