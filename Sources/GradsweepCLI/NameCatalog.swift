@@ -112,6 +112,10 @@ enum NameCatalog {
     case "q_star": "q*, the fixed point of the pre-activation variance map"
     case "xi_c": "ξ_c, the depth over which correlations between inputs settle; trainable depth ≲ 6ξ_c"
     case "test_loss", "test_accuracy": "loss / accuracy on the held-out test split, once at the end of the run"
+    case "jacobian_eig_mean_init", "jacobian_eig_var_init":
+      "mean / variance of the eigenvalues of JJᵀ (input–output Jacobian) at step 0; needs log.jacobian"
+    case "jacobian_sv_max_init": "the Jacobian's largest singular value at step 0; needs log.jacobian"
+    case "jacobian_eig_var_rel_init": "variance / mean² of JJᵀ's eigenvalues at step 0 (dynamical isometry: ≈ 0); needs log.jacobian"
     default: "a summary.csv column (docs/csv-columns.md)"
     }
   }

@@ -19,6 +19,7 @@ import TidyCSV
         "run_id", "model.activation", "model.depth", "seed", "status", "steps", "final_loss", "final_accuracy",
         "final_val_loss", "final_val_accuracy", "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
         "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
+        "jacobian_eig_mean_init", "jacobian_eig_var_init", "jacobian_sv_max_init", "jacobian_eig_var_rel_init",
       ])
     let finished = sweep.runs.filter { $0.status != nil }
     #expect(table.rows.count == finished.count)
@@ -29,8 +30,11 @@ import TidyCSV
     for (record, run) in zip(table.records, finished) {
       let expected = sweep.expectedRow(run)
       for column in table.header {
-        // No run of the fixture has a prediction.json or a test split: those columns are empty.
-        let optional = ["predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy"]
+        // No run of the fixture has a prediction.json, a test split or log.jacobian: those columns are empty.
+        let optional = [
+          "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy", "jacobian_eig_mean_init",
+          "jacobian_eig_var_init", "jacobian_sv_max_init", "jacobian_eig_var_rel_init",
+        ]
         let want = expected[column] ?? (optional.contains(column) ? "" : nil)
         #expect(record[column] == want, "run \(run.id), column \(column)")
       }
@@ -150,5 +154,28 @@ import TidyCSV
     } catch let error as ResultsError {
       #expect(error.description.contains("manifest.json"))
     }
+  }
+
+  /// The spectrum at initialisation: metrics.csv's log.jacobian columns at step 0 become
+  /// the summary's jacobian_*_init (never a later measurement), var_rel = var / mean²,
+  /// and every one is read back from the written row.
+  @Test func jacobianColumnsAreTheFirstStepsSpectrum() throws {
+    let metrics = MetricsLog(
+      step: [0, 10], loss: [1, 0.5], accuracy: [0.5, 0.75], valLoss: [nil, nil], valAccuracy: [nil, nil],
+      gradNorm: [1, 1], jacobianEigMean: [2, 9], jacobianEigVar: [3, 9], jacobianSvMax: [1.75, 9])
+    let run = ManifestRun(runID: "r", index: 0, axisValues: [:], seed: 1)
+    let row = SummaryBuilder.computeRow(
+      run: run, status: RunStatus(status: .completed, steps: 10), metrics: metrics, layers: nil)
+    #expect(row.jacobianEigMeanInit == 2 && row.jacobianEigVarInit == 3 && row.jacobianSvMaxInit == 1.75)
+    #expect(row.jacobianEigVarRelInit == 0.75)
+    let header = SummaryBuilder.summaryHeader(axes: [])
+    let record = Dictionary(uniqueKeysWithValues: zip(header, row.cells(axes: []).map(\.field)))
+    let back = SummaryRow(record: record, axes: [])
+    #expect(back.jacobianEigMeanInit == 2 && back.jacobianSvMaxInit == 1.75 && back.jacobianEigVarRelInit == 0.75)
+    // Without the instrument the columns are empty.
+    let plain = SummaryBuilder.computeRow(
+      run: run, status: RunStatus(status: .completed), metrics: MetricsLog(
+        step: [0], loss: [1], accuracy: [1], valLoss: [nil], valAccuracy: [nil], gradNorm: [1]), layers: nil)
+    #expect(plain.jacobianEigMeanInit == nil && plain.jacobianEigVarRelInit == nil)
   }
 }

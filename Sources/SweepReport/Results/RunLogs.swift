@@ -10,14 +10,26 @@ package struct MetricsLog: Sendable, Equatable {
   package var valLoss: [Double?]
   package var valAccuracy: [Double?]
   package var gradNorm: [Double?]
+  /// `log.jacobian`'s columns (`jacobian_eig_mean`, `jacobian_eig_var`, `jacobian_sv_max`):
+  /// present only on measured steps, all-missing when the instrument was off.
+  package var jacobianEigMean: [Double?]
+  package var jacobianEigVar: [Double?]
+  package var jacobianSvMax: [Double?]
 
-  package init(step: [Int], loss: [Double?], accuracy: [Double?], valLoss: [Double?], valAccuracy: [Double?], gradNorm: [Double?]) {
+  package init(
+    step: [Int], loss: [Double?], accuracy: [Double?], valLoss: [Double?], valAccuracy: [Double?], gradNorm: [Double?],
+    jacobianEigMean: [Double?]? = nil, jacobianEigVar: [Double?]? = nil, jacobianSvMax: [Double?]? = nil
+  ) {
     self.step = step
     self.loss = loss
     self.accuracy = accuracy
     self.valLoss = valLoss
     self.valAccuracy = valAccuracy
     self.gradNorm = gradNorm
+    let missing = [Double?](repeating: nil, count: step.count)
+    self.jacobianEigMean = jacobianEigMean ?? missing
+    self.jacobianEigVar = jacobianEigVar ?? missing
+    self.jacobianSvMax = jacobianSvMax ?? missing
   }
 
   /// Parses a table with at least a `step` column; absent columns read as all-missing.
@@ -41,6 +53,17 @@ package struct MetricsLog: Sendable, Equatable {
     valLoss = col("val_loss")
     valAccuracy = col("val_accuracy")
     gradNorm = col("grad_norm")
+    let jacobian = ResultsLayout.jacobianMetricColumns
+    jacobianEigMean = col(jacobian[0])
+    jacobianEigVar = col(jacobian[1])
+    jacobianSvMax = col(jacobian[2])
+  }
+
+  /// A column's value at the first logged step (step 0, the network at initialisation);
+  /// nil when there is no row or the value is missing there.
+  package func atFirstStep(_ column: KeyPath<MetricsLog, [Double?]>) -> Double? {
+    guard let first = step.indices.min(by: { step[$0] < step[$1] }) else { return nil }
+    return self[keyPath: column][first]
   }
 
   /// Reads metrics.csv (see `NumericCSVReader`); the warning tells of a cut-off last line.

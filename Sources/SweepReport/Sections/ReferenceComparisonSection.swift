@@ -135,6 +135,10 @@ package struct ReferenceComparisonSection: ReportSectionProvider {
     case .xiC: row.xiC
     case .testLoss: row.testLoss
     case .testAccuracy: row.testAccuracy
+    case .jacobianEigMeanInit: row.jacobianEigMeanInit
+    case .jacobianEigVarInit: row.jacobianEigVarInit
+    case .jacobianSvMaxInit: row.jacobianSvMaxInit
+    case .jacobianEigVarRelInit: row.jacobianEigVarRelInit
     }
   }
 

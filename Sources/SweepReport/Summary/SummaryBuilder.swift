@@ -85,6 +85,8 @@ package enum SummaryBuilder {
   ///   output layer, minus one). IEEE division: a zero
   ///   last-layer gradient gives inf or nan, as the data says.
   /// - `steps`: status.json's, else the last logged step.
+  /// - `jacobian_*_init`: metrics.csv's `log.jacobian` columns at the first logged step
+  ///   (step 0), the spectrum at initialisation that Pennington et al. 2017 study.
   package static func computeRow(run: ManifestRun, status: RunStatus, metrics: MetricsLog?, layers: LayerLog?)
     -> SummaryRow
   {
@@ -106,7 +108,10 @@ package enum SummaryBuilder {
       bestValAccuracy: metrics.flatMap { MetricsLog.maxFinite($0.valAccuracy) },
       gradRatioInit: layers.flatMap { l in l.firstStep.flatMap { gradientRatio(l, at: $0) } },
       gradRatioFinal: layers.flatMap { l in l.lastStep.flatMap { gradientRatio(l, at: $0) } },
-      seconds: status.seconds, testLoss: status.testLoss, testAccuracy: status.testAccuracy)
+      seconds: status.seconds, testLoss: status.testLoss, testAccuracy: status.testAccuracy,
+      jacobianEigMeanInit: metrics?.atFirstStep(\.jacobianEigMean),
+      jacobianEigVarInit: metrics?.atFirstStep(\.jacobianEigVar),
+      jacobianSvMaxInit: metrics?.atFirstStep(\.jacobianSvMax))
   }
 
   /// The shift gradient of layer 1 over that of the last hidden layer at `step`

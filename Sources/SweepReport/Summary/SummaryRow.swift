@@ -7,8 +7,11 @@ import TidyCSV
 /// Columns: `run_id`, one per axis (its dotted path), then `seed, status, steps,
 /// final_loss, final_accuracy, final_val_loss, final_val_accuracy, best_val_accuracy,
 /// grad_ratio_init, grad_ratio_final, seconds, predicted_grad_ratio_init, chi1, q_star,
-/// xi_c` (see docs/csv-columns.md; the last four from the run's prediction.json, empty
-/// where the theory does not apply or the folder predates it).
+/// xi_c, test_loss, test_accuracy, jacobian_eig_mean_init, jacobian_eig_var_init,
+/// jacobian_sv_max_init, jacobian_eig_var_rel_init` (see docs/csv-columns.md; predicted_grad_ratio_init … xi_c from
+/// the run's prediction.json, empty where the theory does not apply or the folder
+/// predates it; the jacobian columns from metrics.csv at step 0, empty without
+/// `log.jacobian`).
 package struct SummaryRow: Sendable, Equatable {
   package var runID: String
   /// Axis path → value as text.
@@ -32,6 +35,18 @@ package struct SummaryRow: Sendable, Equatable {
   /// The held-out test split at the end of the run (status.json), empty without one.
   package var testLoss: Double?
   package var testAccuracy: Double?
+  /// `log.jacobian` at initialisation (metrics.csv at the first logged step, step 0):
+  /// mean and variance of the eigenvalues of JJᵀ and J's largest singular value; empty
+  /// when the instrument was off.
+  package var jacobianEigMeanInit: Double?
+  package var jacobianEigVarInit: Double?
+  package var jacobianSvMaxInit: Double?
+  /// jacobianEigVarInit / jacobianEigMeanInit²: the eigenvalues' variance with their mean
+  /// scaled to 1, Pennington et al. 2017's σ²_JJᵀ (free of the mean's seed-to-seed drift).
+  package var jacobianEigVarRelInit: Double? {
+    guard let v = jacobianEigVarInit, let m = jacobianEigMeanInit else { return nil }
+    return v / (m * m)
+  }
 
   package init(
     runID: String, axisValues: [String: String], seed: Int?, status: String, steps: Int? = nil,
@@ -39,7 +54,8 @@ package struct SummaryRow: Sendable, Equatable {
     finalValAccuracy: Double? = nil, bestValAccuracy: Double? = nil, gradRatioInit: Double? = nil,
     gradRatioFinal: Double? = nil, seconds: Double? = nil, predictedGradRatioInit: Double? = nil,
     chi1: Double? = nil, qStar: Double? = nil, xiC: Double? = nil, testLoss: Double? = nil,
-    testAccuracy: Double? = nil
+    testAccuracy: Double? = nil, jacobianEigMeanInit: Double? = nil, jacobianEigVarInit: Double? = nil,
+    jacobianSvMaxInit: Double? = nil
   ) {
     self.runID = runID
     self.axisValues = axisValues
@@ -60,6 +76,9 @@ package struct SummaryRow: Sendable, Equatable {
     self.xiC = xiC
     self.testLoss = testLoss
     self.testAccuracy = testAccuracy
+    self.jacobianEigMeanInit = jacobianEigMeanInit
+    self.jacobianEigVarInit = jacobianEigVarInit
+    self.jacobianSvMaxInit = jacobianSvMaxInit
   }
 
   /// The columns after the axis columns, in file order.
@@ -68,6 +87,7 @@ package struct SummaryRow: Sendable, Equatable {
     "best_val_accuracy", "grad_ratio_init", "grad_ratio_final", "seconds",
     // Appended after the older columns, so positional readers (gnuplot's using 12) keep working.
     "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
+    "jacobian_eig_mean_init", "jacobian_eig_var_init", "jacobian_sv_max_init", "jacobian_eig_var_rel_init",
   ]
 
   /// The row's cells for a header `SummaryBuilder.summaryHeader(axes:)`.
@@ -81,7 +101,8 @@ package struct SummaryRow: Sendable, Equatable {
     out.append(steps.map(CSVCell.integer) ?? .missing)
     for value in [
       finalLoss, finalAccuracy, finalValLoss, finalValAccuracy, bestValAccuracy, gradRatioInit, gradRatioFinal,
-      seconds, predictedGradRatioInit, chi1, qStar, xiC, testLoss, testAccuracy,
+      seconds, predictedGradRatioInit, chi1, qStar, xiC, testLoss, testAccuracy, jacobianEigMeanInit,
+      jacobianEigVarInit, jacobianSvMaxInit, jacobianEigVarRelInit,
     ] {
       out.append(.optional(value))
     }
@@ -102,7 +123,9 @@ package struct SummaryRow: Sendable, Equatable {
       bestValAccuracy: number("best_val_accuracy"), gradRatioInit: number("grad_ratio_init"),
       gradRatioFinal: number("grad_ratio_final"), seconds: number("seconds"),
       predictedGradRatioInit: number("predicted_grad_ratio_init"), chi1: number("chi1"), qStar: number("q_star"),
-      xiC: number("xi_c"), testLoss: number("test_loss"), testAccuracy: number("test_accuracy"))
+      xiC: number("xi_c"), testLoss: number("test_loss"), testAccuracy: number("test_accuracy"),
+      jacobianEigMeanInit: number("jacobian_eig_mean_init"), jacobianEigVarInit: number("jacobian_eig_var_init"),
+      jacobianSvMaxInit: number("jacobian_sv_max_init"))
   }
 
   /// True unless the run failed or was interrupted (see `RunStatus.isResult`).

@@ -34,6 +34,9 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     case predictedGradRatioInit = "predicted_grad_ratio_init", chi1, qStar = "q_star", xiC = "xi_c"
     /// The held-out test split at the end of the run.
     case testLoss = "test_loss", testAccuracy = "test_accuracy"
+    /// `log.jacobian` at initialisation: JJᵀ's eigenvalue mean and variance, σ_max(J).
+    case jacobianEigMeanInit = "jacobian_eig_mean_init", jacobianEigVarInit = "jacobian_eig_var_init"
+    case jacobianSvMaxInit = "jacobian_sv_max_init", jacobianEigVarRelInit = "jacobian_eig_var_rel_init"
   }
 
   /// The numeric columns of layers.csv a layer metric can name.
@@ -41,6 +44,9 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     "grad_w_norm", "grad_w_mean_abs", "grad_b_norm", "weight_norm", "update_ratio", "preact_mean", "preact_std",
     "act_mean", "act_std", "deriv_mean", "saturated_frac", "dead_frac", "prelu_slope", "grad_gamma_norm",
     "grad_beta_norm", "gamma_norm", "beta_norm", derivedMeanSquare,
+    // The optional instruments' columns (`log:`; present only when turned on).
+    ResultsLayout.preactGradNormColumn, ResultsLayout.correlationColumn, ResultsLayout.weightDistanceColumn,
+    ResultsLayout.spectralNormColumn,
   ]
 
   /// A layer value derived from two columns: `act_sq` = act_mean² + act_std², the mean

@@ -117,6 +117,7 @@ package struct ReferenceClaim: Sendable, Hashable, Codable {
     "final_loss", "final_accuracy", "final_val_loss", "final_val_accuracy", "best_val_accuracy",
     "grad_ratio_init", "grad_ratio_final", "steps", "seconds", "diverged_fraction",
     "predicted_grad_ratio_init", "chi1", "q_star", "xi_c", "test_loss", "test_accuracy",
+    "jacobian_eig_mean_init", "jacobian_eig_var_init", "jacobian_sv_max_init", "jacobian_eig_var_rel_init",
   ]
 
   package enum CodingKeys: String, CodingKey, CaseIterable {
