@@ -42,6 +42,9 @@ struct EnsembleReportTests {
     let header = try #require(lines.firstIndex { $0.contains("worst measured / predicted (layer)") })
     let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }
     #expect(rows.count == 2 && rows.allSatisfy { $0.hasSuffix(") |") }, "\(rows)")
+    // No update ran (steps: 0), so the finding states the ratio once, not again "at the last step".
+    let finding = try #require(lines.first { $0.hasPrefix("**Finding:**") })
+    #expect(!finding.contains("At the last logged step"), "\(finding)")
   }
 
   @Test func oneSeedDrawsNoEnsemble() throws {

@@ -140,4 +140,13 @@ import TidyCSV
     #expect(try parsed.count("//*[local-name()='svg'][@id='chart-headline']//*[@data-reference='predicted']") == 2)
     #expect(try parsed.count("//*[local-name()='svg'][@id='chart-headline']//*[@data-reference='predicted'][@stroke-dasharray]") == 2)
   }
+
+  @Test func varianceAxesAreNamedByTheirVariable() {
+    let display = AxisDisplay()
+    #expect(display.shortName("model.weight_variance") == "σ_w²")
+    #expect(display.shortName("model.bias_variance") == "σ_b²")
+    #expect(display.name("model.weight_variance") == "σ_w² (model.weight_variance)")
+    #expect(display.value("model.weight_variance", "1.76") == "1.76")
+    #expect(display.shortName("model.depth") == "depth")
+  }
 }

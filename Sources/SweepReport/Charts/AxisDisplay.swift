@@ -9,11 +9,17 @@ import Foundation
 /// for σ_b² = 0.05), e.g. 1.3270097 → "1.76". Tables and summary.csv keep the values as
 /// swept, so a row can still be matched to the sweep file.
 ///
+/// `model.weight_variance` and `model.bias_variance` are σ_w² and σ_b² by definition
+/// (W ~ N(0, σ_w²/fan_in), b ~ N(0, σ_b²)): their values are shown as swept, under the
+/// variable's name.
+///
 /// Edge cases: when the initializer is itself an axis, or the runs' config.yaml cannot
-/// be read, nothing is renamed.
+/// be read, `model.init_gain` is not renamed.
 struct AxisDisplay: Sendable {
-  /// Axis → (display name, value transform).
+  /// Axes shown as σ_w² = value².
   private var squared: Set<String> = []
+  /// The variance axes, named by their variable.
+  private static let variances = ["model.weight_variance": "σ_w²", "model.bias_variance": "σ_b²"]
 
   init() {}
 
@@ -31,10 +37,15 @@ struct AxisDisplay: Sendable {
   }
 
   /// "σ_w² (model.init_gain²)" or the axis itself.
-  func name(_ axis: String) -> String { squared.contains(axis) ? "σ_w² (= \(axis)²)" : axis }
+  func name(_ axis: String) -> String {
+    if let symbol = Self.variances[axis] { return "\(symbol) (\(axis))" }
+    return squared.contains(axis) ? "σ_w² (= \(axis)²)" : axis
+  }
 
   /// The short name for panel titles: "σ_w²" or the last part of the path.
-  func shortName(_ axis: String) -> String { squared.contains(axis) ? "σ_w²" : ChartPlan.shortName(axis) }
+  func shortName(_ axis: String) -> String {
+    Self.variances[axis] ?? (squared.contains(axis) ? "σ_w²" : ChartPlan.shortName(axis))
+  }
 
   func value(_ axis: String, _ v: String) -> String {
     guard squared.contains(axis), let x = Double(v) else { return v }

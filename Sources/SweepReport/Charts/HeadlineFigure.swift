@@ -153,7 +153,9 @@ enum HeadlineFigure {
       text += [.text(" "), .strong(best.label), .text(" keeps its gradient best; "), .strong(worst.label), .text(" loses \(lost).")]
     }
     let end = ranked(\.end)
-    if !end.isEmpty {
+    // Runs without updates (training.steps: 0) end where they start: say it once.
+    let untrained = end.map(\.label) == start.map(\.label) && zip(end, start).allSatisfy { $0.ratio == $1.ratio }
+    if !end.isEmpty && !untrained {
       text.append(.text(" At the last logged step: " + list(end.map { "\($0.label): \(power($0.ratio, $0.stats))" }) + "."))
     }
     return text
