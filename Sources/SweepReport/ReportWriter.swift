@@ -40,14 +40,14 @@ package enum ReportWriter {
     let removed = AtomicFile.sweepStaleTemporaries(in: folder)
     var rebuilt: URL? = nil
     if case .rebuilt = results.summarySource {
-      let url = folder.appendingPathComponent("summary.csv")
+      let url = folder.appendingPathComponent(ResultsLayout.summaryFile)
       try SummaryBuilder.write(rows: results.rows, axes: results.manifest.axes, to: url)
       rebuilt = url
     }
     let data = ReportData(folder: results, generated: now)
     let document = try build(data, extraSections: extraSections)
-    let markdown = folder.appendingPathComponent("report.md")
-    let html = folder.appendingPathComponent("report.html")
+    let markdown = folder.appendingPathComponent(ResultsLayout.reportMarkdownFile)
+    let html = folder.appendingPathComponent(ResultsLayout.reportHTMLFile)
     // Charts report.md shows as images (the finding's): their SVG beside it.
     for section in document.sections {
       for case .figure(let figure) in section.blocks {

@@ -30,8 +30,9 @@ package enum OwnedFolder {
   /// Names gradsweep itself writes at the top of a results folder; `--force` removes
   /// these and nothing else.
   package static let ownNames: Set<String> = [
-    "sweep.yaml", "manifest.json", "summary.csv", "report.md", "report.html", "report-finding.svg",
-    ResultsLayout.provenanceFile, "runs", "plots",
+    ResultsLayout.sweepFile, ResultsLayout.manifestFile, ResultsLayout.summaryFile, ResultsLayout.reportMarkdownFile,
+    ResultsLayout.reportHTMLFile, ResultsLayout.reportFindingImage, ResultsLayout.provenanceFile,
+    ResultsLayout.runsFolderName, ResultsLayout.plotsFolderName,
   ]
 
   /// What `root` is, without following a symbolic link at `root` itself.
@@ -45,7 +46,7 @@ package enum OwnedFolder {
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
       .filter { !$0.hasPrefix(".gradsweep.lock") }
     if names.isEmpty { return .empty }
-    let manifest = root.appendingPathComponent("manifest.json")
+    let manifest = root.appendingPathComponent(ResultsLayout.manifestFile)
     guard lstat(manifest.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
       return .foreign("it has no manifest.json, so gradsweep did not make it")
     }

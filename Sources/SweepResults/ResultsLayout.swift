@@ -8,10 +8,10 @@ package struct ResultsLayout: Sendable {
 
   package init(root: URL) { self.root = root }
 
-  package var sweepCopy: URL { root.appendingPathComponent("sweep.yaml") }
-  package var manifest: URL { root.appendingPathComponent("manifest.json") }
-  package var summary: URL { root.appendingPathComponent("summary.csv") }
-  package var runsFolder: URL { root.appendingPathComponent("runs", isDirectory: true) }
+  package var sweepCopy: URL { root.appendingPathComponent(Self.sweepFile) }
+  package var manifest: URL { root.appendingPathComponent(Self.manifestFile) }
+  package var summary: URL { root.appendingPathComponent(Self.summaryFile) }
+  package var runsFolder: URL { root.appendingPathComponent(Self.runsFolderName, isDirectory: true) }
   package var provenance: URL { root.appendingPathComponent(Self.provenanceFile) }
   package var lockFile: URL { root.appendingPathComponent(".gradsweep.lock") }
 
@@ -25,6 +25,18 @@ package struct ResultsLayout: Sendable {
   package func temporaryRunFolder(_ runID: String) -> URL {
     runsFolder.appendingPathComponent(".tmp-\(runID)-\(getpid())", isDirectory: true)
   }
+
+  // The sweep's own top-level names (OwnedFolder.ownNames is made of these).
+  package static let sweepFile = "sweep.yaml"
+  package static let manifestFile = "manifest.json"
+  package static let summaryFile = "summary.csv"
+  package static let runsFolderName = "runs"
+  /// The report (SweepReport writes these; `--force` replaces them).
+  package static let reportMarkdownFile = "report.md"
+  package static let reportHTMLFile = "report.html"
+  package static let reportFindingImage = "report-finding.svg"
+  /// scripts/plot.py's output folder.
+  package static let plotsFolderName = "plots"
 
   package static let configFile = "config.yaml"
   package static let metricsFile = "metrics.csv"

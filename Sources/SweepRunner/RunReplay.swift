@@ -92,7 +92,7 @@ package enum RunReplay {
     } catch {
       throw SchedulerError.cannotWrite(path: layout.root.path, reason: OutputErrors.reason(error))
     }
-    let sweepText = (try? String(contentsOf: sweepFolder.appendingPathComponent("sweep.yaml"), encoding: .utf8)) ?? ""
+    let sweepText = (try? String(contentsOf: sweepFolder.appendingPathComponent(ResultsLayout.sweepFile), encoding: .utf8)) ?? ""
     let environment = Provenance.Environment.current(
       version: version, sweepText: sweepText, sweepPath: provenance?.environment.sweepFile,
       kernelFamily: KernelFamily.active.rawValue)

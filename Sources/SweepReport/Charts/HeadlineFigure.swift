@@ -1,4 +1,5 @@
 import Foundation
+import SweepResults
 
 /// The finding at a glance, first in the report: the gradient ratio layer 1 / layer L
 /// (`grad_ratio_init`, and `grad_ratio_final` at the last logged step) against the
@@ -123,7 +124,7 @@ enum HeadlineFigure {
     }
     if let finding = finding(named) { blocks.append(.paragraph(finding)) }
     blocks.append(
-      .figure(ReportFigure(id: "headline", title: chart.title, svg: chart.svg(), caption: [.text(caption)], markdownImage: "report-finding.svg")))
+      .figure(ReportFigure(id: "headline", title: chart.title, svg: chart.svg(), caption: [.text(caption)], markdownImage: ResultsLayout.reportFindingImage)))
     blocks.append(.table(table(title: groups.title(data) ?? "runs", lines: lines, depths: depths)))
     return ReportSection(id: "finding", title: "Finding", blocks: blocks)
   }

@@ -1,7 +1,9 @@
+import SweepResults
+
 /// Renders a report document as GitHub-flavoured Markdown. Charts are not drawn
 /// here; their section links to report.html.
 enum MarkdownRenderer {
-  static func render(_ doc: ReportDocument, htmlName: String = "report.html") -> String {
+  static func render(_ doc: ReportDocument, htmlName: String = ResultsLayout.reportHTMLFile) -> String {
     var out = "# \(escape(doc.title))\n"
     for section in doc.sections {
       out += "\n## \(escape(section.title))\n"

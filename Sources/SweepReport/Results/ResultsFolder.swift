@@ -57,7 +57,7 @@ package struct ResultsFolder: Sendable {
     prefetched = digests
     self.warnings = scan.warnings + warnings
     self.problems = problems
-    let summaryURL = url.appendingPathComponent("summary.csv")
+    let summaryURL = url.appendingPathComponent(ResultsLayout.summaryFile)
     switch Self.readCurrentSummary(summaryURL, manifest: manifest, scan: scan) {
     case .success(let fileRows):
       let readable = fileRows.filter { digests[$0.runID] != nil }

@@ -173,7 +173,7 @@ package enum SummaryBuilder {
     let manifest = try SweepManifest.read(from: folder.appendingPathComponent("manifest.json"))
     let scan = RunScan.scan(folder: folder, manifest: manifest)
     let (rows, warnings, problems) = rows(folder: folder, manifest: manifest, scan: scan)
-    let url = folder.appendingPathComponent("summary.csv")
+    let url = folder.appendingPathComponent(ResultsLayout.summaryFile)
     try write(rows: rows, axes: manifest.axes, to: url)
     return Rebuild(summaryURL: url, rows: rows, scan: scan, warnings: scan.warnings + warnings, problems: problems)
   }
