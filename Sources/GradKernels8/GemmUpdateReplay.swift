@@ -77,37 +77,60 @@ package func sgemmUpdateSums(
   return epilogue.finish()
 }
 
-/// `storeTile`'s update and sums for one tile of S read from memory (row stride `lds`).
+/// `storeTile`'s update and sums for one tile of S read from memory (row stride `lds`),
+/// the β case and the vector count decided once per tile, as `storeTile` does.
 @inline(__always)
 func replayTile<E: TileEpilogue>(
   rows: Int, vectors: Int, secondOffset: Int, s: UnsafePointer<Float>, lds: Int, alpha: Float, beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: inout E
 ) {
-  let betaCase = BetaCase(beta)
-  let va = Lane(repeating: alpha), vb = Lane(repeating: beta)
-  @_transparent func combined(_ sum: Lane, _ old: Lane) -> Lane {
-    switch betaCase {
-    case .zero: va * sum
-    case .one: va * sum + old
-    case .general: va * sum + vb * old
+  let vb = Lane(repeating: beta)
+  switch (BetaCase(beta), vectors == 2) {
+  case (.zero, true):
+    replayRows(rows, 2, secondOffset, s, lds, alpha, c, ldc, reads: false, &epilogue) { product, _ in product }
+  case (.zero, false):
+    replayRows(rows, 1, secondOffset, s, lds, alpha, c, ldc, reads: false, &epilogue) { product, _ in product }
+  case (.one, true):
+    replayRows(rows, 2, secondOffset, s, lds, alpha, c, ldc, reads: true, &epilogue) { product, old in product + old }
+  case (.one, false):
+    replayRows(rows, 1, secondOffset, s, lds, alpha, c, ldc, reads: true, &epilogue) { product, old in product + old }
+  case (.general, true):
+    replayRows(rows, 2, secondOffset, s, lds, alpha, c, ldc, reads: true, &epilogue) { product, old in
+      product + vb * old
+    }
+  case (.general, false):
+    replayRows(rows, 1, secondOffset, s, lds, alpha, c, ldc, reads: true, &epilogue) { product, old in
+      product + vb * old
     }
   }
+}
+
+/// The row loop of `replayTile` (`storeRows`'s, S loaded instead of accumulated): the new
+/// entry is `combine(α·S, c)`, c read only when `reads` (else 0); sums one per vector
+/// column, rows in order, the second's lanes that the first holds left out.
+@_transparent
+func replayRows<E: TileEpilogue>(
+  _ rows: Int, _ vectors: Int, _ secondOffset: Int, _ s: UnsafePointer<Float>, _ lds: Int, _ alpha: Float,
+  _ c: UnsafeMutablePointer<Float>, _ ldc: Int, reads: Bool, _ epilogue: inout E,
+  combine: (Lane, Lane) -> Lane
+) {
+  let va = Lane(repeating: alpha)
   var firstSums = TileSums(), secondSums = TileSums()
   for r in 0..<rows {
     let row = c + r &* ldc, sums = s + r &* lds
     let s0 = loadVector(sums)
-    let old0 = betaCase == .zero ? Lane.zero : loadVector(row)
+    let old0 = reads ? loadVector(row) : Lane.zero
     if vectors == 2 {
       // Both old vectors read before either is written (they overlap when o₁ < 8).
       let s1 = loadVector(sums + secondOffset)
-      let old1 = betaCase == .zero ? Lane.zero : loadVector(row + secondOffset)
-      let new0 = combined(s0, old0), new1 = combined(s1, old1)
+      let old1 = reads ? loadVector(row + secondOffset) : Lane.zero
+      let new0 = combine(va * s0, old0), new1 = combine(va * s1, old1)
       storeVector(new0, row)
       storeVector(new1, row + secondOffset)
       firstSums.add(sum: s0, old: old0, new: new0)
       secondSums.add(sum: s1, old: old1, new: new1)
     } else {
-      let new0 = combined(s0, old0)
+      let new0 = combine(va * s0, old0)
       storeVector(new0, row)
       firstSums.add(sum: s0, old: old0, new: new0)
     }
