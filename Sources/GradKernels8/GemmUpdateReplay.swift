@@ -30,7 +30,7 @@ package func sgemmUpdateSums(
   let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
   let partition = ColumnPartition(n: n)
   guard m > 0, n >= laneCount, k > 0, alpha != 0, k <= plan.blockK,
-    !(transA == .none && transB == .transposed)
+    !(!transA.isTransposed && transB.isTransposed)
   else { return nil }
   let s = allocateFloats(min(m, gemmBlockM) * n)
   defer { s.deallocate() }
