@@ -38,8 +38,8 @@ package func sgemm(
 }
 
 /// `sgemm`, writing bitwise the same C, that also returns `GemmUpdateSums` (see
-/// `GradKernels8.sgemmUpdateSums`). Runs the 8-lane kernels on every family: the sums'
-/// order follows their tiles, so the statistics have the same bits on every CPU.
+/// `GradKernels8.sgemmUpdateSums`). The sums' order follows the 8-lane kernels' tiles on
+/// every family, so the statistics have the same bits on every CPU.
 package func sgemmUpdateSums(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
@@ -77,7 +77,11 @@ extension KernelFamily {
       transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
   }
 
-  /// `sgemmUpdateSums` on this family: the 8-lane kernels, whatever the family.
+  /// `sgemmUpdateSums` on this family, with the 8-lane kernels' bits whatever the family:
+  /// the AVX-512 family forms the products of the shapes it runs wide on its 16-lane
+  /// kernels (k ≥ `minReplayDepth`), a row block at a time, and replays the update and its
+  /// sums over the 8-lane tiles in their order (`GradKernels8.sgemmUpdateSums(…products:)`);
+  /// the others, and the shapes the replay does not serve, run the 8-lane measuring epilogue.
   @inline(__always)
   package func sgemmUpdateSums(
     _ transA: Transpose, _ transB: Transpose,
@@ -88,9 +92,29 @@ extension KernelFamily {
     beta: Float,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) -> GemmUpdateSums {
-    GradKernels8.sgemmUpdateSums(
+    #if arch(x86_64)
+    if self == .avx512 && Self.runsWide(m: m, n: n, k: k) && k >= Self.minReplayDepth,
+      let sums = GradKernels8.sgemmUpdateSums(
+        transA, transB, m: m, n: n, k: k, alpha: alpha, beta: beta, c: c, ldc: ldc,
+        products: { first, rows, s in
+          GradKernels16.sgemm(
+            transA, transB, m: rows, n: n, k: k, alpha: 1, a: transA == .none ? a + first * lda : a + first,
+            lda: lda, b: b, ldb: ldb, beta: 0, c: s, ldc: n)
+        })
+    {
+      return sums
+    }
+    #endif
+    return GradKernels8.sgemmUpdateSums(
       transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
   }
+
+  /// Least k at which the AVX-512 family replays a measured update over 16-lane products
+  /// (if it runs the shape wide): below it the products are cheap and the replay's extra
+  /// pass over S costs more than the wider tiles save — W2's 1000 × 1000 × 10 updates made
+  /// a log.every-10 W2 cost 4.7–4.9 % replayed, 1.5–1.6 % on the 8-lane epilogue, while
+  /// W3 (k = 32) and W4 (k = 128) gained (AVX-512 Xeon, 10:42 UTC, load ≈ 2).
+  static let minReplayDepth = 32
 
   /// Whether the AVX-512 family runs a shape on the 16-lane kernels: at least 16 rows and
   /// one full 32-column panel, packed or not (W3's 32 × 64 × 64 products: whole steps

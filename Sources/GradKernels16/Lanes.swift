@@ -1,7 +1,8 @@
 // The vector width of this module's kernels: the kernel sources are GradKernels8's
 // (symbolic links), compiled with `-target-cpu skylake-avx512` and this file.
-// The facade (GradKernels) runs products with m ≥ 16 and n ≥ 32 here: the others, the
-// dot path and the measured updates stay on the 8-lane kernels (see `KernelFamily`).
+// The facade (GradKernels) runs products with m ≥ 16 and n ≥ 32 here (a measured update's
+// products too, its sums replayed in the 8-lane tiles' order); the others and the dot
+// path stay on the 8-lane kernels (see `KernelFamily`).
 
 /// One register of the broadcast kernel: 16 Float lanes, a ZMM register.
 typealias Lane = SIMD16<Float>

@@ -64,5 +64,19 @@ package func sgemm(
 /// k ≥ 64, where copying B would cost as much as the product.
 @inline(__always)
 package func takesDotPath(_ transA: Transpose, _ transB: Transpose, m: Int, k: Int) -> Bool {
-  transA == .none && transB == .transposed && m < 16 && k >= 64
+  !transA.isTransposed && transB.isTransposed && m < 16 && k >= 64
+}
+
+extension Transpose {
+  /// Whether the operand is transposed, by pattern matching: `==` would call Transpose's
+  /// Equatable witness through a weak lazy accessor (`…TransposeOACSQAAWl`) that this
+  /// module (shared with GradKernels16) and the others would each define, which
+  /// scripts/check-kernel-isa.py refuses (whichever copy the linker kept would serve both).
+  @inline(__always)
+  var isTransposed: Bool {
+    switch self {
+    case .none: false
+    case .transposed: true
+    }
+  }
 }

@@ -52,11 +52,11 @@ struct BroadcastPlan {
   /// The plan for a shape; a function of the shape and transposes only.
   static func choose(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) -> BroadcastPlan {
     let large = m >= 48 && n >= 48 && k >= 48
-    let packB = large || transB == .transposed
+    let packB = large || transB.isTransposed
     return BroadcastPlan(
       packA: large,
       packB: packB,
-      rowTilesOuter: transA == .transposed,
+      rowTilesOuter: transA.isTransposed,
       blockK: !packB && m < 16 ? max(k, 1) : gemmBlockK)
   }
 }
@@ -335,7 +335,7 @@ func broadcastGemm<E: TileEpilogue>(
           cSecondOffset: panel.secondOffset)
         if let packedA {
           operands.a = UnsafePointer(packedA + start * kc)
-        } else if transA == .none {
+        } else if !transA.isTransposed {
           operands.a = a + (rowBlock + start) * lda + kBlock
           operands.aRowStride = lda
           operands.aColStride = 1
@@ -361,7 +361,7 @@ func broadcastGemm<E: TileEpilogue>(
       if plan.rowTilesOuter && packedB == nil && partition.count >= 8 {
         // B read in place and wide: each row tile runs across all column panels in one
         // call (+10–19 % at 1000×1000×10; narrower products measured faster per tile).
-        let direct = transA == .none
+        let direct = !transA.isTransposed
         for t in 0..<tiling.tiles {
           let start = tiling.start(t)
           across(

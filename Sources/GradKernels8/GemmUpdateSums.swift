@@ -1,8 +1,9 @@
 // `sgemm` that also reports what it did to C: the fused SGD update of a logged training
 // step, W ← β·W + α·Xᵀδ, measured in the kernel's own epilogue while the sums, the old
 // and the new weights are in registers — no gradient buffer is written or read back.
-// Only the 8-lane module has it: the sums' order follows its 6×16 tiles, and every
-// family runs it, so that layers.csv has the same bits on every CPU.
+// Only the 8-lane module has it: the sums' order follows its 6×16 tiles on every family
+// (the AVX-512 family replays them over its own products, GemmUpdateReplay.swift), so
+// that layers.csv has the same bits on every CPU.
 
 import GradKernelsCore
 

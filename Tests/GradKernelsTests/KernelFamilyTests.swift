@@ -76,6 +76,60 @@ struct KernelFamilyTests {
     }
   }
 
+  /// C and the sums as `family`'s `sgemmUpdateSums` gives them.
+  static func measuredUpdate(_ t: GemmCase, seed: UInt64, on family: KernelFamily) -> ([Float], GemmUpdateSums) {
+    let operands = GemmOperands(t, seed: seed)
+    var c = operands.c.storage
+    let sums = operands.a.storage.withUnsafeBufferPointer { pa in
+      operands.b.storage.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          family.sgemmUpdateSums(
+            t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: pa.baseAddress!, lda: operands.a.stride,
+            b: pb.baseAddress!, ldb: operands.b.stride, beta: t.beta, c: pc.baseAddress!, ldc: operands.c.stride)
+        }
+      }
+    }
+    return (c, sums)
+  }
+
+  /// The four sums' bit patterns.
+  static func bits(_ s: GemmUpdateSums) -> [UInt64] {
+    [s.sumSquares.bitPattern, s.sumMagnitudes.bitPattern, s.oldSquares.bitPattern, s.changeSquares.bitPattern]
+  }
+
+  /// The engine's measured weight updates (Aᵀ·δ, k = batch): W3's, W4's, W2's and
+  /// W2b128's layers, α = 0 and k beyond one block (the 8-lane fallback on every family).
+  static let engineUpdates: [GemmCase] = [
+    GemmCase(transA: .transposed, transB: .none, m: 64, n: 64, k: 32, alpha: -0.01, beta: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 64, n: 64, k: 32, alpha: -0.01, beta: 0.999),
+    GemmCase(transA: .transposed, transB: .none, m: 784, n: 512, k: 128, alpha: -0.01, beta: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 512, n: 512, k: 128, alpha: -0.01, beta: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 784, n: 1000, k: 128, alpha: -0.01, beta: 1, padC: 3),
+    GemmCase(transA: .transposed, transB: .none, m: 1000, n: 1000, k: 10, alpha: -0.01, beta: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 200, n: 250, k: 10, alpha: -0.1, beta: 0.999, padC: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 64, n: 64, k: 32, alpha: 0, beta: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 40, n: 48, k: 1100, alpha: -0.01, beta: 1),
+  ]
+
+  @Test(
+    "AVX-512 and AVX2 measured updates: identical C and sums on random shapes, all transposes, α/β cases",
+    .enabled(if: hasAVX512, "this CPU lacks AVX-512 F/BW/DQ/VL, so the 16-lane kernels cannot run here"),
+    arguments: 0..<4)
+  func avx512MeasuredUpdateMatchesAVX2(_ combination: Int) {
+    let (transA, transB) = allTransposes[combination]
+    var cases = Self.shapes(transA, transB, count: 90, seed: UInt64(1900 + combination))
+    if combination == 1 { cases += Self.engineUpdates }  // (.transposed, .none)
+    for (index, t) in cases.enumerated() {
+      let (narrowC, narrowSums) = Self.measuredUpdate(t, seed: UInt64(index), on: Self.baseline)
+      let (wideC, wideSums) = Self.measuredUpdate(t, seed: UInt64(index), on: .avx512)
+      let differing = Self.differences(narrowC, wideC)
+      #expect(differing.count == 0, "\(t.testDescription): \(differing.count) entries differ, first at \(differing.first ?? -1)")
+      #expect(
+        Self.bits(narrowSums) == Self.bits(wideSums),
+        "\(t.testDescription): sums \(narrowSums) (8-lane) vs \(wideSums) (AVX-512)")
+    }
+  }
+
   /// The test above must be able to fail: a product whose inputs differ in one bit of
   /// one entry gives different bits in C (so equal bits are not vacuous).
   @Test("a one-bit change in A shows up in C's bits")
