@@ -34,6 +34,9 @@ package struct DataSpec: Sendable, Hashable, Codable {
   package var teacherDepth: Int = 2
   package var teacherWidth: Int = 32
   package var teacherActivation: ActivationKind = .tanh
+  /// Teacher: when non-empty, a *linear* teacher y = U·diag(s)·Vᵀx with these singular
+  /// values s and whitened inputs (Saxe et al. 2014), in place of the random deep network.
+  package var singularValues: [Double] = []
   /// Classification or regression (teacher and csv; every other source classifies).
   package var task: DataTask = .classification
   package var outputs: Int = 1
@@ -99,6 +102,7 @@ package struct DataSpec: Sendable, Hashable, Codable {
       && a.teacherDepth == b.teacherDepth
       && a.teacherWidth == b.teacherWidth
       && a.teacherActivation == b.teacherActivation
+      && a.singularValues == b.singularValues
       && a.task == b.task
       && a.outputs == b.outputs
       && a.images == b.images
@@ -128,6 +132,7 @@ package struct DataSpec: Sendable, Hashable, Codable {
     hasher.combine(teacherDepth)
     hasher.combine(teacherWidth)
     hasher.combine(teacherActivation)
+    hasher.combine(singularValues)
     hasher.combine(task)
     hasher.combine(outputs)
     hasher.combine(images)
@@ -147,7 +152,7 @@ package struct DataSpec: Sendable, Hashable, Codable {
   package enum CodingKeys: String, CodingKey, CaseIterable {
     case name, samples, classes, noise, turns, spread, features, factor, cells
     case teacherDepth = "teacher_depth", teacherWidth = "teacher_width"
-    case teacherActivation = "teacher_activation", task, outputs
+    case teacherActivation = "teacher_activation", singularValues = "singular_values", task, outputs
     case images, labels, path, labelColumn = "label_column", header, scale, validation, stratify
     case test, testLabels = "test_labels", testFraction = "test_fraction", seed
   }
@@ -169,6 +174,7 @@ package struct DataSpec: Sendable, Hashable, Codable {
     teacherWidth = try c.decodeIfPresent(Int.self, forKey: .teacherWidth) ?? d.teacherWidth
     teacherActivation =
       try c.decodeName(ActivationKind.self, forKey: .teacherActivation) ?? d.teacherActivation
+    singularValues = try c.decodeIfPresent([Double].self, forKey: .singularValues) ?? d.singularValues
     task = try c.decodeName(DataTask.self, forKey: .task) ?? d.task
     outputs = try c.decodeIfPresent(Int.self, forKey: .outputs) ?? d.outputs
     images = try c.decodeIfPresent(String.self, forKey: .images)
@@ -202,6 +208,7 @@ package struct DataSpec: Sendable, Hashable, Codable {
     try c.encode(teacherDepth, forKey: .teacherDepth)
     try c.encode(teacherWidth, forKey: .teacherWidth)
     try c.encode(teacherActivation, forKey: .teacherActivation)
+    try c.encode(singularValues, forKey: .singularValues)
     try c.encode(task, forKey: .task)
     try c.encode(outputs, forKey: .outputs)
     try c.encode(images, forKey: .images)

@@ -73,6 +73,7 @@ extension DataLoader {
       fail("outputs", "outputs must be in 1…1000, got \(spec.outputs)")
     }
     if spec.name.readsFiles { checkFileClasses(spec, &problems) } else { checkClasses(spec, &problems) }
+    problems += singularValueProblems(spec)
 
     switch spec.name {
     case .spirals:
@@ -115,6 +116,36 @@ extension DataLoader {
       break
     }
     return problems
+  }
+
+  /// `singular_values` (the linear teacher): teacher only, regression, every value finite
+  /// and > 0, and at most min(features, outputs) of them (U and V have orthonormal columns).
+  static func singularValueProblems(_ spec: DataSpec) -> [DataProblem] {
+    let values = spec.singularValues
+    guard !values.isEmpty else { return [] }
+    func problem(_ message: String, _ suggestion: String? = nil) -> [DataProblem] {
+      [DataProblem(field: "data.singular_values", message: message, suggestion: suggestion)]
+    }
+    if spec.name != .teacher {
+      return problem("singular_values applies to the teacher only, not \(spec.name.rawValue)", "set name: teacher")
+    }
+    if spec.task != .regression {
+      return problem("a linear teacher (singular_values) makes regression targets", "set task: regression")
+    }
+    if let bad = values.first(where: { !($0 > 0 && $0.isFinite) }) {
+      return problem("singular values must be finite and > 0, got \(bad)")
+    }
+    if spec.samples < spec.features {
+      return problem(
+        "a linear teacher whitens its inputs exactly, which needs samples ≥ features (\(spec.features)), got \(spec.samples)")
+    }
+    let rank = min(spec.features, spec.outputs)
+    if values.count > rank {
+      return problem(
+        "\(values.count) singular values need features and outputs ≥ \(values.count), got features \(spec.features), outputs \(spec.outputs)",
+        "give at most min(features, outputs) = \(rank) values, or raise features and outputs")
+    }
+    return []
   }
 
   private static func checkClasses(_ spec: DataSpec, _ problems: inout [DataProblem]) {

@@ -23,6 +23,7 @@ import GradEngine
 /// teacher never changes the inputs.
 enum Teacher {
   static func generate(_ spec: DataSpec, using rng: inout Xoshiro256) -> Dataset {
+    if !spec.singularValues.isEmpty { return LinearTeacher.generate(spec, using: &rng) }
     var weightRNG = Xoshiro256(seed: rng.next())
     let d = spec.features
     let outputCount = spec.task == .regression ? spec.outputs : 1

@@ -66,7 +66,7 @@ import Testing
   static let changed: [String: String] = [
     "name": "\"moons\"", "samples": "7", "classes": "5", "noise": "0.5", "turns": "2", "spread": "3",
     "features": "4", "factor": "0.25", "cells": "6", "teacher_depth": "4", "teacher_width": "8",
-    "teacher_activation": "\"relu\"", "task": "\"regression\"", "outputs": "2", "images": "\"a\"",
+    "teacher_activation": "\"relu\"", "singular_values": "[3, 1]", "task": "\"regression\"", "outputs": "2", "images": "\"a\"",
     "labels": "\"b\"", "path": "\"c\"", "label_column": "\"first\"", "header": "\"false\"",
     "scale": "\"none\"", "validation": "0.1", "stratify": "false", "test": "\"d\"", "test_labels": "\"e\"",
     "test_fraction": "0.3", "seed": "11",

@@ -52,6 +52,10 @@ struct ReproductionMutationTests {
       ("configs/quick/selu-2017-width.yaml", "initializer: lecun_normal}", "initializer: lecun_normal, init_gain: 1.25}"),
       // MNIST-1D's logistic baseline: a hidden layer makes it an MLP, far above 32 %.
       ("configs/quick/mnist1d-2020.yaml", "model: {depth: 0}", "model: {depth: 1, width: 100}"),
+      // Saxe et al.: initial weights ×2 (u₀ ×4: every mode learned ~(τ/2s)·ln 4 early), and
+      // the learning rate ×1.25 (τ shrinks by 1.25).
+      ("configs/quick/saxe-2014.yaml", "init_gain: 0.1}", "init_gain: 0.2}"),
+      ("configs/quick/saxe-2014.yaml", "learning_rate: 0.1,", "learning_rate: 0.125,"),
     ])
   func otherStudies(_ config: String, _ from: String, _ to: String) throws {
     let failed = try Self.failedClaims(config, replace: (from, to))

@@ -304,6 +304,24 @@ struct ReproductionTests {
     try study.expectReportClaims(passing: 1)
   }
 
+  // MARK: 9. Saxe, McClelland & Ganguli 2014
+
+  @Test("Saxe et al. 2014: a two-layer linear net learns the teacher's modes strongest first, at the exact curve's times")
+  func saxeModes() throws {
+    let study = try Study.runQuick("saxe-2014")
+    defer { study.remove() }
+    // The loss starts at (1/K)Σ s² = 14.25/8 and falls in four drops, in order of s.
+    let loss = try study.metricsColumn("loss", ["seed": "1"])
+    #expect(abs(loss[0] - 14.25 / 8) < 0.05, "\(loss[0])")
+    func crossing(_ x: Double) -> Int { loss.firstIndex { $0 <= x } ?? Int.max }
+    let times = [0.9375, 0.28125, 0.0625, 0.0078125].map(crossing)
+    #expect(times == times.sorted() && times.last! < 400, "\(times)")
+    // s·t grows only through ln(s/u₀): t(1)/t(3) ≈ 2.5, far from equal times.
+    study.print("seed 1: steps to half-learn s = 1 over s = 3", Double(times[2]) / Double(times[0]), published: "≈ 3 (∝ 1/s) × ln ratio")
+    #expect(Double(times[2]) / Double(times[0]) > 2)
+    try study.expectReportClaims(passing: 4)
+  }
+
   // MARK: full variants (opt-in)
 
   /// The full variants, each checked against its whole reference section. Minutes to an
@@ -312,7 +330,7 @@ struct ReproductionTests {
   @Test(
     "full variant: every published claim passes",
     .enabled(if: ProcessInfo.processInfo.environment["GRADSWEEP_SLOW"] != nil),
-    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width", "mnist1d-2020"])
+    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width", "mnist1d-2020", "saxe-2014"])
   func fullVariant(_ name: String) throws {
     let study = try Study.run(config: "configs/\(name).yaml")
     defer { study.remove() }

@@ -180,6 +180,32 @@ import TidyCSV
     #expect(try measure("grad_b_norm[1]@13", runs) == nil)
   }
 
+  /// `steps_to_loss[X]`: the first logged step whose metrics.csv loss is ≤ X, per run; a
+  /// run that never gets there is +∞ and makes the statistic +∞ (never dropped).
+  @Test func stepsToLossReadsMetricsCSVsFirstCrossing() throws {
+    let sweep = SyntheticSweep.standard()
+    let runs = ["model.activation": "relu", "model.depth": "2"]
+    let matching = sweep.runs.filter { $0.axisValues == runs && $0.status != nil && $0.status != "failed" }
+    #expect(!matching.isEmpty)
+    func first(_ run: SyntheticSweep.Run, _ x: Double) -> Double? {
+      sweep.loggedSteps(run).first { sweep.loss(run, $0) <= x }.map(Double.init)
+    }
+    let threshold = 1.5
+    let expected = matching.map { first($0, threshold)! }
+    let measured = try #require(try measure("steps_to_loss[1.5]", runs, statistic: .max))
+    #expect(measured == expected.max()!)
+    #expect(measured > 0 && measured.truncatingRemainder(dividingBy: Double(sweep.every)) == 0)
+    // Already below at step 0: 0. Never reached: +∞, kept.
+    #expect(try measure("steps_to_loss[3]", runs) == 0)
+    #expect(try measure("steps_to_loss[1e-9]", runs) == .infinity)
+    // Parsing: a finite number in brackets, canonical description round-trips.
+    #expect(ReferenceMetric(parsing: "steps_to_loss[0.0625]") == .stepsToLoss(0.0625))
+    #expect(ReferenceMetric(parsing: ReferenceMetric.stepsToLoss(0.5).description) == .stepsToLoss(0.5))
+    for bad in ["steps_to_loss", "steps_to_loss[]", "steps_to_loss[x]", "steps_to_loss[inf]", "steps_to_loss[1]@2"] {
+      #expect(ReferenceMetric(parsing: bad) == nil, "\(bad)")
+    }
+  }
+
   /// Ensemble statistics (Hanin & Rolnick's variance over initialisations): the sample
   /// variance (k − 1) and the mean and variance of ln over the runs, and the derived
   /// `act_sq` = act_mean² + act_std².

@@ -121,6 +121,14 @@ import Testing
     #expect(singleError("replicates: 0") == "1:13: replicates must be at least 1, got 0")
   }
 
+  /// The linear teacher's list is read as numbers and its problems point at the list.
+  @Test func singularValuesAreLocatedAtTheirList() throws {
+    let base = "data: {name: teacher, task: regression, features: 4, outputs: 4, singular_values: "
+    #expect(try plan(base + "[3, 1]}").runs[0].config.data.singularValues == [3, 1])
+    #expect(singleError(base + "[3, 0]}") == "1:83: data.singular_values: singular values must be finite and > 0, got 0.0")
+    #expect(singleError(base + "three}") == "1:83: data.singular_values must be a list, got 'three'")
+  }
+
   @Test func logEveryZeroIsAllowed() throws {
     #expect(try plan("log: {every: 0}").runs[0].config.log.every == 0)
   }

@@ -79,8 +79,12 @@ package struct ReferenceComparisonSection: ReportSectionProvider {
       used = matching.count
       value = Double(matching.filter { $0.row.status == "diverged" }.count) / Double(matching.count)
     } else {
+      // A loss crossing never reached is +∞ and stays in: the claim must not pass by
+      // dropping the runs that failed to learn.
+      let keepsInfinity: Bool
+      if case .stepsToLoss = metric { keepsInfinity = true } else { keepsInfinity = false }
       let values = matching.map { runValue(metric, $0, layers: &layers) }.compactMap { $0 }
-        .filter { $0.isFinite && (!claim.statistic.takesLogarithm || $0 > 0) }
+        .filter { ($0.isFinite || (keepsInfinity && $0 == .infinity)) && (!claim.statistic.takesLogarithm || $0 > 0) }
       used = values.count
       value = statistic(claim.statistic, values)
     }
@@ -115,6 +119,7 @@ package struct ReferenceComparisonSection: ReportSectionProvider {
     case .ratio(let a, let b):
       guard let x = layers.value(a, runID: run.runID), let y = layers.value(b, runID: run.runID) else { return nil }
       return x / y
+    case .stepsToLoss(let threshold): return layers.stepsToLoss(threshold, runID: run.runID)
     }
   }
 
@@ -273,10 +278,11 @@ package struct ReferenceComparisonSection: ReportSectionProvider {
   }
 }
 
-/// Reads each run's layers.csv at most once per report.
+/// Reads each run's layers.csv (and, for loss crossings, its metrics.csv) at most once per report.
 struct LayerLogCache {
   let folder: ResultsFolder
   private var logs: [String: LayerLog?] = [:]
+  private var metricLogs: [String: MetricsLog?] = [:]
   private(set) var warnings: [String] = []
 
   init(folder: ResultsFolder) {
@@ -301,6 +307,26 @@ struct LayerLogCache {
       return m * m + s * s
     }
     return log.profile(q.column, at: step, through: log.outputLayer)[layer - 1]
+  }
+
+  /// The first logged step whose metrics.csv `loss` is ≤ `threshold`; +∞ when none is,
+  /// nil when the run has no metrics.csv.
+  mutating func stepsToLoss(_ threshold: Double, runID: String) -> Double? {
+    let log: MetricsLog?
+    if let cached = metricLogs[runID] {
+      log = cached
+    } else {
+      do { log = try folder.metrics(for: runID) } catch {
+        warnings.append("\(error)")
+        log = nil
+      }
+      metricLogs[runID] = log
+    }
+    guard let log else { return nil }
+    for (step, loss) in zip(log.step, log.loss) {
+      if let loss, loss <= threshold { return Double(step) }
+    }
+    return .infinity
   }
 
   private mutating func log(_ runID: String) -> LayerLog? {

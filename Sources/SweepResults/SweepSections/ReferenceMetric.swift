@@ -17,11 +17,18 @@
 /// - A **ratio** of two layer metrics, `A/B`, computed per run before the statistic over
 ///   runs: `act_std[L]/act_std[1]` (how the activation scale changes through depth),
 ///   `grad_b_norm[1]@last/grad_b_norm[L]@last`.
+/// - A **loss crossing**, `steps_to_loss[X]`: the first logged step at which metrics.csv's
+///   training `loss` is ≤ X — when a plateau ends (Saxe et al. 2014: each mode of a linear
+///   teacher drops the loss by its share s²/K, so the crossing halfway down a drop times
+///   that mode's learning). A run that never gets there contributes +∞ (a claim on it
+///   fails rather than dropping the run). Its resolution is `log.every`; with a mini-batch
+///   smaller than the training set the logged loss is noisy, so use full-batch training.
 package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   case summary(SummaryMetric)
   case divergedFraction
   case layer(LayerQuantity)
   case ratio(LayerQuantity, LayerQuantity)
+  case stepsToLoss(Double)
 
   /// The numeric columns of summary.csv a claim can name.
   package enum SummaryMetric: String, Sendable, CaseIterable {
@@ -54,8 +61,12 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   /// `batch_size: 1` it is Hanin & Rolnick's normalised squared length M_l = ‖x^l‖²/n_l.
   package static let derivedMeanSquare = "act_sq"
 
+  /// The name of the loss-crossing form, `steps_to_loss[X]`.
+  package static let stepsToLossName = "steps_to_loss"
+
   /// Every name a metric can start with (summary metrics, `diverged_fraction`, layer columns).
-  package static let names = SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction"] + layerColumns
+  package static let names =
+    SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction", stepsToLossName] + layerColumns
 
   /// Parses a metric; nil when it is not in the vocabulary. Spaces are ignored.
   package init?(parsing text: String) {
@@ -66,6 +77,12 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     }
     if s == "diverged_fraction" {
       self = .divergedFraction
+      return
+    }
+    if s.hasPrefix(Self.stepsToLossName + "["), s.hasSuffix("]") {
+      let inner = s.dropFirst(Self.stepsToLossName.count + 1).dropLast()
+      guard let threshold = Double(inner), threshold.isFinite else { return nil }
+      self = .stepsToLoss(threshold)
       return
     }
     let parts = s.split(separator: "/", omittingEmptySubsequences: false)
@@ -87,7 +104,7 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   package var isPerLayer: Bool {
     switch self {
     case .layer, .ratio: true
-    case .summary, .divergedFraction: false
+    case .summary, .divergedFraction, .stepsToLoss: false
     }
   }
 
@@ -97,6 +114,7 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     case .divergedFraction: "diverged_fraction"
     case .layer(let q): q.description
     case .ratio(let a, let b): "\(a)/\(b)"
+    case .stepsToLoss(let x): "\(Self.stepsToLossName)[\(x)]"
     }
   }
 }
