@@ -55,6 +55,34 @@ struct OverrideTests {
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path))
   }
 
+  @Test func anOverrideOfAZippedOrRandomAxisIsRefusedNotIgnored() throws {
+    let dir = try CommandHarness.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try CommandHarness.writeSweep(
+      """
+      name: zipped
+      data: {name: moons, samples: 100}
+      model: {width: 4, depth: 2}
+      training: {epochs: 1}
+      sweep:
+        zip:
+          model.width: [4, 8]
+          model.depth: [1, 2]
+        random:
+          samples: 2
+          axes:
+            training.learning_rate: [0.1, 0.01]
+
+      """, in: dir)
+    let zipped = try CommandHarness.run(["plan", "sweep.yaml", "model.width=20"], in: dir)
+    #expect(zipped.status == 2)
+    #expect(zipped.stderr.contains("command line:1:1: error: model.width is swept by sweep.zip in this file"), "\(zipped.stderr)")
+    let drawn = try CommandHarness.run(["validate", "sweep.yaml", "training.learning_rate=0.5"], in: dir)
+    #expect(drawn.status == 2 && drawn.stderr.contains("is swept by sweep.random"), "\(drawn.stderr)")
+    // A field the file does not sweep is still set.
+    #expect(try CommandHarness.run(["plan", "sweep.yaml", "model.activation=tanh"], in: dir).status == 0)
+  }
+
   @Test func theResultsFolderRecordsTheOverriddenSweepForResumeAndRerun() throws {
     let dir = try CommandHarness.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }

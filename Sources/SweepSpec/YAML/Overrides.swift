@@ -50,6 +50,15 @@ extension SweepParser {
         continue
       }
       let key = components[1]
+      if let block = Self.zippedOrRandomBlock(sweeping: path, in: root) {
+        error(
+          "\(path) is swept by \(block) in this file; an override cannot replace one axis of \(block)",
+          atLocation: overrideLocation(line, 1),
+          note: block == "sweep.zip"
+            ? "zipped lists must keep the same length: edit sweep.zip in a copy of the file"
+            : "edit sweep.random.axes in a copy of the file")
+        continue
+      }
       let axis = isAxisOverride(valueText, path: path)
       let text = axis && !valueText.hasPrefix("[") ? "[" + valueText + "]" : valueText
       // "[" takes the place of "=", so the items keep the argument's columns.
@@ -80,6 +89,15 @@ extension SweepParser {
         }
       }
     }
+  }
+
+  /// "sweep.zip" or "sweep.random" when the file sweeps `path` there (an override would
+  /// otherwise set the base value and be silently overridden by the zip or the draws).
+  static func zippedOrRandomBlock(sweeping path: String, in root: Node) -> String? {
+    guard let sweep = root.value(forKey: "sweep") else { return nil }
+    if sweep.value(forKey: "zip")?.value(forKey: path) != nil { return "sweep.zip" }
+    if sweep.value(forKey: "random")?.value(forKey: "axes")?.value(forKey: path) != nil { return "sweep.random" }
+    return nil
   }
 
   /// `a,b` (a comma outside brackets, braces and quotes), or `[…]` for a field whose
