@@ -13,11 +13,9 @@ import csv, glob, json, math, os, sys
 
 import numpy as np
 
+from correlation_map import NODES as z, WEIGHTS as w, predicted_correlations
+
 root, c0, n0, n1 = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-z, w = np.polynomial.hermite_e.hermegauss(80)
-w = w / w.sum()
-Z1, Z2 = np.meshgrid(z, z)
-W2 = np.outer(w, w)
 groups = {}
 for run in sorted(glob.glob(os.path.join(root, "runs", "*"))):
     config = os.path.basename(run).rsplit("-s", 1)[0]
@@ -29,15 +27,8 @@ for run in sorted(glob.glob(os.path.join(root, "runs", "*"))):
 
 for config, group in groups.items():
     p = group["prediction"]
-    layers, q0 = p["layers"], p["input_mean_square"]
-    c = (layers[0]["weight_variance"] * q0 * c0 + layers[0]["bias_variance"]) / layers[0]["preact_var"]
-    q, predicted = layers[0]["preact_var"], [c]
-    for layer in layers[1:]:
-        u1 = math.sqrt(q) * Z1
-        u2 = math.sqrt(q) * (c * Z1 + math.sqrt(max(1 - c * c, 0)) * Z2)
-        c = (layer["weight_variance"] * (W2 * np.tanh(u1) * np.tanh(u2)).sum() + layer["bias_variance"]) / layer["preact_var"]
-        q = layer["preact_var"]
-        predicted.append(c)
+    layers = p["layers"]
+    predicted = predicted_correlations(p, c0)
     measured = np.array(group["correlation"])
     n = len(measured)
     print(f"{config}: {n} seeds, chi1 = {p['chi1']:.3f}")

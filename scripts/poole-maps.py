@@ -16,12 +16,10 @@ import csv, glob, json, math, os, sys
 
 import numpy as np
 
+from correlation_map import predicted_correlations
+
 root, c0 = sys.argv[1], float(sys.argv[2])
 wanted = [int(a) for a in sys.argv[3:]]
-z, w = np.polynomial.hermite_e.hermegauss(80)
-w = w / w.sum()
-Z1, Z2 = np.meshgrid(z, z)
-W2 = np.outer(w, w)
 groups = {}
 for run in sorted(glob.glob(os.path.join(root, "runs", "*"))):
     config = os.path.basename(run).rsplit("-s", 1)[0]
@@ -35,15 +33,8 @@ for run in sorted(glob.glob(os.path.join(root, "runs", "*"))):
 
 for config, g in groups.items():
     p = g["prediction"]
-    layers, q0 = p["layers"], p["input_mean_square"]
-    c = (layers[0]["weight_variance"] * q0 * c0 + layers[0]["bias_variance"]) / layers[0]["preact_var"]
-    q, predicted = layers[0]["preact_var"], [c]
-    for layer in layers[1:]:
-        u1 = math.sqrt(q) * Z1
-        u2 = math.sqrt(q) * (c * Z1 + math.sqrt(max(1 - c * c, 0)) * Z2)
-        c = (layer["weight_variance"] * (W2 * np.tanh(u1) * np.tanh(u2)).sum() + layer["bias_variance"]) / layer["preact_var"]
-        q = layer["preact_var"]
-        predicted.append(c)
+    layers = p["layers"]
+    predicted = predicted_correlations(p, c0)
     mq, ms, mc = (np.array(g[k]) for k in ("q", "std", "c"))
     n = len(mq)
     print(f"{config}: {n} seeds, sigma_w^2 = {layers[0]['weight_variance']}, chi1 = {p['chi1']:.4f}, "
