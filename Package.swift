@@ -13,17 +13,21 @@ import PackageDescription
 // scripts/check-kernel-isa.sh checks the objects. The `#if` is evaluated on the machine
 // that builds, so a cross-compiled build must be made on the target's architecture.
 #if arch(x86_64)
-let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+// GRADSWEEP_PORTABLE=1 builds the x86-64 engine the way arm64 builds it: no CPU flags, no
+// GradKernels16, the `generic` family only (scripts/check-portable-build.sh: the
+// generic family's bits against the committed golden hashes, on a host without arm64).
+let x86Kernels = Context.environment["GRADSWEEP_PORTABLE"] != "1"
+#else
+let x86Kernels = false
+#endif
+let vectorISA: [SwiftSetting] = x86Kernels ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
 // The unroll threshold lets LLVM unroll the 12×32 tile's two-step k loop (24 FMAs, 12
 // broadcasts a step): left rolled, the 24 accumulators were stored to the stack at every
 // step and the kernel ran at half the 8-lane one's speed (W4's products, `bench --kernels`).
 let wideISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-Xllvm", "-unroll-threshold=2000"])]
-let wideKernels: [Target.Dependency] = ["GradKernels16"]
-#else
-let vectorISA: [SwiftSetting] = []
-let wideISA: [SwiftSetting] = []
-let wideKernels: [Target.Dependency] = []
-#endif
+let wideKernels: [Target.Dependency] = x86Kernels ? ["GradKernels16"] : []
+/// Tells the facade that the x86 families (haswell-compiled GradKernels8, GradKernels16) exist.
+let x86KernelsDefine: [SwiftSetting] = x86Kernels ? [.define("GRADSWEEP_X86_KERNELS")] : []
 let debugOptimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let numeric: [SwiftSetting] = vectorISA + debugOptimised
 
@@ -42,7 +46,9 @@ let package = Package(
     .target(name: "GradKernelsCore", swiftSettings: numeric),
     .target(name: "CPUFeatures"),
     .target(name: "GradKernels8", dependencies: ["GradKernelsCore"], swiftSettings: numeric),
-    .target(name: "GradKernels", dependencies: ["GradKernelsCore", "GradKernels8", "CPUFeatures"] + wideKernels, swiftSettings: numeric),
+    .target(
+      name: "GradKernels", dependencies: ["GradKernelsCore", "GradKernels8", "CPUFeatures"] + wideKernels,
+      swiftSettings: numeric + x86KernelsDefine),
     .target(name: "GradEngine", dependencies: ["GradKernels"], swiftSettings: numeric),
     // The system zlib, for gzip-compressed data files (Debian: zlib1g-dev; macOS ships it).
     .systemLibrary(
@@ -102,11 +108,7 @@ let package = Package(
   swiftLanguageModes: [.v6]
 )
 
-/// The 16-lane kernels exist on x86-64 builds only (see `wideISA`).
+/// The 16-lane kernels exist on x86-64 builds only, and not in a portable one (see `wideISA`).
 var wideKernelTargets: [Target] {
-  #if arch(x86_64)
-  [.target(name: "GradKernels16", dependencies: ["GradKernelsCore"], swiftSettings: wideISA + debugOptimised)]
-  #else
-  []
-  #endif
+  x86Kernels ? [.target(name: "GradKernels16", dependencies: ["GradKernelsCore"], swiftSettings: wideISA + debugOptimised)] : []
 }

@@ -2,7 +2,7 @@
 
 @_exported import GradKernelsCore
 import GradKernels8
-#if arch(x86_64)
+#if GRADSWEEP_X86_KERNELS
 import GradKernels16
 #endif
 
@@ -66,7 +66,7 @@ extension KernelFamily {
     beta: Float,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    #if arch(x86_64)
+    #if GRADSWEEP_X86_KERNELS
     if self == .avx512 && Self.runsWide(m: m, n: n, k: k) {
       GradKernels16.sgemm(
         transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -92,7 +92,7 @@ extension KernelFamily {
     beta: Float,
     c: UnsafeMutablePointer<Float>, ldc: Int
   ) -> GemmUpdateSums {
-    #if arch(x86_64)
+    #if GRADSWEEP_X86_KERNELS
     if self == .avx512 && Self.runsWide(m: m, n: n, k: k) && k >= Self.minReplayDepth,
       let sums = GradKernels8.sgemmUpdateSums(
         transA, transB, m: m, n: n, k: k, alpha: alpha, beta: beta, c: c, ldc: ldc,

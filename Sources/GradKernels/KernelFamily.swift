@@ -20,7 +20,9 @@ import Darwin
 ///   GradKernels16, the same source compiled with `-target-cpu skylake-avx512`: 12×32
 ///   tiles in 24 ZMM accumulators); the others, and the measured updates of logged
 ///   steps (`sgemmUpdateSums`), on the 8-lane kernels.
-/// - `generic`: the 8-lane kernels compiled with no CPU flags (NEON on arm64).
+/// - `generic`: the 8-lane kernels compiled with no CPU flags: NEON on arm64, and the
+///   only family of an x86-64 build made with `GRADSWEEP_PORTABLE=1` (how this host tests
+///   the code arm64 runs: scripts/check-portable-build.sh).
 ///
 /// Properties: every family sums each output element as the same chain of fused
 /// multiply-adds in k order within the same k-blocks, and rounds α·S + β·c the same way,
@@ -35,13 +37,28 @@ package enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertib
 
   /// The families this CPU can run, narrowest first.
   package static var supported: [KernelFamily] {
-    #if arch(x86_64)
+    #if GRADSWEEP_X86_KERNELS
     var families: [KernelFamily] = []
     if gradsweep_cpu_has_avx2_fma() != 0 { families.append(.avx2) }
     if gradsweep_cpu_has_avx512() != 0 { families.append(.avx512) }
     return families
     #else
     return [.generic]
+    #endif
+  }
+
+  /// Why `family` cannot run in this process (nil when it can): the reason a test that
+  /// needs it prints when it is skipped.
+  package static func whyUnavailable(_ family: KernelFamily) -> String? {
+    guard !supported.contains(family) else { return nil }
+    #if GRADSWEEP_X86_KERNELS
+    switch family {
+    case .avx2: return "this CPU lacks AVX2 and FMA, so the avx2 family cannot run here"
+    case .avx512: return "this CPU lacks AVX-512 F/BW/DQ/VL, so the avx512 (16-lane) family cannot run here"
+    case .generic: return "this build has the x86-64 families; generic is arm64's, or a GRADSWEEP_PORTABLE=1 build's (scripts/check-portable-build.sh)"
+    }
+    #else
+    return "this build has only the generic family (arm64, or built with GRADSWEEP_PORTABLE=1): no \(family.rawValue) kernels compiled"
     #endif
   }
 

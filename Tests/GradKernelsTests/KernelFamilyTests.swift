@@ -64,7 +64,7 @@ struct KernelFamilyTests {
   // as skipped, never as passed.
   @Test(
     "AVX-512 and AVX2 kernels: identical bits on random shapes, all transposes, α/β cases",
-    .enabled(if: hasAVX512, "this CPU lacks AVX-512 F/BW/DQ/VL, so the 16-lane kernels cannot run here"),
+    .enabled(if: hasAVX512, Comment(rawValue: KernelFamily.whyUnavailable(.avx512) ?? "")),
     arguments: 0..<4)
   func avx512MatchesAVX2(_ combination: Int) {
     let (transA, transB) = allTransposes[combination]
@@ -113,7 +113,7 @@ struct KernelFamilyTests {
 
   @Test(
     "AVX-512 and AVX2 measured updates: identical C and sums on random shapes, all transposes, α/β cases",
-    .enabled(if: hasAVX512, "this CPU lacks AVX-512 F/BW/DQ/VL, so the 16-lane kernels cannot run here"),
+    .enabled(if: hasAVX512, Comment(rawValue: KernelFamily.whyUnavailable(.avx512) ?? "")),
     arguments: 0..<4)
   func avx512MeasuredUpdateMatchesAVX2(_ combination: Int) {
     let (transA, transB) = allTransposes[combination]
