@@ -116,8 +116,8 @@ import Testing
     #expect(singleError("training: {steps: -5}") == "1:19: training.steps must be at least 0, got -5")
     #expect(singleError("training: {momentum: 1}") == "1:22: training.momentum must be in [0, 1), got 1.0")
     #expect(singleError("log: {every: -1}") == "1:14: log.every must be at least 0, got -1")
-    #expect(singleError("data: {validation: 1}") == "1:20: data.validation must be in [0, 1), got 1.0")
-    #expect(singleError("data: {validation: -0.1}") == "1:20: data.validation must be in [0, 1), got -0.1")
+    #expect(singleError("data: {validation: 1}") == "1:20: data.validation must be a fraction in [0, 1), got 1.0")
+    #expect(singleError("data: {validation: -0.1}") == "1:20: data.validation must be a fraction in [0, 1), got -0.1")
     #expect(singleError("replicates: 0") == "1:13: replicates must be at least 1, got 0")
   }
 
@@ -125,7 +125,7 @@ import Testing
   @Test func singularValuesAreLocatedAtTheirList() throws {
     let base = "data: {name: teacher, task: regression, features: 4, outputs: 4, singular_values: "
     #expect(try plan(base + "[3, 1]}").runs[0].config.data.singularValues == [3, 1])
-    #expect(singleError(base + "[3, 0]}") == "1:83: data.singular_values: singular values must be finite and > 0, got 0.0")
+    #expect(singleError(base + "[3, 0]}") == "1:83: singular values must be finite and > 0, got 0.0")
     #expect(singleError(base + "three}") == "1:83: data.singular_values must be a list, got 'three'")
   }
 
@@ -134,8 +134,8 @@ import Testing
   }
 
   @Test func fileSourcesNeedTheirFiles() {
-    #expect(singleError("data: {name: csv}") == "1:14: data source 'csv' needs data.path")
-    #expect(singleError("data: {name: idx, images: a}") == "1:14: data source 'idx' needs data.images and data.labels")
+    #expect(singleError("data: {name: csv}") == "1:14: csv needs path: FILE.csv")
+    #expect(singleError("data: {name: idx, images: a}") == "1:14: idx needs labels: PATH (e.g. train-labels-idx1-ubyte.gz)")
   }
 
   // MARK: Lengths
@@ -318,7 +318,7 @@ import Testing
     let diagnostics = problems(text, path: "configs/many.yaml")
     #expect(diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
       "2:13: replicates must be at least 1, got 0",
-      "3:35: data.validation must be in [0, 1), got 1.5",
+      "3:35: data.validation must be a fraction in [0, 1), got 1.5",
       "5:15: unknown activation 'sigmiod' (did you mean 'sigmoid'?)",
       "6:3: unknown key 'widht' in model (did you mean 'width'?)",
       "7:10: model.depth must be at least 0, got -1",
@@ -350,18 +350,19 @@ import Testing
   @Test func fileSourcesAcceptZeroForAllRowsAndInferredClasses() throws {
     let plan = try plan("data: {name: csv, path: d.csv, samples: 0, classes: 0}", checkingDataFiles: false)
     #expect(plan.runs[0].config.data.samples == 0 && plan.runs[0].config.data.classes == 0)
-    #expect(singleError("data: {samples: 0}") == "1:17: data.samples must be at least 1, got 0")
-    #expect(singleError("data: {classes: 1}") == "1:17: data.classes must be at least 2, got 1")
+    #expect(singleError("data: {samples: 0}") == "1:17: spirals needs at least 3 samples, got 0")
+    #expect(singleError("data: {classes: 1}") == "1:17: spirals needs 2…10000 classes, got 1")
   }
 
   @Test func regressionNeedsATeacherOrCSV() {
-    #expect(singleError("data: {name: moons, task: regression}") == "1:27: data source 'moons' has class labels; task: regression needs teacher or csv")
+    #expect(singleError("data: {name: moons, task: regression}") == "1:27: moons is a classification set; regression is available for teacher and csv")
   }
 
   @Test func axisValuesOfDataFieldsAreCheckedAgainstTheBase() {
     #expect(errorLines("sweep:\n  grid:\n    data.name: [spirals, csv, idx]\n") == [
-      "3:26: data source 'csv' needs data.path",
-      "3:31: data source 'idx' needs data.images and data.labels",
+      "3:26: csv needs path: FILE.csv",
+      "3:31: idx needs images: PATH (e.g. train-images-idx3-ubyte.gz)",
+      "3:31: idx needs labels: PATH (e.g. train-labels-idx1-ubyte.gz)",
     ])
   }
 }

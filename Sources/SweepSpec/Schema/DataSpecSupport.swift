@@ -99,59 +99,17 @@ enum DataSpecSupport {
     var note: String? = nil
   }
 
-  /// Range and consistency checks that need no file access.
+  /// Range and consistency checks that need no file access: GradData's own
+  /// (`DataLoader.validate` without a base directory), so the sweep file is refused at
+  /// load time for exactly what the loader would refuse later, keyed by the field for
+  /// the caller to locate.
   static func issues(in spec: DataSpec) -> [Issue] {
-    var issues = [Issue]()
-    func atLeast(_ value: Int, _ minimum: Int, _ key: String) {
-      if value < minimum { issues.append(Issue(key: key, message: "data.\(key) must be at least \(minimum), got \(value)")) }
+    DataLoader.validate(spec, baseDirectory: nil).map { problem in
+      let key = problem.field.hasPrefix("data.") ? String(problem.field.dropFirst(5)) : problem.field
+      // "validation must be …" reads as the other sections' "model.depth must be …".
+      let message = problem.message.hasPrefix(key + " ") ? "data." + problem.message : problem.message
+      return Issue(key: key, message: message, note: problem.suggestion)
     }
-    func real(_ value: Double, _ range: RealRange, _ key: String) {
-      if !range.contains(value) {
-        let must = value.isFinite ? range.phrase : "a finite number"
-        issues.append(Issue(key: key, message: "data.\(key) must be \(must), got \(CanonicalYAML.double(value))"))
-      }
-    }
-    let readsFiles = spec.name == .idx || spec.name == .csv
-    if readsFiles {
-      // 0 = every row of the file; classes 0 = inferred from the labels.
-      atLeast(spec.samples, 0, "samples")
-      if spec.classes != 0 { atLeast(spec.classes, 2, "classes") }
-    } else {
-      atLeast(spec.samples, 1, "samples")
-      atLeast(spec.classes, 2, "classes")
-    }
-    real(spec.noise, .nonNegative, "noise")
-    real(spec.turns, .positive, "turns")
-    real(spec.spread, .positive, "spread")
-    atLeast(spec.features, 1, "features")
-    atLeast(spec.teacherDepth, 0, "teacher_depth")
-    atLeast(spec.teacherWidth, 1, "teacher_width")
-    atLeast(spec.outputs, 1, "outputs")
-    real(spec.validation, .unitHalfOpen, "validation")
-    real(spec.testFraction, .unitHalfOpen, "test_fraction")
-    if spec.task == .regression, spec.name != .teacher, spec.name != .csv {
-      issues.append(
-        Issue(
-          key: "task", message: "data source '\(spec.name.rawValue)' has class labels; task: regression needs teacher or csv"))
-    }
-    switch spec.name {
-    case .idx:
-      if spec.images == nil || spec.labels == nil {
-        issues.append(
-          Issue(
-            key: "name", message: "data source 'idx' needs data.images and data.labels",
-            note: "paths to IDX files, relative to the sweep file, e.g. images: data/train-images-idx3-ubyte.gz"))
-      }
-    case .csv:
-      if spec.path == nil {
-        issues.append(
-          Issue(
-            key: "name", message: "data source 'csv' needs data.path",
-            note: "the CSV file, relative to the sweep file"))
-      }
-    default: break
-    }
-    return issues
   }
 
   // MARK: What the data implies for the network

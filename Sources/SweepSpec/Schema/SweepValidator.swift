@@ -278,7 +278,8 @@ final class SweepValidator: NodeReporting {
       let issues = DataSpecSupport.issues(in: current)
       if issues.isEmpty { break }
       for issue in issues {
-        error(issue.message, at: clean.value(issue.key), entry?.key, note: issue.note)
+        // A missing key (data.path for csv) is located at the source that needs it.
+        error(issue.message, at: clean.value(issue.key) ?? clean.value("name"), entry?.key, note: issue.note)
         clean = clean.removing(issue.key)
       }
       spec = try? YAMLDecoder().decode(DataSpec.self, from: fill(clean))
