@@ -83,10 +83,12 @@ struct ReproductionTests {
         study.print("[\(depth) hidden] ‖δ\(l + 1)‖/‖δ\(l + 2)‖", ratio, published: String(format: "%.3f", publishedRatio))
         #expect(ratio > 0.1 && ratio < 0.4, "layer \(l + 1) of \(depth): \(ratio)")
       }
-      // The whole stack: first / last within ±50 % of his (0.226, 0.042, 0.0105).
+      // The whole stack: first / last against his (0.226, 0.042, 0.0105), one net each side,
+      // so within ± 3·s·√2 = 1.04 in ln (s = 0.244, the per-seed sd of ln grad_ratio_init
+      // over two full runs of 5 seeds; configs/nielsen-ch5.yaml).
       let total = measured[0] / measured[depth - 1]
       let publishedTotal = published[0] / published[depth - 1]
-      #expect(abs(total - publishedTotal) <= 0.5 * publishedTotal, "first/last at depth \(depth): \(total) vs \(publishedTotal)")
+      #expect(abs(log(total / publishedTotal)) <= 1.04, "first/last at depth \(depth): \(total) vs \(publishedTotal)")
     }
     // "The first hidden layer learns roughly 100 times slower than the final hidden
     // layer" (4 hidden layers): at every logged step of training, ‖δ¹‖/‖δ⁴‖ ≤ 0.05, and
@@ -132,7 +134,7 @@ struct ReproductionTests {
       #expect(w.max()! / w.min()! < 1.5)
     }
     let ratio = try study.number("grad_ratio_init", ["model.activation": "tanh", "model.initializer": "standard"])
-    study.print("standard tanh ‖δ¹‖/‖δ⁵‖", ratio, published: "(1/√3)⁴ = 0.111 ± 50%")
+    study.print("standard tanh ‖δ¹‖/‖δ⁵‖", ratio, published: "(1/√3)⁴ = 0.111; mean field 0.083, accept 1.6×")
     // Sigmoid is worse still under either init: its gradient ratio is far below tanh's.
     for initializer in ["standard", "xavier_uniform"] {
       let sigmoid = try study.number("grad_ratio_init", ["model.activation": "sigmoid", "model.initializer": initializer])
@@ -195,8 +197,8 @@ struct ReproductionTests {
       let std = try selu.value("act_std", layer: l, step: 0)
       #expect(abs(mean) <= 0.1 && std >= 0.8 && std <= 1.2, "layer \(l): mean \(mean), std \(std)")
     }
-    study.print("selu: act_mean at layer 32", try selu.value("act_mean", layer: 32, step: 0), published: "0 ± 0.1")
-    study.print("selu: act_std at layer 32", try selu.value("act_std", layer: 32, step: 0), published: "1 ± 0.2")
+    study.print("selu: act_mean at layer 32", try selu.value("act_mean", layer: 32, step: 0), published: "0 ± 0.095 (3 sd of one net)")
+    study.print("selu: act_std at layer 32", try selu.value("act_std", layer: 32, step: 0), published: "1 ± 0.15 (3 sd of one net)")
     // The comparisons at the same depth: ReLU + He keeps the scale but not the mean
     // (ReLU outputs are ≥ 0); tanh + Xavier lets the scale decay.
     let relu = try study.layers(["model.activation": "relu"])
@@ -207,7 +209,7 @@ struct ReproductionTests {
     study.print("tanh+xavier: act_std[32]/act_std[1]", tanhDecay, published: "decays (< 0.5)")
     #expect(reluMean > 0.2)
     #expect(tanhDecay < 0.5)
-    try study.expectReportClaims(passing: 2)  // + the χ₁ claim(s) pinning the setting
+    try study.expectReportClaims(passing: 4)  // gradient ratio, layer-32 mean and std, χ₁
   }
 
   @Test("SELU 2017 at the paper's width (= input size, 40): 10 nets keep layer 32 at mean 0, variance 1 ± 10 %")
