@@ -29,6 +29,8 @@ mutants=(
   "hanin-2018|model.init_gain=1.25|weights ×1.25 (mean length ×1.5625 per layer)"
   "hanin-2018|edit:model.depth: [6, 11, 21, 11]=>model.depth: [11, 11, 21, 11]|the 10-wide net 10 layers deep (β = 1)"
   "selu-2017-width|model.init_gain=1.25|weights ×1.25"
+  "saxe-2014|edit:[0.1, 0.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]=>[0.1, 0.1, 1.0, 1.0, 1.0, 1.25, 1.25, 1.25]|the depth block's Gaussian weights ×1.25"
+  "saxe-2014|edit:[0.1, 0.1, 1.0, 1.0, 1.0,=>[0.1, 0.1, 0.9, 0.9, 0.9,|orthogonal weights of gain 0.9 instead of 1"
 )
 
 # Not here: mnist1d-2020 — logistic regression reaches 32 % under every training fault

@@ -22,10 +22,13 @@ struct ReproductionTests {
     let relu = ["model.activation": "relu", "model.depth": "10"]
     let leaky = ["model.activation": "leaky_relu", "model.depth": "10"]
 
-    // Published: σ′ ≤ 1/4, so each layer costs ≥ 4× when |w| ≤ 1. Accepted: < 10⁻² at depth 10.
+    // Published: σ′ ≤ 1/4, so each layer costs ≥ 4× when |w| ≤ 1. Expected for this config:
+    // the mean-field χ₁^((L−1)/2); accepted within e^(3·0.57) = 5.5× of it (one seed's spread,
+    // configs/quick/seed-vanishing.yaml).
     let sigmoidRatio = try study.number("grad_ratio_init", sigmoid)
-    study.print("sigmoid d10 grad_ratio_init", sigmoidRatio, published: "(1/4)^9 = 3.8e-06 bound; accept < 1e-2")
-    #expect(sigmoidRatio < 1e-2)
+    let predicted = try study.number("predicted_grad_ratio_init", sigmoid)
+    study.print("sigmoid d10 grad_ratio_init", sigmoidRatio, published: "(1/4)^9 = 3.8e-06 bound; theory \(String(format: "%.3g", predicted)), accept 5.5×")
+    #expect(sigmoidRatio < 5.5 * predicted && sigmoidRatio > predicted / 5.5)
     // ... and it falls with depth: depth 10 is ≥ 100× below depth 2.
     let shallow = try study.number("grad_ratio_init", ["model.activation": "sigmoid", "model.depth": "2"])
     #expect(sigmoidRatio < shallow / 100)
@@ -83,10 +86,12 @@ struct ReproductionTests {
         study.print("[\(depth) hidden] ‖δ\(l + 1)‖/‖δ\(l + 2)‖", ratio, published: String(format: "%.3f", publishedRatio))
         #expect(ratio > 0.1 && ratio < 0.4, "layer \(l + 1) of \(depth): \(ratio)")
       }
-      // The whole stack: first / last within ±50 % of his (0.226, 0.042, 0.0105).
+      // The whole stack: first / last against his (0.226, 0.042, 0.0105), one net each side,
+      // so within ± 3·s·√2 = 1.04 in ln (s = 0.244, the per-seed sd of ln grad_ratio_init
+      // over two full runs of 5 seeds; configs/nielsen-ch5.yaml).
       let total = measured[0] / measured[depth - 1]
       let publishedTotal = published[0] / published[depth - 1]
-      #expect(abs(total - publishedTotal) <= 0.5 * publishedTotal, "first/last at depth \(depth): \(total) vs \(publishedTotal)")
+      #expect(abs(log(total / publishedTotal)) <= 1.04, "first/last at depth \(depth): \(total) vs \(publishedTotal)")
     }
     // "The first hidden layer learns roughly 100 times slower than the final hidden
     // layer" (4 hidden layers): at every logged step of training, ‖δ¹‖/‖δ⁴‖ ≤ 0.05, and
@@ -132,7 +137,7 @@ struct ReproductionTests {
       #expect(w.max()! / w.min()! < 1.5)
     }
     let ratio = try study.number("grad_ratio_init", ["model.activation": "tanh", "model.initializer": "standard"])
-    study.print("standard tanh ‖δ¹‖/‖δ⁵‖", ratio, published: "(1/√3)⁴ = 0.111 ± 50%")
+    study.print("standard tanh ‖δ¹‖/‖δ⁵‖", ratio, published: "(1/√3)⁴ = 0.111; mean field 0.083, accept 1.6×")
     // Sigmoid is worse still under either init: its gradient ratio is far below tanh's.
     for initializer in ["standard", "xavier_uniform"] {
       let sigmoid = try study.number("grad_ratio_init", ["model.activation": "sigmoid", "model.initializer": initializer])
@@ -195,8 +200,8 @@ struct ReproductionTests {
       let std = try selu.value("act_std", layer: l, step: 0)
       #expect(abs(mean) <= 0.1 && std >= 0.8 && std <= 1.2, "layer \(l): mean \(mean), std \(std)")
     }
-    study.print("selu: act_mean at layer 32", try selu.value("act_mean", layer: 32, step: 0), published: "0 ± 0.1")
-    study.print("selu: act_std at layer 32", try selu.value("act_std", layer: 32, step: 0), published: "1 ± 0.2")
+    study.print("selu: act_mean at layer 32", try selu.value("act_mean", layer: 32, step: 0), published: "0 ± 0.095 (3 sd of one net)")
+    study.print("selu: act_std at layer 32", try selu.value("act_std", layer: 32, step: 0), published: "1 ± 0.15 (3 sd of one net)")
     // The comparisons at the same depth: ReLU + He keeps the scale but not the mean
     // (ReLU outputs are ≥ 0); tanh + Xavier lets the scale decay.
     let relu = try study.layers(["model.activation": "relu"])
@@ -207,7 +212,7 @@ struct ReproductionTests {
     study.print("tanh+xavier: act_std[32]/act_std[1]", tanhDecay, published: "decays (< 0.5)")
     #expect(reluMean > 0.2)
     #expect(tanhDecay < 0.5)
-    try study.expectReportClaims(passing: 2)  // + the χ₁ claim(s) pinning the setting
+    try study.expectReportClaims(passing: 4)  // gradient ratio, layer-32 mean and std, χ₁
   }
 
   @Test("SELU 2017 at the paper's width (= input size, 40): 10 nets keep layer 32 at mean 0, variance 1 ± 10 %")
