@@ -35,6 +35,7 @@ mutants=(
   "pennington-2017|model.bias=true model.bias_variance=0.05|biases N(0, 0.05) added (the config has none)"
   "mnist1d-2020|training.learning_rate=0.001|Adam's default η = 1e-3 instead of the repo's 1e-2"
   "mnist1d-2020|model.activation=tanh|tanh instead of ReLU in the MLP"
+  "pennington-2017-learning|model.weight_variance=1.0936|Gaussian weights where orthogonal ones are named (σ_w² set the mean-field way replaces the initializer)"
   "pennington-2017|model.weight_variance=1.0|σ_w² = 1 set the mean-field way: every net Gaussian (the orthogonal ones too), ReLU without He's 2"
 )
 
