@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 
 studies_all=(seed-vanishing nielsen-ch5 glorot-bengio-2010 he-2015 selu-2017 edge-of-chaos hanin-2018 selu-2017-width mnist1d-2020 poole-2016 pennington-2017)
 studies_all+=(saxe-2014)
+studies_all+=(pennington-2017-learning)
 out=results/reproductions
 jobs=()
 quick=0

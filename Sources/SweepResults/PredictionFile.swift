@@ -19,18 +19,32 @@ package struct PredictionFile: Codable, Sendable, Equatable {
     /// E‖δ^l‖² / E‖δ^L‖²: the squared back-propagated norm relative to the last hidden
     /// layer (compare `grad_b_norm`² of layers.csv over its layer-L value).
     package var gradSqNormRel: Double?
+    /// n_l, the layer's width (nil in files written before it was recorded).
+    package var width: Int?
+    /// Var[M_l/M₁] over initialisations, M_l = ‖x^l‖²/n_l the normalised squared
+    /// activation length of one input (compare the variance over seeds of layers.csv's
+    /// act_sq[l]/act_sq[1] at step 0 with `batch_size: 1`): for ReLU, Gaussian weights of
+    /// variance s_j/n_(j−1) and no biases, ∏_(j=2)^l (s_j/2)²·[∏_(j=2)^l (1 + 5/n_j) − 1]
+    /// (Hanin & Rolnick 2018's FM2; `HaninLaw` in GradTheory, with s_j = 2 for He);
+    /// nil where that law does not apply.
+    package var lengthVarianceRel: Double?
 
-    package init(layer: Int, weightVariance: Double?, biasVariance: Double?, preactVar: Double?, gradSqNormRel: Double?) {
+    package init(
+      layer: Int, weightVariance: Double?, biasVariance: Double?, preactVar: Double?, gradSqNormRel: Double?,
+      width: Int? = nil, lengthVarianceRel: Double? = nil
+    ) {
       self.layer = layer
       self.weightVariance = weightVariance
       self.biasVariance = biasVariance
       self.preactVar = preactVar
       self.gradSqNormRel = gradSqNormRel
+      self.width = width
+      self.lengthVarianceRel = lengthVarianceRel
     }
 
     enum CodingKeys: String, CodingKey {
       case layer, weightVariance = "weight_variance", biasVariance = "bias_variance", preactVar = "preact_var"
-      case gradSqNormRel = "grad_sq_norm_rel"
+      case gradSqNormRel = "grad_sq_norm_rel", width, lengthVarianceRel = "act_sq_rel_var"
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -40,6 +54,8 @@ package struct PredictionFile: Codable, Sendable, Equatable {
       try c.encode(biasVariance, forKey: .biasVariance)
       try c.encode(preactVar, forKey: .preactVar)
       try c.encode(gradSqNormRel, forKey: .gradSqNormRel)
+      try c.encode(width, forKey: .width)
+      try c.encode(lengthVarianceRel, forKey: .lengthVarianceRel)
     }
   }
 
@@ -118,7 +134,8 @@ package struct PredictionFile: Codable, Sendable, Equatable {
     layers = layers.map {
       Layer(
         layer: $0.layer, weightVariance: f($0.weightVariance), biasVariance: f($0.biasVariance),
-        preactVar: f($0.preactVar), gradSqNormRel: f($0.gradSqNormRel))
+        preactVar: f($0.preactVar), gradSqNormRel: f($0.gradSqNormRel), width: $0.width,
+        lengthVarianceRel: f($0.lengthVarianceRel))
     }
   }
 

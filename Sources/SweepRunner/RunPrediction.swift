@@ -198,12 +198,17 @@ package final class TheoryCache {
 }
 
 extension RunPrediction {
-  /// The prediction as `runs/<run_id>/prediction.json` records it.
-  package var file: PredictionFile {
+  /// The prediction as `runs/<run_id>/prediction.json` records it, for a run whose
+  /// mini-batches hold `batchSize` examples (the length variance is per input, so it is
+  /// written only for `batch_size: 1`).
+  package func file(model: ModelConfig, batchSize: Int) -> PredictionFile {
+    let widths = model.hiddenWidths
+    let lengths = batchSize == 1 ? Self.lengthVariances(model: model, layers: layers) : nil
     let profileLayers: [PredictionFile.Layer] = (0..<depth).map { l in
       PredictionFile.Layer(
         layer: l + 1, weightVariance: layers?[l].weight, biasVariance: layers?[l].bias,
-        preactVar: profile?.preactivationVariance[l], gradSqNormRel: profile?.gradientSquaredNorm[l])
+        preactVar: profile?.preactivationVariance[l], gradSqNormRel: profile?.gradientSquaredNorm[l],
+        width: widths.indices.contains(l) ? widths[l] : nil, lengthVarianceRel: lengths?[l])
     }
     return PredictionFile(
       applies: reason == nil, reason: reason, caveats: caveats, inputMeanSquare: inputMeanSquare,
@@ -213,15 +218,45 @@ extension RunPrediction {
       layers: reason == nil ? profileLayers : [])
   }
 
-  /// The prediction file of every run, computed once per distinct model and input data
-  /// (replicates and axes the theory ignores share one computation).
+  /// Var[M_l/M₁] over initialisations for hidden layers 1…L (0 at layer 1), M_l =
+  /// ‖x^l‖²/n_l of one input: Hanin & Rolnick 2018's failure mode FM2. Given M_(j−1), a
+  /// ReLU layer with Gaussian weights N(0, s_j/n_(j−1)) and no bias has E[M_j] =
+  /// (s_j/2)·M_(j−1) and E[M_j²] = (s_j/2)²(1 + 5/n_j)·M_(j−1)² (`HaninLaw`), so
+  ///
+  ///     Var[M_l/M₁] = ∏_(j=2)^l (s_j/2)² · [∏_(j=2)^l (1 + 5/n_j) − 1]
+  ///
+  /// — for He weights (s_j = 2) `HaninLaw.lengthVariance` of the widths above layer 1,
+  /// ≈ e^(5β) − 1 with β = Σ_(j=2)^l 1/n_j.
+  ///
+  /// Edge cases: nil unless the activation is ReLU (slope 0), every layer's weights are
+  /// Gaussian (`weight_variance`, or a `*_normal` / `normal` initializer), no layer has a
+  /// bias variance, and there is no dropout: uniform and orthogonal weights change the
+  /// fourth moment (the constant 5), biases and dropout the recursion.
+  static func lengthVariances(model: ModelConfig, layers: [LayerVariances]?) -> [Double]? {
+    let gaussian: Set<InitializerKind> = [.normal, .xavierNormal, .heNormal, .lecunNormal, .scaledNormal]
+    guard let layers, model.activation == .relu, (model.slope ?? 0) == 0, model.dropout == 0,
+      gaussian.contains(model.resolvedWeightInitializer.kind), layers.allSatisfy({ $0.bias == 0 })
+    else { return nil }
+    let widths = model.hiddenWidths
+    return (0..<layers.count).map { l in
+      guard l > 0 else { return 0 }
+      let scale = layers[1...l].reduce(1.0) { $0 * ($1.weight / 2) * ($1.weight / 2) }
+      return scale * HaninLaw.lengthVariance(widths: Array(widths[1...l]))
+    }
+  }
+
+  /// The prediction file of every run, computed once per distinct model, input data and
+  /// batch of one or more (replicates and axes the theory ignores share one computation).
   package static func files(for runs: [PlannedRun], inputs: (PlannedRun) -> InputStatistics) -> [String: PredictionFile] {
     let cache = TheoryCache()
     var byModel: [ModelKey: PredictionFile] = [:]
     var result: [String: PredictionFile] = [:]
     for run in runs {
-      let key = ModelKey(model: run.config.model, input: inputs(run))
-      if byModel[key] == nil { byModel[key] = RunPrediction(model: key.model, input: key.input, cache: cache).file }
+      let key = ModelKey(model: run.config.model, input: inputs(run), singleExample: run.config.training.batchSize == 1)
+      if byModel[key] == nil {
+        byModel[key] = RunPrediction(model: key.model, input: key.input, cache: cache)
+          .file(model: key.model, batchSize: run.config.training.batchSize)
+      }
       result[run.id] = byModel[key]
     }
     return result
@@ -230,5 +265,6 @@ extension RunPrediction {
   private struct ModelKey: Hashable {
     var model: ModelConfig
     var input: InputStatistics
+    var singleExample: Bool
   }
 }

@@ -96,7 +96,8 @@ package enum RunReplay {
     let environment = Provenance.Environment.current(
       version: version, sweepText: sweepText, sweepPath: provenance?.environment.sweepFile,
       kernelFamily: KernelFamily.active.rawValue)
-    let prediction = RunPrediction(model: config.model, input: InputStatistics(training: data.train)).file
+    let prediction = RunPrediction(model: config.model, input: InputStatistics(training: data.train))
+      .file(model: config.model, batchSize: config.training.batchSize)
     let executor = RunExecutor(
       layout: layout, stop: stop, environment: environment, dataSeed: { _ in dataSeed },
       predictions: [runID: prediction])

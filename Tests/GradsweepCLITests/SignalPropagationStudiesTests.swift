@@ -80,6 +80,35 @@ struct SignalPropagationStudiesTests {
     let failed = try ReproductionMutationTests.failedClaims("configs/quick/pennington-2017.yaml", replace: fault)
     #expect(!failed.isEmpty, "no claim failed with \(fault.1)")
   }
+
+  // MARK: Pennington et al. 2017, the learning setting
+
+  /// The nets of configs/pennington-2017-learning.yaml at initialisation (its full variant
+  /// times the learning; minutes): the setting's pins and the spectrum the speed-up rests on.
+  @Test("Pennington 2017 learning setting: orthogonal deep tanh nets at χ₁ = 1, q* = 0.05 are near-isometric, Gaussian ones are not")
+  func penningtonLearningSetting() throws {
+    let study = try Study.runQuick("pennington-2017-learning")
+    defer { study.remove() }
+    let orthogonal = try study.meanOfSummary("jacobian_eig_var_rel_init", ["model.initializer": "orthogonal"])
+    let gaussian = try study.meanOfSummary("jacobian_eig_var_rel_init", ["model.initializer": "scaled_normal"])
+    study.print("depth 64, orthogonal: var/mean²", orthogonal, published: "0.519 (32 nets)")
+    study.print("depth 64, Gaussian: var/mean²", gaussian, published: "17.9 (32 nets)")
+    #expect(orthogonal < gaussian / 10)
+    try study.expectReportClaims(passing: 4)
+  }
+
+  @Test(
+    "Pennington 2017 learning setting fails with Gaussian weights named orthogonal or σ_w off by 10 %",
+    arguments: [
+      // model.weight_variance draws N(0, σ_w²/fan_in) whatever the initializer says: the
+      // "orthogonal" nets are Gaussian (σ²_JJᵀ ≈ 18, not 0.52).
+      ("init_gain: 1.0457664,", "init_gain: 1.0457664, weight_variance: 1.0936,"),
+      ("init_gain: 1.0457664", "init_gain: 1.1503430"),  // σ_w² ×1.21: off the order–chaos line
+    ])
+  func penningtonLearningMutants(_ fault: (String, String)) throws {
+    let failed = try ReproductionMutationTests.failedClaims("configs/quick/pennington-2017-learning.yaml", replace: fault)
+    #expect(!failed.isEmpty, "no claim failed with \(fault.1)")
+  }
 }
 
 extension Study {

@@ -206,6 +206,27 @@ import TidyCSV
     }
   }
 
+  /// `steps_to_val_accuracy[X]`: the first logged step whose validation accuracy is ≥ X
+  /// (steps without a validation pass do not count); never reached is +∞, kept.
+  @Test func stepsToValAccuracyReadsTheValidatedSteps() throws {
+    let sweep = SyntheticSweep.standard()
+    let runs = ["model.activation": "relu", "model.depth": "2"]
+    let matching = sweep.runs.filter { $0.axisValues == runs && $0.status != nil && $0.status != "failed" }
+    let threshold = 0.7 * matching.map(\.finalValAccuracy).min()!
+    let expected = matching.map { run in
+      Double(sweep.loggedSteps(run).first { sweep.hasValidation($0) && sweep.valAccuracy(run, $0) >= threshold }!)
+    }
+    let measured = try #require(try measure("steps_to_val_accuracy[\(threshold)]", runs, statistic: .max))
+    #expect(measured == expected.max()! && measured > 0)
+    #expect(Int(measured) % (2 * sweep.every) == 0 || Int(measured) == sweep.steps)
+    #expect(try measure("steps_to_val_accuracy[1.5]", runs) == .infinity)
+    #expect(ReferenceMetric(parsing: "steps_to_val_accuracy[0.4]") == .stepsToValAccuracy(0.4))
+    #expect(ReferenceMetric(parsing: ReferenceMetric.stepsToValAccuracy(0.5).description) == .stepsToValAccuracy(0.5))
+    for bad in ["steps_to_val_accuracy", "steps_to_val_accuracy[]", "steps_to_val_accuracy[nan]"] {
+      #expect(ReferenceMetric(parsing: bad) == nil, "\(bad)")
+    }
+  }
+
   /// Ensemble statistics (Hanin & Rolnick's variance over initialisations): the sample
   /// variance (k − 1) and the mean and variance of ln over the runs, and the derived
   /// `act_sq` = act_mean² + act_std².

@@ -59,6 +59,14 @@ import Testing
     #expect(claim.verdict(measured: 0.7) == .pass)
     #expect(claim.verdict(measured: 0.4) == .fail)
     #expect(claim.criterion == "≥ 0.5")
+    // +∞ (a crossing never reached) is at least any bound, and passes nothing else.
+    #expect(claim.verdict(measured: .infinity) == .pass)
+    #expect(claim.verdict(measured: -.infinity) == .fail && claim.verdict(measured: .nan) == .fail)
+    claim.atMost = 1e9
+    #expect(claim.verdict(measured: .infinity) == .fail)
+    claim.atMost = nil
+    claim.tolerance = 1e9
+    #expect(claim.verdict(measured: .infinity) == .fail)
   }
 
   @Test func claimProblemsAreLocated() {

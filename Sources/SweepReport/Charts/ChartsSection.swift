@@ -28,6 +28,8 @@ enum ChartsSection {
       if let figure { figures.append(figure) } else { skipped.append(chart.rawValue) }
       // An initialisation ensemble with predictions: its per-layer profile beside theory's.
       if chart == .layers, let ensemble = EnsembleFigure.make(data) { figures.append(ensemble) }
+      // A ReLU ensemble of one input per net: the spread of its length against β (Hanin & Rolnick).
+      if chart == .gradients, let lengths = LengthVarianceFigure.make(data) { figures.append(lengths) }
       if chart == .heatmap, figure == nil, let metric = data.folder.reportSpec.heatmapMetric {
         warnings.append("report.heatmap_metric: no finished run has a value of \(metric); no heatmap drawn")
       }

@@ -58,7 +58,10 @@ enum EnsembleFigure {
       if let shared {
         let same =
           shared.count == prediction.layers.count
-          && zip(shared, prediction.layers).allSatisfy { close($0.gradSqNormRel, $1.gradSqNormRel) && close($0.preactVar, $1.preactVar) }
+          && zip(shared, prediction.layers).allSatisfy {
+            close($0.gradSqNormRel, $1.gradSqNormRel) && close($0.preactVar, $1.preactVar)
+              && close($0.lengthVarianceRel, $1.lengthVarianceRel) && $0.width == $1.width
+          }
         if !same { return nil }
       } else {
         shared = prediction.layers

@@ -81,8 +81,7 @@ package struct ReferenceComparisonSection: ReportSectionProvider {
     } else {
       // A loss crossing never reached is +∞ and stays in: the claim must not pass by
       // dropping the runs that failed to learn.
-      let keepsInfinity: Bool
-      if case .stepsToLoss = metric { keepsInfinity = true } else { keepsInfinity = false }
+      let keepsInfinity = metric.isCrossing
       let values = matching.map { runValue(metric, $0, layers: &layers) }.compactMap { $0 }
         .filter { ($0.isFinite || (keepsInfinity && $0 == .infinity)) && (!claim.statistic.takesLogarithm || $0 > 0) }
       used = values.count
@@ -119,7 +118,9 @@ package struct ReferenceComparisonSection: ReportSectionProvider {
     case .ratio(let a, let b):
       guard let x = layers.value(a, runID: run.runID), let y = layers.value(b, runID: run.runID) else { return nil }
       return x / y
-    case .stepsToLoss(let threshold): return layers.stepsToLoss(threshold, runID: run.runID)
+    case .stepsToLoss(let threshold): return layers.firstStep(runID: run.runID) { $0.loss[$1].map { $0 <= threshold } }
+    case .stepsToValAccuracy(let threshold):
+      return layers.firstStep(runID: run.runID) { $0.valAccuracy[$1].map { $0 >= threshold } }
     }
   }
 
@@ -309,9 +310,9 @@ struct LayerLogCache {
     return log.profile(q.column, at: step, through: log.outputLayer)[layer - 1]
   }
 
-  /// The first logged step whose metrics.csv `loss` is ≤ `threshold`; +∞ when none is,
-  /// nil when the run has no metrics.csv.
-  mutating func stepsToLoss(_ threshold: Double, runID: String) -> Double? {
+  /// The first logged step i of metrics.csv where `reached(log, i)` is true (nil: no
+  /// value at that step); +∞ when none is, nil when the run has no metrics.csv.
+  mutating func firstStep(runID: String, _ reached: (MetricsLog, Int) -> Bool?) -> Double? {
     let log: MetricsLog?
     if let cached = metricLogs[runID] {
       log = cached
@@ -323,9 +324,7 @@ struct LayerLogCache {
       metricLogs[runID] = log
     }
     guard let log else { return nil }
-    for (step, loss) in zip(log.step, log.loss) {
-      if let loss, loss <= threshold { return Double(step) }
-    }
+    for (i, step) in log.step.enumerated() where reached(log, i) == true { return Double(step) }
     return .infinity
   }
 

@@ -18,6 +18,9 @@ package struct RunDigest: Sendable {
   /// The pre-activations' mean square `preact_std`² + `preact_mean`² (q^l, measured) of
   /// layers 1…L at the first logged step (index 0 ↔ layer 1).
   package var preactMeanSquareAtStart: [Double?] = []
+  /// The activations' mean square `act_sq` = `act_mean`² + `act_std`² (M_l = ‖x^l‖²/n_l
+  /// for a batch of one) of layers 1…L at the first logged step (index 0 ↔ layer 1).
+  package var activationMeanSquareAtStart: [Double?] = []
   package var firstLoggedStep: Int?
   package var lastLoggedStep: Int?
   /// The first logged step with training loss ≤ the report's threshold.
@@ -35,6 +38,7 @@ struct LogDigest: Sendable {
   var gradientsAtEnd: [Double?] = []
   var activationStdAtStart: [Double?] = []
   var preactMeanSquareAtStart: [Double?] = []
+  var activationMeanSquareAtStart: [Double?] = []
   var firstLoggedStep: Int? = nil
   var lastLoggedStep: Int? = nil
 
@@ -48,12 +52,15 @@ struct LogDigest: Sendable {
     if let s = layers.firstStep {
       gradientsAtStart = layers.shiftGradientProfile(at: s, through: L)
       activationStdAtStart = layers.profile("act_std", at: s, through: L)
-      preactMeanSquareAtStart = zip(
-        layers.profile("preact_std", at: s, through: L), layers.profile("preact_mean", at: s, through: L)
-      ).map { std, mean in
-        guard let std, let mean else { return nil }
-        return std * std + mean * mean
+      func meanSquare(_ prefix: String) -> [Double?] {
+        zip(layers.profile("\(prefix)_std", at: s, through: L), layers.profile("\(prefix)_mean", at: s, through: L)).map {
+          std, mean in
+          guard let std, let mean else { return nil }
+          return std * std + mean * mean
+        }
       }
+      preactMeanSquareAtStart = meanSquare("preact")
+      activationMeanSquareAtStart = meanSquare("act")
     }
     if let s = layers.lastStep { gradientsAtEnd = layers.shiftGradientProfile(at: s, through: L) }
   }
@@ -186,6 +193,7 @@ package struct ReportData: Sendable {
           stepsToThreshold: logs.metrics?.firstStep(lossAtMost: threshold)))
       runs[runs.count - 1].activationStdAtStart = logs.activationStdAtStart
       runs[runs.count - 1].preactMeanSquareAtStart = logs.preactMeanSquareAtStart
+      runs[runs.count - 1].activationMeanSquareAtStart = logs.activationMeanSquareAtStart
     }
     self.runs = runs
     chanceAccuracy = ChanceLevel.accuracy(folder: folder, runs: runs)

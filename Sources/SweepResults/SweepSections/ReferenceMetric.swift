@@ -23,12 +23,18 @@
 ///   that mode's learning). A run that never gets there contributes +∞ (a claim on it
 ///   fails rather than dropping the run). Its resolution is `log.every`; with a mini-batch
 ///   smaller than the training set the logged loss is noisy, so use full-batch training.
+/// - An **accuracy crossing**, `steps_to_val_accuracy[X]`: the first logged step at which
+///   metrics.csv's `val_accuracy` (the whole validation split, so not mini-batch noise) is
+///   ≥ X — how fast a net learns (Pennington et al. 2017 time training by the steps to an
+///   accuracy). +∞ for a run that never gets there (kept, like the loss crossing);
+///   resolution: the steps where validation ran (`log.every`, `log.validate`).
 package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   case summary(SummaryMetric)
   case divergedFraction
   case layer(LayerQuantity)
   case ratio(LayerQuantity, LayerQuantity)
   case stepsToLoss(Double)
+  case stepsToValAccuracy(Double)
 
   /// The numeric columns of summary.csv a claim can name.
   package enum SummaryMetric: String, Sendable, CaseIterable {
@@ -63,10 +69,20 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
 
   /// The name of the loss-crossing form, `steps_to_loss[X]`.
   package static let stepsToLossName = "steps_to_loss"
+  /// The name of the accuracy-crossing form, `steps_to_val_accuracy[X]`.
+  package static let stepsToValAccuracyName = "steps_to_val_accuracy"
+
+  /// Whether the metric is a crossing (a step count that is +∞ when never reached).
+  package var isCrossing: Bool {
+    switch self {
+    case .stepsToLoss, .stepsToValAccuracy: true
+    default: false
+    }
+  }
 
   /// Every name a metric can start with (summary metrics, `diverged_fraction`, layer columns).
   package static let names =
-    SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction", stepsToLossName] + layerColumns
+    SummaryMetric.allCases.map(\.rawValue) + ["diverged_fraction", stepsToLossName, stepsToValAccuracyName] + layerColumns
 
   /// Parses a metric; nil when it is not in the vocabulary. Spaces are ignored.
   package init?(parsing text: String) {
@@ -79,10 +95,11 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
       self = .divergedFraction
       return
     }
-    if s.hasPrefix(Self.stepsToLossName + "["), s.hasSuffix("]") {
-      let inner = s.dropFirst(Self.stepsToLossName.count + 1).dropLast()
+    for (name, make) in [(Self.stepsToLossName, Self.stepsToLoss), (Self.stepsToValAccuracyName, Self.stepsToValAccuracy)]
+    where s.hasPrefix(name + "[") && s.hasSuffix("]") {
+      let inner = s.dropFirst(name.count + 1).dropLast()
       guard let threshold = Double(inner), threshold.isFinite else { return nil }
-      self = .stepsToLoss(threshold)
+      self = make(threshold)
       return
     }
     let parts = s.split(separator: "/", omittingEmptySubsequences: false)
@@ -104,7 +121,7 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
   package var isPerLayer: Bool {
     switch self {
     case .layer, .ratio: true
-    case .summary, .divergedFraction, .stepsToLoss: false
+    case .summary, .divergedFraction, .stepsToLoss, .stepsToValAccuracy: false
     }
   }
 
@@ -115,6 +132,7 @@ package enum ReferenceMetric: Sendable, Equatable, CustomStringConvertible {
     case .layer(let q): q.description
     case .ratio(let a, let b): "\(a)/\(b)"
     case .stepsToLoss(let x): "\(Self.stepsToLossName)[\(x)]"
+    case .stepsToValAccuracy(let x): "\(Self.stepsToValAccuracyName)[\(x)]"
     }
   }
 }

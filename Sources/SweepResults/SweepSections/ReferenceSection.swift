@@ -152,10 +152,13 @@ package struct ReferenceClaim: Sendable, Hashable, Codable {
   }
 
   /// Checks `measured` against every bound the claim states. A non-finite measurement
-  /// fails any check.
+  /// fails any check, except +∞ against a claim whose only bound is `at_least`: a
+  /// crossing never reached (`steps_to_loss`, `steps_to_val_accuracy`; the only metrics
+  /// that keep +∞) is later than any step count, so "needs at least N steps" holds.
   package func verdict(measured: Double, predicted: Double? = nil) -> ReferenceVerdict {
     var checked = false
-    var ok = measured.isFinite
+    let onlyAtLeast = atLeast != nil && atMost == nil && predictedWithin == nil && tolerance == nil && relativeTolerance == nil
+    var ok = measured.isFinite || (measured == .infinity && onlyAtLeast)
     if let predictedWithin {
       checked = true
       if let predicted, predicted.isFinite, predicted > 0, measured > 0 {

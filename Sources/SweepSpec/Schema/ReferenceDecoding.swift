@@ -98,7 +98,7 @@ struct LocatedReferenceClaim: Decodable {
   /// What a metric may be, for error notes.
   static let metricNote =
     "one of: " + Suggestions.list(ReferenceClaim.metrics)
-    + "; or a layers.csv column at a layer and step, COLUMN[LAYER]@STEP, e.g. grad_b_norm[1], act_std[L]@last, or a ratio A/B of two; or steps_to_loss[X], the first logged step with training loss ≤ X"
+    + "; or a layers.csv column at a layer and step, COLUMN[LAYER]@STEP, e.g. grad_b_norm[1], act_std[L]@last, or a ratio A/B of two; or steps_to_loss[X], the first logged step with training loss ≤ X; or steps_to_val_accuracy[X], the first with validation accuracy ≥ X"
 }
 
 /// A scalar or a list of scalars read as text (`[64, 32]` for a list): values of a
