@@ -335,7 +335,7 @@ struct ReproductionTests {
   @Test(
     "full variant: every published claim passes",
     .enabled(if: ProcessInfo.processInfo.environment["GRADSWEEP_SLOW"] != nil),
-    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width", "mnist1d-2020", "saxe-2014"])
+    arguments: ["seed-vanishing", "nielsen-ch5", "glorot-bengio-2010", "he-2015", "selu-2017", "edge-of-chaos", "hanin-2018", "selu-2017-width", "mnist1d-2020", "saxe-2014", "poole-2016", "pennington-2017", "pennington-2017-learning"])
   func fullVariant(_ name: String) throws {
     let study = try Study.run(config: "configs/\(name).yaml")
     defer { study.remove() }
