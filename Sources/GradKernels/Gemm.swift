@@ -37,9 +37,13 @@ package func sgemm(
   beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+  if let budget = CoreBudget.forProduct(m: m, n: n, k: alpha == 0 ? 0 : k) {
+    return KernelFamily.active.sgemm(
+      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+      budget: budget)
+  }
   KernelFamily.active.sgemm(
-    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-    budget: CoreBudget.current)
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
 }
 
 /// `sgemm`, writing bitwise the same C, that also returns `GemmUpdateSums` (see
@@ -103,8 +107,13 @@ extension KernelFamily {
         transA, transB, m: m, n: n, k: k, alpha: alpha, beta: beta, c: c, ldc: ldc,
         products: { first, rows, s in
           // Split across idle workers like `sgemm` (the same bits): the replay stays here.
-          let operands = ProductOperands(a: transA == .none ? a + first * lda : a + first, b: b, c: s)
-          splittingColumns(m: rows, n: n, k: k, budget: CoreBudget.current) { columns in
+          let rowsA = transA == .none ? a + first * lda : a + first
+          guard let budget = CoreBudget.forProduct(m: rows, n: n, k: k) else {
+            return GradKernels16.sgemm(
+              transA, transB, m: rows, n: n, k: k, alpha: 1, a: rowsA, lda: lda, b: b, ldb: ldb, beta: 0, c: s, ldc: n)
+          }
+          let operands = ProductOperands(a: rowsA, b: b, c: s)
+          budget.splitColumns(n: n) { columns in
             GradKernels16.sgemm(
               transA, transB, m: rows, n: columns.count, k: k, alpha: 1, a: operands.a, lda: lda,
               b: operands.b + columns.lowerBound * (transB == .none ? 1 : ldb), ldb: ldb, beta: 0,

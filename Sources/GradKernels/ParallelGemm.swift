@@ -52,18 +52,28 @@ extension CoreBudget {
   package static let defaultMinimumWork = 1 << 22
 }
 
-/// Makes the product with `kernel(columns)` (which computes C's `columns` from op(B)'s),
-/// split across `budget`'s free workers when it is large enough and has at least two
-/// panels, whole otherwise. `kernel` must compute each column as the whole product does.
-@inline(__always)
-func splittingColumns(
-  m: Int, n: Int, k: Int, budget: CoreBudget?, _ kernel: @escaping (Range<Int>) -> Void
-) {
-  guard let budget, n >= 2 * ColumnSplit.width, m > 0, k > 0, m * n * k >= budget.minimumWork else {
-    return kernel(0..<n)
+extension CoreBudget {
+  /// Whether this budget splits an m×n×k product: at least two whole panels and
+  /// m·n·k ≥ `minimumWork` (k = 0 stands for a product that only scales C).
+  @inline(__always)
+  package func splits(m: Int, n: Int, k: Int) -> Bool {
+    n >= 2 * ColumnSplit.width && m > 0 && k > 0 && m * n * k >= minimumWork
   }
-  budget.split(upTo: min(maxSplitParts, ColumnSplit.maxParts(n: n))) { parts, part in
-    kernel(ColumnSplit(n: n, parts: parts).columns(part))
+
+  /// This thread's budget (`current`) when it splits an m×n×k product, else nil. Cheap
+  /// for the small products: the thread-local is read only for two panels or more.
+  @inline(__always)
+  package static func forProduct(m: Int, n: Int, k: Int) -> CoreBudget? {
+    guard n >= 2 * ColumnSplit.width, let budget = current, budget.splits(m: m, n: n, k: k) else { return nil }
+    return budget
+  }
+
+  /// Runs `kernel(columns)` (which computes C's `columns` from op(B)'s, each column as
+  /// the whole product would) over the column parts of n, across the free workers.
+  func splitColumns(n: Int, _ kernel: @escaping (Range<Int>) -> Void) {
+    split(upTo: min(maxSplitParts, ColumnSplit.maxParts(n: n))) { parts, part in
+      kernel(ColumnSplit(n: n, parts: parts).columns(part))
+    }
   }
 }
 
@@ -77,8 +87,8 @@ struct ProductOperands: @unchecked Sendable {
 
 extension KernelFamily {
   /// `sgemm` on this family, its columns split across `budget`'s free workers when the
-  /// product is large (`splittingColumns`); bitwise the same C as `sgemm` alone (a test
-  /// checks random shapes, transposes and α/β on every family).
+  /// budget splits the shape (`CoreBudget.splits`); bitwise the same C as `sgemm` alone (a
+  /// test checks random shapes, transposes and α/β on every family).
   package func sgemm(
     _ transA: Transpose, _ transB: Transpose,
     m: Int, n: Int, k: Int,
@@ -89,6 +99,10 @@ extension KernelFamily {
     c: UnsafeMutablePointer<Float>, ldc: Int,
     budget: CoreBudget?
   ) {
+    guard let budget, budget.splits(m: m, n: n, k: alpha == 0 ? 0 : k) else {
+      return sgemm(
+        transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
     let operands = ProductOperands(a: a, b: b, c: c)
     let family = self
     // op(B)'s column j starts at b + j, or at b + j·ldb when B is stored transposed.
@@ -97,7 +111,7 @@ extension KernelFamily {
     case .none: columnStride = 1
     case .transposed: columnStride = ldb
     }
-    splittingColumns(m: m, n: n, k: alpha == 0 ? 0 : k, budget: budget) { columns in
+    budget.splitColumns(n: n) { columns in
       family.sgemm(
         transA, transB, m: m, n: columns.count, k: k, alpha: alpha, a: operands.a, lda: lda,
         b: operands.b + columns.lowerBound * columnStride, ldb: ldb,
