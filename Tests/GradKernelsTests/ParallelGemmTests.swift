@@ -21,6 +21,20 @@ struct ParallelGemmTests {
     return cases
   }
 
+  /// The engine's large products: W4's (784 → 512×3 → 10, batch 128) forward, backward
+  /// and fused-update products, a 256-row evaluation chunk, W2b128's 1000-wide layers.
+  static let engineProducts: [GemmCase] = [
+    GemmCase(transA: .none, transB: .none, m: 128, n: 512, k: 784),
+    GemmCase(transA: .none, transB: .none, m: 128, n: 512, k: 512),
+    GemmCase(transA: .none, transB: .none, m: 256, n: 512, k: 784),
+    GemmCase(transA: .none, transB: .transposed, m: 128, n: 512, k: 512),
+    GemmCase(transA: .transposed, transB: .none, m: 784, n: 512, k: 128, alpha: -0.01, beta: 1),
+    GemmCase(transA: .transposed, transB: .none, m: 512, n: 512, k: 128, alpha: -0.01, beta: 1),
+    GemmCase(transA: .none, transB: .none, m: 128, n: 1000, k: 1000),
+    GemmCase(transA: .none, transB: .transposed, m: 128, n: 1000, k: 1000),
+    GemmCase(transA: .transposed, transB: .none, m: 1000, n: 1000, k: 128, alpha: -0.01, beta: 1),
+  ]
+
   /// C as `family` computes it, whole (`budget` nil) or split across `budget`'s workers.
   static func product(_ t: GemmCase, seed: UInt64, on family: KernelFamily, budget: CoreBudget?) -> [Float] {
     let operands = GemmOperands(t, seed: seed)
@@ -41,7 +55,8 @@ struct ParallelGemmTests {
   @Test("split and whole products: identical bits on every family", arguments: 0..<4)
   func splitMatchesWhole(_ combination: Int) {
     let (transA, transB) = allTransposes[combination]
-    let cases = Self.cases(transA, transB, seed: UInt64(4100 + combination))
+    var cases = Self.cases(transA, transB, seed: UInt64(4100 + combination))
+    cases += Self.engineProducts.filter { $0.transA == transA && $0.transB == transB }
     for family in KernelFamily.supported {
       let splits = CoreBudget.withHelpers(3) { budget in
         for (index, t) in cases.enumerated() {
