@@ -14,13 +14,14 @@ set -euo pipefail
 base=${1:?baseline binary}
 new=${2:?new binary}
 rounds=${3:-3}
+steps=${STEPS:-300}   # training.steps of every run
 work=$(mktemp -d /tmp/gradsweep-idle-cores.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 common='seed: 1
 data: {name: gaussian, classes: 10, features: 784, samples: 4000, validation: 0.1}
 model: {width: 512, depth: 3, activation: relu, initializer: he_normal}
-training: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, steps: 300}
+training: {optimizer: sgd, learning_rate: 0.01, batch_size: 128, steps: '"$steps"'}
 log: {every: 50}'
 printf 'name: one-wide\n%s\n' "$common" >"$work/one-wide.yaml"
 printf 'name: tail\n%s\nsweep:\n  grid:\n    model.width: [512, 32, 48, 64, 96, 128]\n' "$common" >"$work/tail.yaml"

@@ -14,9 +14,11 @@ import Darwin
 ///
 /// A worker trains runs one after another. When no run is left to start, it *parks*
 /// (`park`): it waits here and computes parts of the products of the runs still training,
-/// until the last of them ends. A run's thread, before a large product, asks `split` for
-/// helpers and gets as many parked workers as are free at that moment (possibly none); it
-/// computes part 0 itself and waits for the others. So a sweep never computes on more than
+/// until the last of them ends. A run's thread, before a large product, cuts it into
+/// chunks (`split`) and calls in the parked workers free at that moment (possibly none);
+/// it and they take chunks in turn until none is left, and it waits only for chunks
+/// already taken — never for a worker that has not woken up yet, which on a busy machine
+/// may take a scheduler tick. So a sweep never computes on more than
 /// J threads, cores only go to a run when a worker has nothing else to do (a sweep of one
 /// wide model, or a sweep's tail), and a run with no idle worker beside it runs exactly as
 /// before. The scheduler marks each run with `beginRun`/`endRun` and installs the budget
@@ -35,26 +37,27 @@ package final class CoreBudget: @unchecked Sendable {
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   /// Parked workers wait here for a part, or for the last run to end.
   private let partPosted: UnsafeMutablePointer<pthread_cond_t>
-  /// Lenders wait here for their parts.
+  /// Lenders wait here for their chunks.
   private let partDone: UnsafeMutablePointer<pthread_cond_t>
   private var activeRuns = 0
   private var parked = 0
-  /// Parked workers computing a part now.
+  /// Parked workers taking chunks of a product now.
   private var busy = 0
-  private var pending: [(product: SharedProduct, part: Int)] = []
+  /// Calls for help not yet answered, one per worker called in.
+  private var pending: [SharedProduct] = []
   private var splits = 0
 
-  /// One product split into parts: part 0 on the lender's thread, the rest on parked
-  /// workers; `outstanding` counts the parts handed out and not yet finished.
+  /// One product cut into `chunks`, taken in turn (`next`) by its lender and the workers
+  /// it called in; `finished` counts the chunks computed.
   private final class SharedProduct {
-    let parts: Int
-    let body: (_ parts: Int, _ part: Int) -> Void
-    var outstanding: Int
+    let chunks: Int
+    let body: (_ chunks: Int, _ chunk: Int) -> Void
+    var next = 0
+    var finished = 0
 
-    init(parts: Int, body: @escaping (Int, Int) -> Void) {
-      self.parts = parts
+    init(chunks: Int, body: @escaping (Int, Int) -> Void) {
+      self.chunks = chunks
       self.body = body
-      outstanding = parts - 1
     }
   }
 
@@ -110,14 +113,11 @@ package final class CoreBudget: @unchecked Sendable {
     parked += 1
     pthread_cond_broadcast(partDone)  // for `withHelpers`, which waits for its helpers
     while true {
-      if let (product, part) = pending.popLast() {
+      if let product = pending.popLast() {
         busy += 1
-        pthread_mutex_unlock(mutex)
-        Self.compute(product, part: part)
-        pthread_mutex_lock(mutex)
+        takeChunks(of: product)
         busy -= 1
-        product.outstanding -= 1
-        if product.outstanding == 0 { pthread_cond_broadcast(partDone) }
+        pthread_cond_broadcast(partDone)  // `withHelpers` counts busy workers
         continue
       }
       if activeRuns == 0 { break }
@@ -127,29 +127,45 @@ package final class CoreBudget: @unchecked Sendable {
     pthread_mutex_unlock(mutex)
   }
 
-  @inline(never)
-  private static func compute(_ product: SharedProduct, part: Int) {
-    product.body(product.parts, part)
+  /// Computes chunks of `product` until none is left to take; called and returns with
+  /// the mutex held, which it releases while computing.
+  private func takeChunks(of product: SharedProduct) {
+    while product.next < product.chunks {
+      let chunk = product.next
+      product.next += 1
+      pthread_mutex_unlock(mutex)
+      Self.compute(product, chunk: chunk)
+      pthread_mutex_lock(mutex)
+      product.finished += 1
+      if product.finished == product.chunks { pthread_cond_broadcast(partDone) }
+    }
   }
 
-  /// Runs `body(parts, part)` for every part in 0..<parts, where parts ≤ `maxParts` is 1
-  /// plus the parked workers free now: part 0 on this thread, the others on them. Returns
-  /// when every part has returned. With no free worker, `body(1, 0)` runs here alone.
-  package func split(upTo maxParts: Int, _ body: @escaping (_ parts: Int, _ part: Int) -> Void) {
+  @inline(never)
+  private static func compute(_ product: SharedProduct, chunk: Int) {
+    product.body(product.chunks, chunk)
+  }
+
+  /// Runs `body(chunks, chunk)` for every chunk in 0..<chunks, on this thread and on the
+  /// parked workers free now (at most chunks − 1 of them), each taking the next chunk
+  /// until none is left; returns when every chunk has returned. With no free worker,
+  /// `body(1, 0)` runs here alone (the product made whole). Workers called in that wake
+  /// after the last chunk was taken find nothing to do; their calls are withdrawn.
+  package func split(chunks: Int, _ body: @escaping (_ chunks: Int, _ chunk: Int) -> Void) {
     let product: SharedProduct? = locked {
-      let free = parked - busy - pending.count
-      let parts = min(maxParts, free + 1)
-      guard parts > 1 else { return nil }
-      let product = SharedProduct(parts: parts, body: body)
-      for part in 1..<parts { pending.append((product, part)) }
+      let helpers = min(chunks - 1, parked - busy - pending.count)
+      guard helpers > 0 else { return nil }
+      let product = SharedProduct(chunks: chunks, body: body)
+      for _ in 0..<helpers { pending.append(product) }
       splits += 1
       pthread_cond_broadcast(partPosted)
       return product
     }
     guard let product else { return body(1, 0) }
-    body(product.parts, 0)
     pthread_mutex_lock(mutex)
-    while product.outstanding > 0 { pthread_cond_wait(partDone, mutex) }
+    takeChunks(of: product)
+    while product.finished < product.chunks { pthread_cond_wait(partDone, mutex) }
+    pending.removeAll { $0 === product }
     pthread_mutex_unlock(mutex)
   }
 }

@@ -41,9 +41,10 @@ package struct ColumnSplit: Sendable, Equatable {
   }
 }
 
-/// Parts beyond this are not asked for: a product gains little from more, and the
-/// lender waits for the slowest part.
-let maxSplitParts = 8
+/// Columns per chunk a split product aims at (two 32-column panels): small enough that a
+/// worker that wakes late leaves little for the lender to wait for, large enough that the
+/// copy of A every chunk packs stays small beside its product (k·m against k·m·64 FMAs).
+let splitChunkColumns = 64
 
 /// Default least m·n·k of a product split across idle workers: 2²² multiply-adds take
 /// ~50 µs on one AVX-512 core, against a few µs to wake a parked worker and wait for it.
@@ -71,8 +72,8 @@ extension CoreBudget {
   /// Runs `kernel(columns)` (which computes C's `columns` from op(B)'s, each column as
   /// the whole product would) over the column parts of n, across the free workers.
   func splitColumns(n: Int, _ kernel: @escaping (Range<Int>) -> Void) {
-    split(upTo: min(maxSplitParts, ColumnSplit.maxParts(n: n))) { parts, part in
-      kernel(ColumnSplit(n: n, parts: parts).columns(part))
+    split(chunks: max(2, n / splitChunkColumns)) { chunks, chunk in
+      kernel(ColumnSplit(n: n, parts: chunks).columns(chunk))
     }
   }
 }

@@ -73,7 +73,7 @@ package struct SweepOutcome: Sendable {
   package var splitProducts = 0
 }
 
-/// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
+/// Trains the runs of a sweep in parallel on `jobs` worker threads.
 ///
 /// Each worker takes the next run from a shared queue (most expensive first, so the
 /// pool drains evenly), trains it into its own folder, and stores its status in that
@@ -170,8 +170,9 @@ package enum SweepScheduler {
         progress.finished(item.run.id, status: execution.status)
       }
     }
-    // All `jobs` workers, also when fewer runs remain: the others park and lend their cores.
-    DispatchQueue.concurrentPerform(iterations: max(1, options.jobs), execute: worker)
+    // All `jobs` workers at once, also when fewer runs remain: the others park and lend
+    // their cores (`runWorkerThreads`).
+    runWorkerThreads(options.jobs, worker)
     progress.finish()
 
     var statuses: [String: RunStatus] = [:]
