@@ -13,7 +13,7 @@ import Darwin
 /// The workers of one sweep (`--jobs` J of them) and the products they share.
 ///
 /// A worker trains runs one after another. When no run is left to start, it *parks*
-/// (`park`): it waits here and computes parts of the products of the runs still training,
+/// (`park`): it waits here and computes chunks of the products of the runs still training,
 /// until the last of them ends. A run's thread, before a large product, cuts it into
 /// chunks (`split`) and calls in the parked workers free at that moment (possibly none);
 /// it and they take chunks in turn until none is left, and it waits only for chunks
@@ -25,8 +25,8 @@ import Darwin
 /// as its thread's with `lending`; the facade's `sgemm` finds it there (`current`).
 ///
 /// One pthread mutex and two condition variables guard every field (the thread
-/// sanitizer checks them); the parts of a product write disjoint slices of C, and the
-/// lender's wait for the last part orders every write before its return.
+/// sanitizer checks them); the chunks of a product write disjoint columns of C, and the
+/// lender's wait for the last chunk orders every write before its return.
 ///
 /// Edge cases: with J = 1 nothing is ever parked; a worker that parks while no run is
 /// training returns at once; after `endRun` of the last run every parked worker returns.

@@ -47,8 +47,9 @@ package struct ColumnSplit: Sendable, Equatable {
 let splitChunkColumns = 64
 
 /// Default least m·n·k of a product split across idle workers: 2²² multiply-adds take
-/// ~50 µs on one AVX-512 core, against a few µs to wake a parked worker and wait for it.
-/// TODO(cores): measured value.
+/// ~25–40 µs on one AVX-512 core, against some µs to wake a parked worker, so the small
+/// products (W1, W3, the output layers) stay whole. Not tuned further: on the only host
+/// measured (2 vCPUs shared with other builds) no size gained, see docs/benchmark.md.
 extension CoreBudget {
   package static let defaultMinimumWork = 1 << 22
 }
