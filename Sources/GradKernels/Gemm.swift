@@ -15,7 +15,7 @@ import GradKernels16
 /// are not read. β = 1 with α = −η is the fused SGD update `W ← W − η·Xᵀ·δ` with no
 /// gradient buffer. Runs `KernelFamily.active`'s kernels.
 ///
-/// Properties: single-threaded; the summation order over k is fixed for a given shape
+/// Properties: the summation order over k is fixed for a given shape
 /// (m, n, k and the transposes), so the result is bitwise reproducible run to run and on
 /// every kernel family (AVX2, AVX-512, generic), whatever else the process does. Each
 /// element is `(α·S) + (β·c)`, rounded as written (no FMA), where the sum S of the k
@@ -24,6 +24,10 @@ import GradKernels16
 /// operands are packed, blocks added in order. S depends on the shape and the data only,
 /// not on α or β: `sgemm(α, β)` equals α·`sgemm(1, 0)` + β·C bit for bit, so fusing an
 /// SGD step into the gradient product changes no bits. Paths: `GradKernels8/Gemm.swift`.
+///
+/// Threads: on the calling thread, unless the thread lends to a `CoreBudget`
+/// (`CoreBudget.lending`, a sweep's run) with idle workers; then a large product's
+/// columns are split across them (`ParallelGemm.swift`), with the same bits.
 package func sgemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
@@ -33,6 +37,11 @@ package func sgemm(
   beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+  if let budget = CoreBudget.forProduct(m: m, n: n, k: alpha == 0 ? 0 : k) {
+    return KernelFamily.active.sgemm(
+      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+      budget: budget)
+  }
   KernelFamily.active.sgemm(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
 }
@@ -97,9 +106,19 @@ extension KernelFamily {
       let sums = GradKernels8.sgemmUpdateSums(
         transA, transB, m: m, n: n, k: k, alpha: alpha, beta: beta, c: c, ldc: ldc,
         products: { first, rows, s in
-          GradKernels16.sgemm(
-            transA, transB, m: rows, n: n, k: k, alpha: 1, a: transA == .none ? a + first * lda : a + first,
-            lda: lda, b: b, ldb: ldb, beta: 0, c: s, ldc: n)
+          // Split across idle workers like `sgemm` (the same bits): the replay stays here.
+          let rowsA = transA == .none ? a + first * lda : a + first
+          guard let budget = CoreBudget.forProduct(m: rows, n: n, k: k) else {
+            return GradKernels16.sgemm(
+              transA, transB, m: rows, n: n, k: k, alpha: 1, a: rowsA, lda: lda, b: b, ldb: ldb, beta: 0, c: s, ldc: n)
+          }
+          let operands = ProductOperands(a: rowsA, b: b, c: s)
+          budget.splitColumns(n: n) { columns in
+            GradKernels16.sgemm(
+              transA, transB, m: rows, n: columns.count, k: k, alpha: 1, a: operands.a, lda: lda,
+              b: operands.b + columns.lowerBound * (transB == .none ? 1 : ldb), ldb: ldb, beta: 0,
+              c: operands.c + columns.lowerBound, ldc: n)
+          }
         })
     {
       return sums

@@ -23,7 +23,7 @@ extension Gradsweep {
     @Option(name: [.customShort("o"), .long], help: "Folder that receives <sweep name>/.")
     var out: String = "results"
 
-    @Option(name: [.customShort("j"), .long], help: "Trainings at once (each single-threaded); the default is this machine's active cores.")
+    @Option(name: [.customShort("j"), .long], help: "Trainings at once; when fewer runs remain, the idle ones split the large products of the runs still training (same numbers). The default is this machine's active cores.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Continue a sweep in an existing folder: keep finished runs whose config is unchanged, redo the rest.")

@@ -8,8 +8,12 @@ import SweepSpec
 
 /// How `gradsweep run` treats a results folder and how wide it runs.
 package struct SchedulerOptions: Sendable {
-  /// Trainings at once (each single-threaded).
+  /// Workers: trainings at once. A worker with no run left to start lends its core to
+  /// the large products of the runs still training (`CoreBudget`); same bits either way.
   package var jobs: Int
+  /// Least m·n·k of a product split across idle workers (`CoreBudget.minimumWork`):
+  /// a test hook, 0 forcing every product wide enough to be split.
+  package var splitMinimumWork = CoreBudget.defaultMinimumWork
   /// Keep finished runs whose resolved config is unchanged; redo the rest.
   package var resume: Bool
   /// Delete existing results first.
@@ -64,13 +68,19 @@ package struct SweepOutcome: Sendable {
 
   /// The signal that stopped the sweep (SIGINT, SIGTERM), when one did.
   package let signal: Int32?
+
+  /// Products whose columns were split across idle workers (`CoreBudget`).
+  package var splitProducts = 0
 }
 
-/// Trains the runs of a sweep in parallel on a Dispatch pool of `jobs` workers.
+/// Trains the runs of a sweep in parallel on `jobs` worker threads.
 ///
 /// Each worker takes the next run from a shared queue (most expensive first, so the
-/// pool drains evenly), trains it single-threaded into its own folder, and stores its
-/// status in that run's own slot. The only shared mutable state is the queue position,
+/// pool drains evenly), trains it into its own folder, and stores its status in that
+/// run's own slot. A worker that finds the queue empty parks in the sweep's `CoreBudget`
+/// and computes column parts of the large products of the runs still training, until the
+/// last ends (a sweep of one wide model, or a sweep's tail); never more than `jobs`
+/// threads compute, and a split product has the same bits as a whole one. The only shared mutable state is the queue position,
 /// the slots and the output-failure note, each behind a `Locked` (a pthread mutex the
 /// thread sanitizer can check); the data sets are immutable values. The worker is a
 /// `@Sendable` closure, so the compiler checks that everything it captures is
@@ -135,6 +145,7 @@ package enum SweepScheduler {
       layout: layout, stop: stop, environment: environment,
       dataSeed: { DataCatalog.key(for: $0, sweepSeed: sweepSeed).seed }, predictions: predictions)
     let next = Locked(0)
+    let budget = CoreBudget(minimumWork: options.splitMinimumWork)
     let slots = Locked([RunStatus?](repeating: nil, count: todo.count))
     let outputProblem = Locked<String?>(nil)
     let work = todo
@@ -143,12 +154,14 @@ package enum SweepScheduler {
         let position: Int? = next.withLock { i in
           guard i < work.count, !stop.isSet, outputProblem.withLock({ $0 == nil }) else { return nil }
           defer { i += 1 }
+          budget.beginRun()  // before another worker can find the queue empty and park
           return i
         }
-        guard let position else { return }
+        guard let position else { return budget.park() }
         let item = work[position].prepared
         progress.started(item.run.id)
-        let execution = executor.execute(item)
+        let execution = budget.lending { executor.execute(item) }
+        budget.endRun()
         if let problem = execution.outputProblem {
           outputProblem.withLock { if $0 == nil { $0 = problem } }
         } else {
@@ -157,7 +170,9 @@ package enum SweepScheduler {
         progress.finished(item.run.id, status: execution.status)
       }
     }
-    DispatchQueue.concurrentPerform(iterations: max(1, min(options.jobs, work.count)), execute: worker)
+    // All `jobs` workers at once, also when fewer runs remain: the others park and lend
+    // their cores (`runWorkerThreads`).
+    runWorkerThreads(options.jobs, worker)
     progress.finish()
 
     var statuses: [String: RunStatus] = [:]
@@ -169,7 +184,7 @@ package enum SweepScheduler {
     let outputError = outputProblem.withLock { $0 }.map { SchedulerError.cannotWrite(path: layout.root.path, reason: $0) }
     return SweepOutcome(
       resultsFolder: layout.root, statuses: statuses, kept: kept, interrupted: interrupted, outputError: outputError,
-      signal: stop.signal)
+      signal: stop.signal, splitProducts: budget.splitCount)
   }
 
   /// Creates or reopens the results folder under the lock and records the plan.

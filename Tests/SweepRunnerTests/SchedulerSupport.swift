@@ -1,4 +1,5 @@
 import Foundation
+import GradKernels
 import SweepResults
 import SweepSpec
 import TidyCSV
@@ -21,11 +22,13 @@ func loadPlan(_ text: String, in folder: URL, name: String = "sweep.yaml") throw
 @discardableResult
 func runSweep(
   _ plan: SweepPlan, into out: URL, jobs: Int, resume: Bool = false, retryFailed: Bool = false,
-  retryDiverged: Bool = false, memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory
+  retryDiverged: Bool = false, memoryLimit: UInt64 = ProcessInfo.processInfo.physicalMemory,
+  splitMinimumWork: Int = CoreBudget.defaultMinimumWork
 ) throws -> SweepOutcome {
-  let options = SchedulerOptions(
+  var options = SchedulerOptions(
     jobs: jobs, resume: resume, retryFailed: retryFailed, retryDiverged: retryDiverged, progress: .quiet,
     version: "test", memoryLimit: memoryLimit)
+  options.splitMinimumWork = splitMinimumWork
   return try SweepScheduler.run(plan, outputRoot: out, options: options, stop: StopFlag())
 }
 

@@ -42,6 +42,37 @@ struct SchedulerTests {
     #expect(one.exitStatus.rawValue == 0)
   }
 
+  /// Wide enough layers (96 units, batches of 64) that every hidden product has three
+  /// column panels; logged every step, so the measured updates are split too.
+  static let wideSweep = """
+    name: wide
+    seed: 11
+    data: {name: spirals, samples: 400, classes: 3, noise: 0.2, validation: 0.25}
+    model: {width: 96, depth: 3, activation: tanh, initializer: xavier_normal}
+    training: {optimizer: sgd, learning_rate: 0.05, batch_size: 64, epochs: 2}
+    log: {every: 1}
+    """
+
+  /// Idle cores: a sweep of one run with 2 jobs (the second worker parks at once and
+  /// takes column parts of every product, forced by a zero size threshold), and a sweep
+  /// whose tail is one run, write the bytes of the same sweeps with 1 job.
+  @Test func idleWorkersSplitProductsWithoutChangingABit() throws {
+    let dir = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let single = try loadPlan(Self.wideSweep, in: dir)
+    let tail = try loadPlan(Self.wideSweep + "\nsweep:\n  grid:\n    model.depth: [1, 3]\n", in: dir)
+    for (name, plan) in [("single", single), ("tail", tail)] {
+      let one = try runSweep(plan, into: dir.appendingPathComponent("\(name)-1"), jobs: 1)
+      let two = try runSweep(plan, into: dir.appendingPathComponent("\(name)-2"), jobs: 2, splitMinimumWork: 0)
+      #expect(one.completed == plan.runs.count && two.completed == plan.runs.count)
+      #expect(one.splitProducts == 0, "\(name): one job has no idle worker")
+      #expect(try runContents(one.resultsFolder) == (try runContents(two.resultsFolder)), "\(name)")
+      if name == "single" {
+        #expect(two.splitProducts > 10, "\(name): \(two.splitProducts) products split")
+      }
+    }
+  }
+
   @Test func resumeRedoesWhatIsMissingAndRetriesOnlyWhatItIsTold() throws {
     let dir = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -24,8 +24,10 @@
 ///   is given and the training is a result (completed or stalled), and each layer's
 ///   initial weight standard deviation.
 ///
-/// Deterministic: single-threaded with a fixed summation order, so the same plan, data
-/// and generator states give the same bits.
+/// Deterministic: a fixed summation order, so the same plan, data and generator states
+/// give the same bits. It trains on the calling thread; when that thread lends to a
+/// `CoreBudget` (a sweep's run with idle workers beside it), large products are split by
+/// columns across them, which changes no bit (GradKernels/ParallelGemm.swift).
 ///
 /// A plan with dropout needs `train(_:on:validation:initialization:shuffling:dropout:observer:)`;
 /// this form throws `EngineError` for it (every other plan trains identically in both).
