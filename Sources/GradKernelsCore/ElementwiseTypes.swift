@@ -20,8 +20,9 @@ package enum ElementwiseActivation: Sendable, CaseIterable {
 /// Canonical order: the entries of a row go to 16 Float partial sums — entry j to lane
 /// j mod 16 for j < 16·⌊width/16⌋, the last width mod 16 entries (width ≥ 16) to lanes
 /// j − (width − 16), and for width < 16 entry j to lane j — each lane adding its
-/// entries in row order (`addingProduct` for the squares, one rounding). After every row
-/// that brings the entries since the last move to ≥ 256, and after the last row, each
+/// entries in row order (`addingProduct` for the squares, one rounding). The rows are
+/// read back in groups of max(1, ⌊2048/width⌋); within a group, after every row that
+/// brings the entries since the last move to ≥ 256, and after the group's last row, each
 /// sum's lanes are reduced (lanes 0–7 + lanes 8–15, then halves pairwise) and the Float
 /// added into the Double. The 16-lane family holds the 16 lanes in one register, the
 /// 8-lane family in two: the same additions in the same order, so the same bits.
