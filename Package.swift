@@ -91,7 +91,8 @@ let package = Package(
     .executableTarget(name: "gradsweep", dependencies: ["GradsweepCLI"]),
 
     // GradKernels8 directly: the replayed measured update is checked against its epilogue.
-    .testTarget(name: "GradKernelsTests", dependencies: ["GradKernels", "GradKernels8"]),
+    // Optimised: the elementwise tests compare the families over millions of bit patterns.
+    .testTarget(name: "GradKernelsTests", dependencies: ["GradKernels", "GradKernels8"], swiftSettings: numeric),
     .testTarget(name: "GradEngineTests", dependencies: ["GradEngine"]),
     // Optimised like the engine: the Monte-Carlo nets would take a minute unoptimised.
     .testTarget(name: "GradTheoryTests", dependencies: ["GradTheory", "GradEngine"], swiftSettings: numeric),

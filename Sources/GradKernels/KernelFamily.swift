@@ -19,14 +19,16 @@ import Darwin
 /// - `avx512`: products with m ≥ 16 and n ≥ 32 on the 16-lane kernels (module
 ///   GradKernels16, the same source compiled with `-target-cpu skylake-avx512`: 12×32
 ///   tiles in 24 ZMM accumulators); the others, and the measured updates of logged
-///   steps (`sgemmUpdateSums`), on the 8-lane kernels.
+///   steps (`sgemmUpdateSums`), on the 8-lane kernels. The activation sweeps
+///   (`activationSweep`, `multiplyByDerivatives`) run on GradKernels16 at every width.
 /// - `generic`: the 8-lane kernels compiled with no CPU flags: NEON on arm64, and the
 ///   only family of an x86-64 build made with `GRADSWEEP_PORTABLE=1` (how this host tests
 ///   the code arm64 runs: scripts/check-portable-build.sh).
 ///
 /// Properties: every family sums each output element as the same chain of fused
-/// multiply-adds in k order within the same k-blocks, and rounds α·S + β·c the same way,
-/// so results are bitwise identical whichever runs.
+/// multiply-adds in k order within the same k-blocks, and rounds α·S + β·c the same way;
+/// the elementwise kernels are one source on 16-lane blocks with canonical sums
+/// (`ActivationSums`); so results are bitwise identical whichever runs.
 package enum KernelFamily: String, Sendable, CaseIterable, CustomStringConvertible {
   case avx2
   case avx512

@@ -4,6 +4,11 @@
 // it would get in a full vector: results never depend on where a row's tail falls.
 
 typealias Vector8 = SIMD8<Float>
+/// The vector of the shared elementary functions (`ElementwiseMath.swift`, a symbolic
+/// link to GradKernels8's): 8 lanes here, for the losses.
+typealias MathVector = Vector8
+/// `MathVector`'s lanes as Int32, for the exponent bits of eˣ.
+typealias MathInts = SIMD8<Int32>
 
 @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> Vector8 {

@@ -88,7 +88,7 @@ private func softmaxRow(_ z: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Flo
   var k = 0
   while k < width {
     let n = min(8, width - k)
-    let e = exp8(load8(z + k, count: n) - m).replacing(with: 0, where: .!laneMask(n))
+    let e = expLanes(load8(z + k, count: n) - m).replacing(with: 0, where: .!laneMask(n))
     store8(e, p + k, count: n)
     sum += e
     k += 8
@@ -128,7 +128,7 @@ private func sigmoidCrossEntropyRow(
   while k < width {
     let n = min(8, width - k)
     let zv = load8(z + k, count: n)
-    let (sigma, _) = logistic8(zv)
+    let (sigma, _) = logisticLanes(zv)
     store8(sigma, h + k, count: n)
     if let g { store8((sigma - load8(y + k, count: n)) * scale, g + k, count: n) }
     k += 8
@@ -150,7 +150,7 @@ private func meanSquaredErrorRow(
     var k = 0
     while k < width {
       let n = min(8, width - k)
-      store8(logistic8(load8(z + k, count: n)).value, h + k, count: n)
+      store8(logisticLanes(load8(z + k, count: n)).value, h + k, count: n)
       k += 8
     }
   case .linear: h.update(from: z, count: width)

@@ -1,6 +1,15 @@
-// Elementary functions on 8 floats at a time, written out so that the activations and
+// Elementary functions on a vector of floats, written out so that the activations and
 // losses vectorise and give the same bits on every machine (no libm in the hot path).
 // Each propagates NaN, so a diverging network is seen as diverging.
+//
+// One source, three compilations (symbolic links): GradKernels8 and GradKernels16 (the
+// activations, `MathVector` = SIMD16<Float>: two YMM registers under Haswell flags, one
+// ZMM register under Skylake-SP's) and GradEngine (the losses, `MathVector` =
+// SIMD8<Float>). Each module defines `MathVector`, `MathInts` (its Int32 lanes) and
+// `absolute(_:)`. Every line is IEEE basic arithmetic rounded as written (Swift does not
+// contract `a*b + c`, LLVM emits no approximate reciprocal without fast-math) and no
+// lane reads another, so a lane's result is the same bits in every compilation and at
+// any width (tested over all 2³² Float bit patterns: ElementwiseFamilyTests).
 
 /// eˣ, Cody–Waite reduction and the Cephes `expf` polynomial:
 ///
@@ -9,7 +18,7 @@
 /// Properties: relative error ≤ 2 ulp on [−86, 88.72]; +∞ above ln(Float.max) ≈ 88.72;
 /// 0 below −86 (true values < 4.5·10⁻³⁸, so only subnormals are lost); NaN → NaN.
 @inline(__always)
-func exp8(_ x: Vector8) -> Vector8 {
+func expLanes(_ x: MathVector) -> MathVector {
   let upper: Float = 88.722_839_05  // ln(Float.greatestFiniteMagnitude)
   let lower: Float = -86
   var t = x.replacing(with: upper, where: x .> upper)
@@ -21,7 +30,7 @@ func exp8(_ x: Vector8) -> Vector8 {
   // ln 2 = 0.693359375 − 2.12194440e−4; n·0.693359375 is exact (n has ≤ 8 bits).
   var r = t - n * Float(0.693_359_375)
   r = r - n * Float(-2.121_944_40e-4)
-  var p = Vector8(repeating: 1.987_569_150_0e-4)
+  var p = MathVector(repeating: 1.987_569_150_0e-4)
   p = p * r + 1.398_199_950_7e-3
   p = p * r + 8.333_451_907_3e-3
   p = p * r + 4.166_579_589_4e-2
@@ -29,21 +38,21 @@ func exp8(_ x: Vector8) -> Vector8 {
   p = p * r + 5.000_000_120_1e-1
   let y = p * (r * r) + r + 1
   // 2ⁿ⁻¹ from its bit pattern, then ×2: n reaches 128 next to ln(Float.max).
-  let exponentBits = (unsafeBitCast(k, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 126) &<< 23
-  var result = y * unsafeBitCast(exponentBits, to: Vector8.self) * 2
+  let exponentBits = (unsafeBitCast(k, to: MathInts.self) &- 0x4B40_0000 &+ 126) &<< 23
+  var result = y * unsafeBitCast(exponentBits, to: MathVector.self) * 2
   result = result.replacing(with: .infinity, where: x .> upper)
   result = result.replacing(with: 0, where: x .< lower)
   return result
 }
 
 /// eˣ − 1 without cancellation near 0: the Taylor polynomial of degree 8 for
-/// |x| < ½ ln 2 (truncation error < 10⁻⁹ relative), `exp8(x) − 1` elsewhere (where
+/// |x| < ½ ln 2 (truncation error < 10⁻⁹ relative), `expLanes(x) − 1` elsewhere (where
 /// |eˣ − 1| > 0.29, so the subtraction costs at most about one ulp).
 /// Returns eˣ too, since every caller also needs it.
 @inline(__always)
-func expAndExpm1(_ x: Vector8) -> (exp: Vector8, expm1: Vector8) {
-  let e = exp8(x)
-  var q = Vector8(repeating: 1.0 / 40320)
+func expAndExpm1(_ x: MathVector) -> (exp: MathVector, expm1: MathVector) {
+  let e = expLanes(x)
+  var q = MathVector(repeating: 1.0 / 40320)
   q = q * x + (1.0 / 5040)
   q = q * x + (1.0 / 720)
   q = q * x + (1.0 / 120)
@@ -61,10 +70,10 @@ func expAndExpm1(_ x: Vector8) -> (exp: Vector8, expm1: Vector8) {
 ///
 /// Properties: no cancellation at small y (relative error ~1 ulp), truncation < 10⁻⁹.
 @inline(__always)
-func log1pUnit8(_ y: Vector8) -> Vector8 {
+func log1pUnitLanes(_ y: MathVector) -> MathVector {
   let s = y / (2 + y)
   let s2 = s * s
-  var q = Vector8(repeating: 1.0 / 17)
+  var q = MathVector(repeating: 1.0 / 17)
   q = q * s2 + (1.0 / 15)
   q = q * s2 + (1.0 / 13)
   q = q * s2 + (1.0 / 11)
@@ -83,8 +92,8 @@ func log1pUnit8(_ y: Vector8) -> Vector8 {
 /// (σ′ = σ(1 − σ) would round to 0 for z > 17 while the true value is still 4·10⁻⁸;
 /// the gradients of saturated sigmoids are exactly what gradsweep measures.)
 @inline(__always)
-func logistic8(_ z: Vector8) -> (value: Vector8, derivative: Vector8) {
-  let e = exp8(-absolute(z))
+func logisticLanes(_ z: MathVector) -> (value: MathVector, derivative: MathVector) {
+  let e = expLanes(-absolute(z))
   let r = 1 / (1 + e)
   let er = e * r
   return (r.replacing(with: er, where: z .< 0), er * r)
@@ -95,10 +104,10 @@ func logistic8(_ z: Vector8) -> (value: Vector8, derivative: Vector8) {
 ///
 ///     t = 1/(1 + |x|/2),  erfc(|x|) = t·exp(−x² − 1.26551223 + t·P(t)),  erfc(−x) = 2 − erfc(x)
 @inline(__always)
-func erfc8(_ x: Vector8) -> Vector8 {
+func erfcLanes(_ x: MathVector) -> MathVector {
   let z = absolute(x)
   let t = 1 / (1 + 0.5 * z)
-  var p = Vector8(repeating: 0.170_872_77)
+  var p = MathVector(repeating: 0.170_872_77)
   p = p * t - 0.822_152_23
   p = p * t + 1.488_515_87
   p = p * t - 1.135_203_98
@@ -108,6 +117,6 @@ func erfc8(_ x: Vector8) -> Vector8 {
   p = p * t + 0.374_091_96
   p = p * t + 1.000_023_68
   p = p * t - 1.265_512_23
-  let tail = t * exp8(p - z * z)
+  let tail = t * expLanes(p - z * z)
   return tail.replacing(with: 2 - tail, where: x .< 0)
 }
