@@ -289,7 +289,6 @@ func broadcastGemm<E: TileEpilogue>(
   epilogue: inout E
 ) {
   let partition = ColumnPartition(n: n)
-  let kcMax = min(k, plan.blockK)
   let layout = BroadcastScratch(m: m, n: n, k: k, plan: plan)
   let copyB = layout.copiesB
   let packJustInTime = layout.packsJustInTime

@@ -8,7 +8,7 @@ import GradKernelsCore
 /// offset 0, op(A)'s row panels from `packedAOffset` (a cache line boundary).
 ///
 /// Sweeping column panels outermost, each panel of B is packed right before its row
-/// tiles use it, into one L1-resident panel (16 KiB for k = 1024 with 8 lanes); sweeping
+/// tiles use it, into one panel of kc × `panelWidth` floats (kc ≤ 1024); sweeping
 /// row tiles outermost, all panels are packed up front.
 struct BroadcastScratch {
   /// Whether op(B) is copied: packed panels, or one zero-padded vector of a matrix

@@ -41,7 +41,7 @@ struct GemmScratchTests {
           let scratch = GemmScratch(serving: shapes, family: family)
           let differing = KernelFamilyTests.differences(expected, Self.product(t, seed: UInt64(index), scratch: scratch))
           #expect(
-            differing.isEmpty,
+            differing.count == 0,
             "\(family.rawValue) \(t.testDescription), scratch \(scratch.floats) floats: \(differing.count) entries differ")
         }
       }
