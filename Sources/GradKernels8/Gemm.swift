@@ -32,32 +32,9 @@ package func sgemm(
   beta: Float,
   c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  guard m > 0, n > 0 else { return }
-  if k <= 0 || alpha == 0 {
-    scaleMatrix(m: m, n: n, beta: beta, c: c, ldc: ldc)
-    return
-  }
-  if takesDotPath(transA, transB, m: m, k: k) {
-    dotGemm(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    return
-  }
-  let plan = BroadcastPlan.choose(transA, transB, m: m, n: n, k: k)
-  if k > plan.blockK && !(alpha == 1 && beta == 0) {
-    // Several k-blocks: form S = Σ first (blocks added into it in order), then α·S + β·C,
-    // so that S is the same sum whatever α and β are (the fused SGD update relies on it).
-    let sums = allocateFloats(m * n)
-    defer { sums.deallocate() }
-    var plain = PlainStore()
-    broadcastGemm(
-      transA, transB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0,
-      c: sums, ldc: n, plan: plan, epilogue: &plain)
-    combineSums(sums, m: m, n: n, alpha: alpha, beta: beta, c: c, ldc: ldc)
-    return
-  }
-  var plain = PlainStore()
-  broadcastGemm(
-    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-    c: c, ldc: ldc, plan: plan, epilogue: &plain)
+  sgemm(
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+    scratch: nil, scratchFloats: 0)
 }
 
 /// Whether `sgemm` runs a shape on the dot kernel: A·Bᵀ with fewer than 16 rows and

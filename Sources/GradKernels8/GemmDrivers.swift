@@ -279,25 +279,24 @@ func narrowTile<E: TileEpilogue>(rows: Int, columns: Int, _ t: TileOperands, _ e
 }
 
 /// C ← α·op(A)·op(B) + β·C with the broadcast kernel (any transposes; op(B) = Bᵀ needs
-/// `plan.packB`).
+/// `plan.packB`). Packed operands go to `scratch` when given (at least
+/// `BroadcastScratch(…).floats`, 64-byte aligned: a layer's `GemmScratch`), otherwise to
+/// buffers allocated for the call.
 func broadcastGemm<E: TileEpilogue>(
   _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
-  c: UnsafeMutablePointer<Float>, ldc: Int, plan: BroadcastPlan, epilogue: inout E
+  c: UnsafeMutablePointer<Float>, ldc: Int, plan: BroadcastPlan, scratch: UnsafeMutablePointer<Float>? = nil,
+  epilogue: inout E
 ) {
   let partition = ColumnPartition(n: n)
-  let kcMax = min(k, plan.blockK)
-  let copyB = plan.packB || partition.isNarrow
-  // Sweeping column panels outermost, each panel is packed right before its row tiles
-  // use it, into one L1-resident 16 KiB buffer; sweeping row tiles outermost, all panels
-  // are packed up front.
-  let packJustInTime = copyB && !plan.rowTilesOuter
-  let packedB = copyB ? allocateFloats(kcMax * (packJustInTime ? 1 : partition.count) * panelWidth) : nil
-  let packedA = plan.packA ? allocateFloats(kcMax * min(m, gemmBlockM)) : nil
-  defer {
-    packedB?.deallocate()
-    packedA?.deallocate()
-  }
+  let layout = BroadcastScratch(m: m, n: n, k: k, plan: plan)
+  let copyB = layout.copiesB
+  let packJustInTime = layout.packsJustInTime
+  let owned = scratch == nil && layout.floats > 0 ? allocateFloats(layout.floats) : nil
+  defer { owned?.deallocate() }
+  let base = scratch ?? owned
+  let packedB = copyB ? base! : nil
+  let packedA = plan.packA ? base! + layout.packedAOffset : nil
 
   var p0 = 0
   while p0 < k {

@@ -135,14 +135,15 @@ struct SchedulerTests {
     let out = dir.appendingPathComponent("out")
     // 256 wide: 2·256 + 256² + 256·3 weights + 515 biases ≈ 67 k parameters × 8 bytes
     // (SGD: weights and gradients) = 0.5 MiB, plus batch and evaluation buffers
-    // (evaluation: 256 rows × 3·256 floats = 0.75 MiB) ≈ 1.5 MiB; the 8-wide model needs far less.
+    // (evaluation: 256 rows × 3·256 floats = 0.75 MiB) and the products' packing scratch
+    // (GemmScratch: ≈ 0.2 MiB for 256 × 256 × 256) ≈ 1.7 MiB; the 8-wide model needs far less.
     #expect {
       try runSweep(plan, into: out, jobs: 1, memoryLimit: 256 * 1024)
     } throws: { error in
       guard case .tooLarge(let text) = error as? SchedulerError else { return false }
       let run = plan.runs.first { $0.config.model.width == 256 }!
       return text.hasPrefix(dir.appendingPathComponent("sweep.yaml").path + ":7:22: error: ")  // the 256 in the grid
-        && text.contains("run \(run.id) needs 1.5 MiB of memory")
+        && text.contains("run \(run.id) needs 1.7 MiB of memory")
         && text.contains("more than the 0.2 MiB this machine has")
         && !text.contains(plan.runs.first { $0.config.model.width == 8 }!.id)
     }

@@ -70,7 +70,8 @@ func propagateDelta(below index: Int, network: Network, workspace: Workspace, ro
   sgemm(
     .none, .transposed, m: rows, n: layer.fanIn, k: layer.fanOut, alpha: 1,
     a: workspace.deltas[index].pointer, lda: layer.fanOut,
-    b: layer.weights.value.pointer, ldb: layer.fanOut, beta: 0, c: target, ldc: layer.fanIn)
+    b: layer.weights.value.pointer, ldb: layer.fanOut, beta: 0, c: target, ldc: layer.fanIn,
+    scratch: workspace.gemmScratch)
   return target
 }
 
@@ -87,7 +88,7 @@ func weightGradient(layer index: Int, network: Network, workspace: Workspace, ro
     .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: 1,
     a: layerInput(index, workspace), lda: layer.fanIn,
     b: workspace.deltas[index].pointer, ldb: layer.fanOut,
-    beta: 0, c: layer.weights.gradient.pointer, ldc: layer.fanOut)
+    beta: 0, c: layer.weights.gradient.pointer, ldc: layer.fanOut, scratch: workspace.gemmScratch)
 }
 
 /// The backward pass of a normalisation in training mode, in place on g, writing ∂L/∂γ

@@ -32,6 +32,8 @@ final class Evaluator {
   private var labels: [Int32]
   /// The input of the residual block being evaluated (nil without residual blocks).
   private let residualInput: FloatBuffer?
+  /// Where the products pack their operands, sized once for a chunk's (`GemmScratch`).
+  private let scratch: GemmScratch
 
   init(network: Network, loss: ResolvedLoss) {
     self.network = network
@@ -47,12 +49,21 @@ final class Evaluator {
     targets = FloatBuffer(count: rows * spec.outputSize)
     labels = [Int32](repeating: 0, count: rows)
     residualInput = network.residualLayout.isEmpty ? nil : FloatBuffer(count: rows * widest)
+    scratch = GemmScratch(serving: Self.products(spec))
+  }
+
+  /// The bounds of the forward products over a chunk.
+  static func products(_ spec: NetworkSpec) -> [GemmShape] {
+    let fanOuts = spec.hiddenWidths + [spec.outputSize]
+    let fanIns = [spec.inputSize] + spec.hiddenWidths
+    return zip(fanIns, fanOuts).map { GemmShape(.none, .none, m: chunkSize, n: $1, k: $0) }
   }
 
   static func byteCount(spec: NetworkSpec) -> Int {
     let widest = spec.hiddenWidths.max() ?? 1
     let residual = spec.residualBlocks.isEmpty ? 0 : widest
     return chunkSize * (spec.inputSize + 3 * widest + residual + 3 * spec.outputSize) * MemoryLayout<Float>.stride
+      + GemmScratch.byteCount(serving: products(spec))
   }
 
   /// Mean loss and accuracy over `data` (validated against the network by the caller).
@@ -128,7 +139,7 @@ final class Evaluator {
       sgemm(
         .none, .none, m: rows, n: width, k: layer.fanIn, alpha: 1,
         a: source, lda: layer.fanIn, b: layer.weights.value.pointer, ldb: width,
-        beta: 0, c: z, ldc: width)
+        beta: 0, c: z, ldc: width, scratch: scratch)
       if isOutput {
         if let bias = layer.bias { addBias(z, bias: bias.value.pointer, rows: rows, width: width) }
         break

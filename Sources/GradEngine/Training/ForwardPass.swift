@@ -58,7 +58,7 @@ func forwardPass(
     sgemm(
       .none, .none, m: rows, n: width, k: layer.fanIn, alpha: 1,
       a: input, lda: layer.fanIn, b: layer.weights.value.pointer, ldb: width,
-      beta: 0, c: z, ldc: width)
+      beta: 0, c: z, ldc: width, scratch: workspace.gemmScratch)
     guard index < hiddenCount else {
       if let bias = layer.bias { addBias(z, bias: bias.value.pointer, rows: rows, width: width) }
       break

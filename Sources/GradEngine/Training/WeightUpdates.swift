@@ -36,7 +36,7 @@ func blockedWeightUpdate(
       .transposed, .none, m: inputs, n: layer.fanOut, k: rows, alpha: 1,
       a: layerInput(index, workspace) + first, lda: layer.fanIn,
       b: workspace.deltas[index].pointer, ldb: layer.fanOut,
-      beta: 0, c: block, ldc: layer.fanOut)
+      beta: 0, c: block, ldc: layer.fanOut, scratch: workspace.gemmScratch)
     let count = inputs * layer.fanOut
     let region = Optimizer.UpdateRegion(offset: first * layer.fanOut, count: count, gradient: UnsafePointer(block))
     var part = optimizer.update(layer.weights, along: 1, measuring: measuring, region: region)
@@ -72,7 +72,8 @@ func fusedSGDWeightUpdate(
       .transposed, .none, m: layer.fanIn, n: layer.fanOut, k: rows, alpha: alpha,
       a: layerInput(index, workspace), lda: layer.fanIn,
       b: workspace.deltas[index].pointer, ldb: layer.fanOut,
-      beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut)
+      beta: beta, c: layer.weights.value.pointer, ldc: layer.fanOut,
+      scratch: workspace.gemmScratch)
     return Optimizer.Measure()
   }
   let sums = sgemmUpdateSums(

@@ -1,3 +1,7 @@
+// The buffers of one training pass (and the scratch of its products), allocated once per run.
+
+import GradKernels
+
 /// The buffers of one forward/backward pass over at most `capacity` rows, allocated once
 /// per training (and regrown only when a caller inspects a larger batch).
 ///
@@ -45,6 +49,9 @@ final class Workspace {
   let gradientBlock: FloatBuffer
   /// 65,536 floats = 256 KiB, half of this machine's L2 (or one row, if longer).
   static let gradientBlockTarget = 65_536
+  /// Where every product of a pass packs its operands (`GemmScratch`), sized once for
+  /// the layers' products at `capacity` rows.
+  let gemmScratch: GemmScratch
 
   init(spec: NetworkSpec, capacity: Int) {
     self.capacity = capacity
@@ -72,6 +79,24 @@ final class Workspace {
     let residualWidth = spec.residualBlocks.first.map { spec.hiddenWidths[$0.lowerBound - 1] }
     skipGradient = residualWidth.map { FloatBuffer(count: capacity * $0) }
     gradientBlock = FloatBuffer(count: Self.gradientBlockFloats(spec))
+    gemmScratch = GemmScratch(serving: Self.products(spec, capacity: capacity))
+  }
+
+  /// The bounds of a pass's products over at most `capacity` rows, per layer of
+  /// `fanIn × fanOut` weights: the forward product X·W (`capacity × fanOut`, depth fanIn),
+  /// the backward one δ·Wᵀ (`capacity × fanIn`, depth fanOut; not for the first layer)
+  /// and the weight gradient Xᵀ·δ (`fanIn × fanOut`, depth `capacity`; row blocks of it
+  /// when `blockedWeightUpdate` forms it).
+  static func products(_ spec: NetworkSpec, capacity: Int) -> [GemmShape] {
+    let fanOuts = spec.hiddenWidths + [spec.outputSize]
+    let fanIns = [spec.inputSize] + spec.hiddenWidths
+    var shapes: [GemmShape] = []
+    for (index, (fanIn, fanOut)) in zip(fanIns, fanOuts).enumerated() {
+      shapes.append(GemmShape(.none, .none, m: capacity, n: fanOut, k: fanIn))
+      if index > 0 { shapes.append(GemmShape(.none, .transposed, m: capacity, n: fanIn, k: fanOut)) }
+      shapes.append(GemmShape(.transposed, .none, m: fanIn, n: fanOut, k: capacity))
+    }
+    return shapes
   }
 
   /// Only a network with a layer that `usesBlockedUpdate` needs the block.
@@ -90,7 +115,7 @@ final class Workspace {
     if spec.dropout > 0 { floats += capacity * widths }
     if let block = spec.residualBlocks.first { floats += capacity * spec.hiddenWidths[block.lowerBound - 1] }
     floats += gradientBlockFloats(spec)
-    return floats * MemoryLayout<Float>.stride
+    return floats * MemoryLayout<Float>.stride + GemmScratch.byteCount(serving: products(spec, capacity: capacity))
   }
 }
 

@@ -1,0 +1,1 @@
+../GradKernels8/GemmScratch.swift
