@@ -10,19 +10,11 @@ struct GemmScratchTests {
   /// result that read scratch it had not written would show them.
   static func product(_ t: GemmCase, seed: UInt64, scratch: GemmScratch) -> [Float] {
     if let pointer = scratch.pointer { pointer.update(repeating: .nan, count: scratch.floats) }
-    let operands = GemmOperands(t, seed: seed)
-    var c = operands.c.storage
-    operands.a.storage.withUnsafeBufferPointer { pa in
-      operands.b.storage.withUnsafeBufferPointer { pb in
-        c.withUnsafeMutableBufferPointer { pc in
-          sgemm(
-            t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: pa.baseAddress!, lda: operands.a.stride,
-            b: pb.baseAddress!, ldb: operands.b.stride, beta: t.beta, c: pc.baseAddress!, ldc: operands.c.stride,
-            scratch: scratch)
-        }
-      }
+    return GemmOperands(t, seed: seed).product { a, lda, b, ldb, c, ldc in
+      sgemm(
+        t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: t.beta,
+        c: c, ldc: ldc, scratch: scratch)
     }
-    return c
   }
 
   @Test("Same bits as sgemm with scratch sized for the shape, for a larger one, and for none", arguments: 0..<4)

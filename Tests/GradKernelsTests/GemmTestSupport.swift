@@ -103,6 +103,24 @@ struct GemmOperands {
   }
 }
 
+extension GemmOperands {
+  /// C after `call` multiplied these operands into it: `call(a, lda, b, ldb, c, ldc)`
+  /// (one product by any family or entry point; the tests compare the results' bits).
+  func product(
+    _ call: (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Void
+  ) -> [Float] {
+    var result = c.storage
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        result.withUnsafeMutableBufferPointer { pc in
+          call(pa.baseAddress!, a.stride, pb.baseAddress!, b.stride, pc.baseAddress!, c.stride)
+        }
+      }
+    }
+    return result
+  }
+}
+
 func runGemmCase(_ t: GemmCase, seed: UInt64, nanInC: Bool = false) -> GemmCheck {
   let operands = GemmOperands(t, seed: seed)
   let (a, b) = (operands.a, operands.b)

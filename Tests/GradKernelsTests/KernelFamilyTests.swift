@@ -40,18 +40,11 @@ struct KernelFamilyTests {
 
   /// C as `family` computes it (C's padding and old values from the case's seed).
   static func product(_ t: GemmCase, seed: UInt64, on family: KernelFamily) -> [Float] {
-    let operands = GemmOperands(t, seed: seed)
-    var c = operands.c.storage
-    operands.a.storage.withUnsafeBufferPointer { pa in
-      operands.b.storage.withUnsafeBufferPointer { pb in
-        c.withUnsafeMutableBufferPointer { pc in
-          family.sgemm(
-            t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: pa.baseAddress!, lda: operands.a.stride,
-            b: pb.baseAddress!, ldb: operands.b.stride, beta: t.beta, c: pc.baseAddress!, ldc: operands.c.stride)
-        }
-      }
+    return GemmOperands(t, seed: seed).product { a, lda, b, ldb, c, ldc in
+      family.sgemm(
+        t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: t.beta,
+        c: c, ldc: ldc)
     }
-    return c
   }
 
   /// Indices where two results differ in their bits (NaN padding compares by bits too).

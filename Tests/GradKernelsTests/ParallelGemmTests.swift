@@ -37,19 +37,11 @@ struct ParallelGemmTests {
 
   /// C as `family` computes it, whole (`budget` nil) or split across `budget`'s workers.
   static func product(_ t: GemmCase, seed: UInt64, on family: KernelFamily, budget: CoreBudget?) -> [Float] {
-    let operands = GemmOperands(t, seed: seed)
-    var c = operands.c.storage
-    operands.a.storage.withUnsafeBufferPointer { pa in
-      operands.b.storage.withUnsafeBufferPointer { pb in
-        c.withUnsafeMutableBufferPointer { pc in
-          family.sgemm(
-            t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: pa.baseAddress!, lda: operands.a.stride,
-            b: pb.baseAddress!, ldb: operands.b.stride, beta: t.beta, c: pc.baseAddress!, ldc: operands.c.stride,
-            budget: budget)
-        }
-      }
+    return GemmOperands(t, seed: seed).product { a, lda, b, ldb, c, ldc in
+      family.sgemm(
+        t.transA, t.transB, m: t.m, n: t.n, k: t.k, alpha: t.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: t.beta,
+        c: c, ldc: ldc, budget: budget)
     }
-    return c
   }
 
   @Test("split and whole products: identical bits on every family", arguments: 0..<4)
