@@ -45,6 +45,11 @@ struct EnsembleReportTests {
     // No update ran (steps: 0), so the finding states the ratio once, not again "at the last step".
     let finding = try #require(lines.first { $0.hasPrefix("**Finding:**") })
     #expect(!finding.contains("At the last logged step"), "\(finding)")
+    // Nothing trained: no loss-over-training chart and no "best configuration" ranked by a
+    // final accuracy that no step produced (the gradient chart stays: it has step-0 data).
+    #expect(!html.contains("figure-loss"))
+    #expect(!markdown.contains("Best configuration"))
+    #expect(html.contains("figure-gradients"))
   }
 
   @Test func oneSeedDrawsNoEnsemble() throws {

@@ -43,6 +43,8 @@ enum GradientChartFigure {
       panels.append(
         LinePanel(title: "\(depth)at the end (last logged step)", xLabel: "layer (1 = nearest the input)", yLabel: "‖∂L/∂b‖", yKind: .log, xDomain: xDomain, integerX: true, series: end))
     }
+    // No run logged a bias gradient (e.g. an ensemble without biases): nothing to draw.
+    guard all.contains(where: { $0 > 0 && $0.isFinite }) else { return nil }
     let yDomain = AxisScale.domain(for: all, kind: .log)
     panels = panels.map { p in
       guard var p else { return nil }

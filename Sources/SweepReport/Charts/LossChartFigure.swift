@@ -3,7 +3,8 @@
 enum LossChartFigure {
   static func make(_ data: ReportData, plan: ChartPlan) -> ReportFigure? {
     let runs = plan.slice(data, data.results).filter { ($0.metrics?.count ?? 0) > 0 }
-    guard !runs.isEmpty else { return nil }
+    // A sweep at initialisation only (training.steps: 0) has no curve to draw.
+    guard runs.contains(where: { ($0.metrics?.step.max() ?? 0) > 0 }) else { return nil }
     let panelValues: [String?] = plan.panelsAxis.map { (data.axisValues[$0] ?? []).map(Optional.some) } ?? [nil]
     let lineValues: [String?] = plan.linesAxis.map { (data.axisValues[$0] ?? []).map(Optional.some) } ?? [nil]
 
