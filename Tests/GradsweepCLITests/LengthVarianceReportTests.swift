@@ -14,7 +14,7 @@ struct LengthVarianceReportTests {
     model: {width: 20, depth: 3, activation: relu, initializer: he_normal, bias: false}
     training: {steps: 0, batch_size: 1}
     log: {every: 0, validate: false}
-    report: {charts: [gradients]}
+    report: {charts: [gradients, layers]}
     """
 
   /// prediction.json's act_sq_rel_var of hidden layers 1…L.
@@ -46,6 +46,10 @@ struct LengthVarianceReportTests {
     let gap = try #require(figure.range(of: "Largest gap: measured/predicted = "))
     let ratio = try #require(Double(figure[gap.upperBound...].prefix(while: { "0123456789.e-".contains($0) })))
     #expect(ratio > 1 / 1.5 && ratio < 1.5, "largest gap \(ratio)")
+    // These nets have no biases (‖∂L/∂b‖ = 0): the all-layers figure draws the activations only.
+    let layers = try #require(html.range(of: "<figure id=\"figure-layers\">"))
+    let layersFigure = String(html[layers.lowerBound...]).components(separatedBy: "</figure>")[0]
+    #expect(!layersFigure.contains("gradient ‖∂L/∂b‖ at initialisation") && layersFigure.contains("activation std at initialisation"))
   }
 
   @Test func thePredictionFollowsTheConfigAndStaysSilentWhereTheLawDoesNotHold() throws {

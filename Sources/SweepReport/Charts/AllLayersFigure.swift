@@ -52,6 +52,7 @@ enum AllLayersFigure {
   static func make(_ data: ReportData) -> ReportFigure? {
     let configs = configurations(data)
     guard configs.contains(where: { $0.gradients.contains { $0.contains { $0 != nil } } }) else { return nil }
+    // Only a gradient can be drawn on the log axis: a net without biases logs ‖∂L/∂b‖ = 0.
     var gradientSeries: [PlotSeries] = []
     var stdSeries: [PlotSeries] = []
     var lastGradient: [(Config, Double)] = []
@@ -81,20 +82,21 @@ enum AllLayersFigure {
     let gradientDomain = AxisScale.domain(for: gradientSeries.flatMap { $0.points.map(\.y) }, kind: .log)
     let stds = stdSeries.flatMap { $0.points.map(\.y) }
     let stdKind = AxisScale.preferredKind(for: stds.filter { $0 > 0 }, decades: 1.3)
-    let panels: [LinePanel?] = [
-      LinePanel(
+    let gradientPanel: LinePanel? = gradientSeries.isEmpty ? nil : LinePanel(
         title: "gradient ‖∂L/∂b‖ at initialisation", xLabel: "layer (1 = nearest the input)", yLabel: "‖∂L/∂b‖", yKind: .log,
-        xDomain: xDomain, yDomain: gradientDomain, integerX: true, series: gradientSeries, references: references),
-      LinePanel(
-        title: "activation std at initialisation", xLabel: "layer (1 = nearest the input)", yLabel: "std of f(z)",
-        yKind: stdKind, xDomain: xDomain, integerX: true, series: stdSeries),
-    ]
+        xDomain: xDomain, yDomain: gradientDomain, integerX: true, series: gradientSeries, references: references)
+    let stdPanel = LinePanel(
+      title: "activation std at initialisation", xLabel: "layer (1 = nearest the input)", yLabel: "std of f(z)",
+      yKind: stdKind, xDomain: xDomain, integerX: true, series: stdSeries)
+    let panels: [LinePanel?] = gradientPanel.map { [$0, stdPanel] } ?? [stdPanel]
     let legend = configs.map { LegendEntry(label: $0.label, style: $0.style, marker: true) }
     let chart = LineChart(
-      id: "layers", title: "All layers at initialisation", panels: panels, columns: 2, panelHeight: 300,
+      id: "layers", title: "All layers at initialisation", panels: panels, columns: panels.count, panelHeight: 300,
       legendTitle: "configuration", legend: legend)
     var caption =
-      "Every hidden layer of every configuration at step 0, before any update: left the shift gradient (‖∂L/∂β‖ in a normalized layer), right the standard deviation of the activations, each the geometric mean over the configuration's runs. Read the gradient panel from right (the output side) to left: a line falling towards layer 1 is a vanishing gradient. Grey dotted: χ₁ = 1, a flat line, the critical case where every layer passes the gradient on unchanged."
+      gradientPanel == nil
+      ? "Every hidden layer of every configuration at step 0, before any update: the standard deviation of the activations, the geometric mean over the configuration's runs (no gradient panel: the nets have no biases, so ‖∂L/∂b‖ is 0)."
+      : "Every hidden layer of every configuration at step 0, before any update: left the shift gradient (‖∂L/∂β‖ in a normalized layer), right the standard deviation of the activations, each the geometric mean over the configuration's runs. Read the gradient panel from right (the output side) to left: a line falling towards layer 1 is a vanishing gradient. Grey dotted: χ₁ = 1, a flat line, the critical case where every layer passes the gradient on unchanged."
     if references.count > 1 {
       caption += " Grey dashed: a factor ¼ per layer, the most a sigmoid's derivative passes back (σ′ ≤ ¼)."
     }
