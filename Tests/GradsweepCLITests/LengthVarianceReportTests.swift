@@ -50,6 +50,9 @@ struct LengthVarianceReportTests {
     let layers = try #require(html.range(of: "<figure id=\"figure-layers\">"))
     let layersFigure = String(html[layers.lowerBound...]).components(separatedBy: "</figure>")[0]
     #expect(!layersFigure.contains("gradient ‖∂L/∂b‖ at initialisation") && layersFigure.contains("activation std at initialisation"))
+    let ensemble = try #require(html.range(of: "<figure id=\"figure-ensemble\">"))
+    let ensembleFigure = String(html[ensemble.lowerBound...]).components(separatedBy: "</figure>")[0]
+    #expect(!ensembleFigure.contains("squared gradient relative") && ensembleFigure.contains("pre-activation mean square"))
   }
 
   @Test func thePredictionFollowsTheConfigAndStaysSilentWhereTheLawDoesNotHold() throws {

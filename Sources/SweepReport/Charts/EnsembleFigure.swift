@@ -144,22 +144,25 @@ enum EnsembleFigure {
     let maxL = Double(lines.map(\.depth).max() ?? 1)
     let xDomain = maxL <= 1 ? (0.5, 1.5) : (1.0, maxL)
     let lengthKind = AxisScale.preferredKind(for: lengthValues.filter { $0 > 0 }, decades: 1.3)
-    let panels: [LinePanel?] = [
-      LinePanel(
+    // Nets without biases log ‖∂L/∂b‖ = 0: no measured gradient profile, so no gradient panel.
+    let gradientPanel: LinePanel? =
+      gradientSeries.contains(where: { !$0.isReference }) ? LinePanel(
         title: "squared gradient relative to the last hidden layer", xLabel: "layer (1 = nearest the input)",
         yLabel: "E[g_l²] / E[g_L²]", yKind: .log, xDomain: xDomain,
-        yDomain: AxisScale.domain(for: gradientValues, kind: .log), integerX: true, series: gradientSeries),
-      LinePanel(
-        title: "pre-activation mean square qˡ", xLabel: "layer (1 = nearest the input)", yLabel: "qˡ", yKind: lengthKind,
-        xDomain: xDomain, integerX: true, series: lengthSeries),
-    ]
+        yDomain: AxisScale.domain(for: gradientValues, kind: .log), integerX: true, series: gradientSeries) : nil
+    let lengthPanel = LinePanel(
+      title: "pre-activation mean square qˡ", xLabel: "layer (1 = nearest the input)", yLabel: "qˡ", yKind: lengthKind,
+      xDomain: xDomain, integerX: true, series: lengthSeries)
+    let panels: [LinePanel?] = gradientPanel.map { [$0, lengthPanel] } ?? [lengthPanel]
     let legend = lines.map { LegendEntry(label: $0.label, style: $0.style, marker: true) }
     let chart = LineChart(
-      id: "ensemble", title: "The ensemble at initialisation against theory", panels: panels, columns: 2,
+      id: "ensemble", title: "The ensemble at initialisation against theory", panels: panels, columns: panels.count,
       panelHeight: 300, legendTitle: "configuration", legend: legend)
     let seeds = lines.map(\.runs.count)
     var caption =
-      "Each configuration's runs at step 0, seeds pooled (\(seeds.min()!)–\(seeds.max()!) per line): solid, the ensemble's per-layer statistic — left the mean squared shift gradient of layer l over that of the last hidden layer L (E[g_l²]/E[g_L²], what mean-field theory predicts), right the pre-activations' mean square q^l — with a band holding the middle 80 % of the seeds (10–90 % quantiles). Dashed, in the same colour: the theory's prediction for that configuration (prediction.json; docs/theory.md). The gradient law is per example: grad_b_norm sums a batch, so batch_size 1 measures exactly what is predicted."
+      gradientPanel == nil
+      ? "Each configuration's runs at step 0, seeds pooled (\(seeds.min()!)–\(seeds.max()!) per line): solid, the pre-activations' mean square q^l per layer, with a band holding the middle 80 % of the seeds (10–90 % quantiles); dashed, in the same colour, the theory's prediction for that configuration (prediction.json; docs/theory.md). No gradient panel: the nets have no biases, so ‖∂L/∂b‖ is 0."
+      : "Each configuration's runs at step 0, seeds pooled (\(seeds.min()!)–\(seeds.max()!) per line): solid, the ensemble's per-layer statistic — left the mean squared shift gradient of layer l over that of the last hidden layer L (E[g_l²]/E[g_L²], what mean-field theory predicts), right the pre-activations' mean square q^l — with a band holding the middle 80 % of the seeds (10–90 % quantiles). Dashed, in the same colour: the theory's prediction for that configuration (prediction.json; docs/theory.md). The gradient law is per example: grad_b_norm sums a batch, so batch_size 1 measures exactly what is predicted."
     if let worst {
       caption += " Largest gap: measured/predicted = \(NumberFormatting.significant(worst.ratio)) (\(worst.text))."
     }
