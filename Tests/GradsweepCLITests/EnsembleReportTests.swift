@@ -50,6 +50,9 @@ struct EnsembleReportTests {
     #expect(!html.contains("figure-loss"))
     #expect(!markdown.contains("Best configuration"))
     #expect(html.contains("figure-gradients"))
+    // Its bar chart compares the configurations by the gradient ratio at step 0.
+    let map = try #require(html.range(of: "<figure id=\"figure-heatmap\">"))
+    #expect(String(html[map.lowerBound...]).components(separatedBy: "</figure>")[0].contains("<h3>Grad ratio init by "))
   }
 
   @Test func oneSeedDrawsNoEnsemble() throws {

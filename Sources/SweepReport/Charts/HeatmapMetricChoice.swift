@@ -2,7 +2,8 @@ import Foundation
 import SweepResults
 
 /// What the heatmap colours: the sweep's `report.heatmap_metric` (`report.heatmap:
-/// <name>`), else the report's ranking metric; and the fixed range of its colour
+/// <name>`), else the report's ranking metric (`grad_ratio_init` when no run trained);
+/// and the fixed range of its colour
 /// scale, so a colour means the same in every report rather than "lowest to highest
 /// cell":
 /// - accuracies: chance (1/C, `ChanceLevel`; 0 when unknown) → 1;
@@ -21,7 +22,9 @@ struct HeatmapMetricChoice {
 
   init(_ data: ReportData) {
     let requested = data.folder.reportSpec.heatmapMetric
-    let name = requested ?? Self.name(of: data.metric)
+    // An ensemble at initialisation has no trained accuracy to compare: its gradient
+    // ratio at step 0 is what differs between configurations.
+    let name = requested ?? (data.anyRunTrained ? Self.name(of: data.metric) : "grad_ratio_init")
     self.name = name
     label = name.replacingOccurrences(of: "_", with: " ")
     kind = name.contains("accuracy") ? .accuracy : name.contains("loss") ? .loss : .ratio

@@ -254,11 +254,17 @@ package struct ReportData: Sendable {
     runs(where: axes, equal: values).filter(\.row.isResult)
   }
 
+  /// True when some finished run took a training step (false for an ensemble at
+  /// initialisation, `training.steps: 0`, whose final metrics are those of the start).
+  package var anyRunTrained: Bool {
+    runs.contains { $0.row.isResult && ($0.row.steps ?? 0) > 0 }
+  }
+
   /// The configuration (a value for every axis) with the best mean primary metric
   /// over its seeds; nil when no run has a finite value, and when no run trained (an
   /// ensemble at initialisation, `training.steps: 0`, where a final accuracy ranks nothing).
   package var bestConfiguration: (values: [String], stats: SampleStatistics)? {
-    guard runs.contains(where: { $0.row.isResult && ($0.row.steps ?? 0) > 0 }) else { return nil }
+    guard anyRunTrained else { return nil }
     var best: (values: [String], stats: SampleStatistics)? = nil
     for combo in plannedCombinations(of: axes) {
       let stats = SampleStatistics(results(where: axes, equal: combo).map { metric.value($0.row) })
