@@ -64,7 +64,8 @@ package func sgemmUpdateSums(
 
 extension KernelFamily {
   /// `sgemm` on this family's kernels (the caller checks that the CPU runs them:
-  /// `KernelFamily.supported`).
+  /// `KernelFamily.supported`), packing into `scratch` (`scratchFloats` long) when given
+  /// and large enough, else into buffers of its own: the same bits either way.
   @inline(__always)
   package func sgemm(
     _ transA: Transpose, _ transB: Transpose,
@@ -73,17 +74,20 @@ extension KernelFamily {
     a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    scratch: UnsafeMutablePointer<Float>? = nil, scratchFloats: Int = 0
   ) {
     #if GRADSWEEP_X86_KERNELS
     if self == .avx512 && Self.runsWide(m: m, n: n, k: k) {
       GradKernels16.sgemm(
-        transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+        scratch: scratch, scratchFloats: scratchFloats)
       return
     }
     #endif
     GradKernels8.sgemm(
-      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+      scratch: scratch, scratchFloats: scratchFloats)
   }
 
   /// `sgemmUpdateSums` on this family, with the 8-lane kernels' bits whatever the family:

@@ -113,15 +113,7 @@ package func sgemm(
       transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
       budget: budget)
   }
-  #if GRADSWEEP_X86_KERNELS
-  if scratch.family == .avx512 && KernelFamily.runsWide(m: m, n: n, k: k) {
-    GradKernels16.sgemm(
-      transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-      scratch: scratch.pointer, scratchFloats: scratch.floats)
-    return
-  }
-  #endif
-  GradKernels8.sgemm(
+  scratch.family.sgemm(
     transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
     scratch: scratch.pointer, scratchFloats: scratch.floats)
 }

@@ -48,8 +48,9 @@ let splitChunkColumns = 64
 
 /// Default least m·n·k of a product split across idle workers: 2²² multiply-adds take
 /// ~25–40 µs on one AVX-512 core, against some µs to wake a parked worker, so the small
-/// products (W1, W3, the output layers) stay whole. Not tuned further: on the only host
-/// measured (2 vCPUs shared with other builds) no size gained, see docs/benchmark.md.
+/// products (W1, W3, the output layers) stay whole. Not tuned further: one W4-shaped run
+/// gained 1.25–1.29× with `--jobs 2` on an idle 2-core Xeon and lost while other builds
+/// held the cores (docs/benchmark.md, "Idle cores inside a run").
 extension CoreBudget {
   package static let defaultMinimumWork = 1 << 22
 }
